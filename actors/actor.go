@@ -1,0 +1,113 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrStopped is the exit reason of an actor whose run returned nil after
+// being stopped; it lets a supervisor tell a stop from a crash.
+var ErrStopped = errors.New("actor stopped")
+
+// Ref is the handle to a running actor. Its methods are safe to call from
+// any goroutine: they only touch channels and values fixed at spawn time,
+// or the exit reason, which is written once before done is closed.
+type Ref struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error // written once by the actor's goroutine before done closes
+	depth  func() int
+	probe  chan chan<- string
+}
+
+// Option configures Spawn.
+type Option func(*Ref, *spawnConfig)
+
+type spawnConfig struct {
+	onExit []func(name string, err error)
+}
+
+// OnExit registers a supervisor: fn runs on the actor's goroutine after run
+// returns and before Done is closed, with the exit reason. It must not
+// block for long; a parent usually forwards the news into its own mailbox.
+func OnExit(fn func(name string, err error)) Option {
+	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
+}
+
+// WithMailbox lets Info report the actor's mailbox depth; depth must be safe
+// to call from any goroutine (len of a channel is).
+func WithMailbox(depth func() int) Option {
+	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
+}
+
+// WithProbe gives the actor a channel on which Inspect asks it to describe
+// its state; the actor serves it from its own loop (see Probe).
+func WithProbe(probe chan chan<- string) Option {
+	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
+}
+
+// Spawn starts run on a new goroutine under parent. The actor's context
+// ends when Stop is called or parent ends.
+func Spawn(parent context.Context, name string, run func(ctx context.Context) error, opts ...Option) *Ref {
+	ctx, cancel := context.WithCancel(parent)
+	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
+	var cfg spawnConfig
+	for _, o := range opts {
+		o(r, &cfg)
+	}
+	go r.run(ctx, run, cfg.onExit)
+	return r
+}
+
+func (r *Ref) run(ctx context.Context, run func(context.Context) error, onExit []func(string, error)) {
+	defer close(r.done)
+	defer r.cancel()
+	err := runGuarded(ctx, run)
+	if err == nil && ctx.Err() != nil {
+		err = ErrStopped
+	}
+	r.err = err
+	for _, fn := range onExit {
+		fn(r.name, err)
+	}
+}
+
+// runGuarded turns a panic in an actor into its exit reason, so that the
+// supervisor hears of it instead of the process dying silently elsewhere.
+func runGuarded(ctx context.Context, run func(context.Context) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("actor panicked: %v", p)
+		}
+	}()
+	return run(ctx)
+}
+
+// Name is the name the actor was spawned with.
+func (r *Ref) Name() string { return r.name }
+
+// Stop asks the actor to end by cancelling its context. It does not wait;
+// use Done for that.
+func (r *Ref) Stop() { r.cancel() }
+
+// Done is closed when the actor has ended.
+func (r *Ref) Done() <-chan struct{} { return r.done }
+
+// Err is the exit reason; it is only meaningful after Done is closed
+// (nil: the actor finished its work; ErrStopped: it was stopped).
+func (r *Ref) Err() error {
+	select {
+	case <-r.done:
+		return r.err
+	default:
+		return nil
+	}
+}
+
+// Wait blocks until the actor ends and returns its exit reason.
+func (r *Ref) Wait() error {
+	<-r.done
+	return r.err
+}

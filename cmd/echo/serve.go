@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/actorpc/actorpc/cmd/echo/echoserver"
+	"github.com/actorpc/actorpc/rpc"
+)
+
+// runServe implements "echo serve".
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("echo serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:50051", "`HOST:PORT` to listen on; port 0 picks a free port")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT]\n\nServes until SIGINT or SIGTERM, then stops gracefully; a second signal stops at once.\nPrints \"listening on HOST:PORT\" when ready.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "echo serve: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	// Two slots so a second signal is not dropped while the first is
+	// being handled.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	if err := serve(*addr, signals, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "echo serve: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve runs an echo server on addr until the first value on signals, then
+// stops it gracefully, or at once on a second value (a stuck call must not
+// make the process unkillable by ordinary means).
+func serve(addr string, signals <-chan os.Signal, stdout, stderr io.Writer) error {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := rpc.NewServer()
+	echoserver.Register(srv)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
+	// Tests wait for this line, and read the port from it.
+	fmt.Fprintf(stdout, "listening on %s\n", lis.Addr())
+
+	select {
+	case err := <-served:
+		if err == nil {
+			err = errors.New("server stopped unexpectedly")
+		}
+		return fmt.Errorf("serve on %s: %w", lis.Addr(), err)
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "echo serve: %v: stopping gracefully\n", sig)
+	}
+	stopped := make(chan struct{})
+	go func() {
+		srv.GracefulStop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "echo serve: %v: stopping now\n", sig)
+		srv.Stop()
+		<-stopped
+	}
+	if err := <-served; err != nil {
+		return fmt.Errorf("serve on %s: %w", lis.Addr(), err)
+	}
+	return nil
+}
+
+// parseExit maps a FlagSet.Parse error to an exit status: asking for help
+// is not a failure. The flag package has already printed the message.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}

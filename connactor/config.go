@@ -1,0 +1,108 @@
+package connactor
+
+import (
+	"errors"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// Role says which end of the connection this is.
+type Role uint8
+
+const (
+	RoleClient Role = iota
+	RoleServer
+)
+
+func (r Role) String() string {
+	if r == RoleServer {
+		return "server"
+	}
+	return "client"
+}
+
+const (
+	defaultWindow   = 65535     // RFC 9113 6.9.2: every window starts here
+	maxWindow       = 1<<31 - 1 // RFC 9113 6.9.1
+	minMaxFrameSize = 16384     // RFC 9113 4.2
+	maxMaxFrameSize = 1<<24 - 1 // RFC 9113 6.5.2
+	clientPreface   = http2.ClientPreface
+)
+
+// Config is how a connection behaves; the zero value of each field means
+// its default.
+type Config struct {
+	Role Role
+	// Name is used in the connection's actor name and its errors.
+	Name string
+	// MaxConcurrentStreams is how many streams the peer may open on us
+	// (server role). Default 1000. Beyond it a stream is refused.
+	MaxConcurrentStreams uint32
+	// StreamWindow is the receive window of each stream. Default 1 MiB.
+	StreamWindow uint32
+	// ConnWindow is the receive window of the connection. Default 4 MiB.
+	ConnWindow uint32
+	// MaxFrameSize is the largest frame we accept. Default 16 KiB.
+	MaxFrameSize uint32
+	// MaxHeaderListSize is the largest header list we accept. Default 16 KiB.
+	MaxHeaderListSize uint32
+	// HandshakeTimeout bounds the preface and SETTINGS exchange. Default 20 s.
+	HandshakeTimeout time.Duration
+	// Accept is called on the connection actor's goroutine for each stream
+	// the peer opens (server role). It must not block: it starts the
+	// stream's own actor, whose first event is the request headers. It
+	// returns the function that cancels the stream's context, which the
+	// connection calls when the stream is reset or the connection ends, so
+	// that a handler busy in user code learns of it.
+	Accept func(s *Stream) (cancel func())
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxConcurrentStreams == 0 {
+		c.MaxConcurrentStreams = 1000
+	}
+	if c.StreamWindow == 0 {
+		c.StreamWindow = 1 << 20
+	}
+	if c.ConnWindow == 0 {
+		c.ConnWindow = 4 << 20
+	}
+	if c.MaxFrameSize == 0 {
+		c.MaxFrameSize = minMaxFrameSize
+	}
+	if c.MaxHeaderListSize == 0 {
+		c.MaxHeaderListSize = 16 << 10
+	}
+	if c.HandshakeTimeout == 0 {
+		c.HandshakeTimeout = 20 * time.Second
+	}
+	if c.Name == "" {
+		c.Name = c.Role.String()
+	}
+	return c
+}
+
+// settings is the SETTINGS frame we open with.
+func (c Config) settings() []http2.Setting {
+	s := []http2.Setting{
+		{ID: http2.SettingInitialWindowSize, Val: c.StreamWindow},
+		{ID: http2.SettingMaxFrameSize, Val: c.MaxFrameSize},
+		{ID: http2.SettingMaxHeaderListSize, Val: c.MaxHeaderListSize},
+	}
+	if c.Role == RoleServer {
+		s = append(s, http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: c.MaxConcurrentStreams})
+	} else {
+		s = append(s, http2.Setting{ID: http2.SettingEnablePush, Val: 0})
+	}
+	return s
+}
+
+var (
+	// ErrConnClosed is the reason given to streams when the connection
+	// ended without a more precise one.
+	ErrConnClosed = errors.New("connection closed")
+	// ErrGoingAway is returned by Open once the connection is draining.
+	ErrGoingAway           = errors.New("connection is going away")
+	errFlowControlOverflow = errors.New("peer overflowed the connection send window")
+)

@@ -1,0 +1,177 @@
+package connactor
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/actors"
+)
+
+// Conn is the handle to one HTTP/2 connection: the connection actor, its
+// reader and its writer. Its methods are safe from any goroutine.
+type Conn struct {
+	role    Role
+	ref     *actors.Ref
+	inbox   chan connMsg
+	wops    chan<- writerOp
+	wdone   <-chan struct{}
+	remote  net.Addr
+	closeCh chan error // Close's request; room for one, later ones are moot
+}
+
+// connMsg is what streams and the API tell the connection actor.
+type connMsg struct {
+	kind connMsgKind
+	id   uint32
+	n    int
+	open *openRequest
+	// msgRefusing
+	refusing chan<- bool
+}
+
+type connMsgKind uint8
+
+const (
+	msgConsumed   connMsgKind = iota // a stream's application took n bytes
+	msgRelease                       // a stream ended
+	msgFlush                         // a stream asks for its spilled events
+	msgOpen                          // a client opens a stream
+	msgCancelOpen                    // a client gave up waiting for Open
+	msgGraceful                      // GOAWAY, then end when the last stream does
+	msgRefusing                      // does the connection still take new streams?
+)
+
+func (c *Conn) tell(m connMsg) {
+	select {
+	case c.inbox <- m:
+	case <-c.ref.Done():
+	}
+}
+
+func (c *Conn) write(op writerOp) error {
+	select {
+	case c.wops <- op:
+		return nil
+	case <-c.wdone:
+		return ErrConnClosed
+	}
+}
+
+// Done is closed when the connection and all its goroutines have ended.
+func (c *Conn) Done() <-chan struct{} { return c.ref.Done() }
+
+// Err is why the connection ended (nil before that, or after a clean close).
+func (c *Conn) Err() error {
+	err := c.ref.Err()
+	if err == actors.ErrStopped {
+		return nil
+	}
+	return err
+}
+
+// RemoteAddr is the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.remote }
+
+// Close ends the connection now: every stream on it ends with err (or
+// ErrConnClosed). It does not wait; use Done.
+func (c *Conn) Close(err error) {
+	if err == nil {
+		err = ErrConnClosed
+	}
+	select {
+	case c.closeCh <- err:
+	default:
+	}
+	c.ref.Stop()
+}
+
+// GracefulClose sends GOAWAY, refuses new streams, and ends the connection
+// once the streams in flight have ended.
+func (c *Conn) GracefulClose() { c.tell(connMsg{kind: msgGraceful}) }
+
+// Inspect describes the connection actor while it runs.
+func (c *Conn) Inspect(ctx context.Context) actors.Info { return c.ref.Inspect(ctx) }
+
+// start spawns the reader, the writer and the connection actor on a
+// connection whose handshake is done.
+func start(parent context.Context, nc net.Conn, cfg Config, rfr *http2.Framer, w *writer, peer []http2.Setting) *Conn {
+	quit := make(chan struct{})
+	w.quit = quit
+	frames := make(chan inFrame, 8)
+	c := &Conn{
+		role:    cfg.Role,
+		inbox:   make(chan connMsg, 64),
+		wops:    w.ops,
+		remote:  nc.RemoteAddr(),
+		closeCh: make(chan error, 1),
+	}
+	wdone := make(chan struct{})
+	c.wdone = wdone
+	werr := make(chan error, 1)
+	go func() {
+		defer close(wdone)
+		werr <- w.run()
+	}()
+	rdone := make(chan struct{})
+	rd := &reader{fr: rfr, out: frames, quit: quit}
+	go func() {
+		defer close(rdone)
+		rd.run()
+	}()
+	a := &connActor{
+		Conn:           c,
+		cfg:            cfg,
+		nc:             nc,
+		frames:         frames,
+		quit:           quit,
+		rdone:          rdone,
+		werr:           werr,
+		streams:        make(map[uint32]*streamEntry),
+		nextID:         1,
+		peerMaxStreams: 1<<31 - 1,
+		connRecvAvail:  int64(cfg.ConnWindow),
+	}
+	a.applyPeerSettings(peer)
+	probe := make(chan chan<- string)
+	a.probe = probe
+	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, a.run,
+		actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }),
+		actors.WithProbe(probe))
+	return c
+}
+
+// handshakeDeadline bounds the preface exchange, then lifts the bound.
+func handshakeDeadline(ctx context.Context, nc net.Conn, timeout time.Duration) func() {
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	nc.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	return func() {
+		stop()
+		nc.SetDeadline(time.Time{})
+	}
+}
+
+func handshakeError(name string, err error) error {
+	return fmt.Errorf("http2 handshake with %s: %w", name, err)
+}
+
+// Refusing reports whether the connection takes no new streams (it is going
+// away or has ended), so that a caller refused by it may try a new one.
+func (c *Conn) Refusing() bool {
+	select {
+	case <-c.ref.Done():
+		return true
+	default:
+	}
+	refusing, err := actors.Ask(context.Background(), c.inbox, c.ref.Done(), func(reply chan<- bool) connMsg {
+		return connMsg{kind: msgRefusing, refusing: reply}
+	})
+	return err != nil || refusing
+}

@@ -1,0 +1,184 @@
+package connactor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/actors"
+)
+
+// connActor is the state the connection actor owns: the stream table,
+// the receive windows, the peer's settings that shape our use of the
+// connection, and GOAWAY in both directions. It is touched only by run's
+// goroutine, as x/net/http2's serverConn is by its serve loop.
+type connActor struct {
+	*Conn
+	cfg    Config
+	nc     net.Conn
+	frames <-chan inFrame
+	quit   chan struct{}
+	rdone  <-chan struct{}
+	werr   <-chan error
+	probe  <-chan chan<- string
+
+	streams map[uint32]*streamEntry
+
+	// client role
+	nextID         uint32
+	peerMaxStreams uint32
+	waiting        []*openRequest // opens beyond the peer's MAX_CONCURRENT_STREAMS
+
+	// server role
+	lastPeerID uint32
+
+	connRecvAvail int64 // what the peer may still send on the connection
+	connUnacked   int64 // consumed, not yet granted back
+
+	goAwaySent     bool
+	goAwayReceived bool
+	peerLastID     uint32 // from the peer's GOAWAY
+}
+
+// streamEntry is the connection's view of one stream.
+type streamEntry struct {
+	s          *Stream
+	recvAvail  int64 // what the peer may still send on the stream
+	unacked    int64 // consumed, not yet granted back
+	buffered   int64 // delivered to the stream, not yet consumed
+	recvClosed bool  // END_STREAM or RST arrived (or we reset it)
+	cancel     func() // server role: cancels the handler's context
+}
+
+// abort delivers a terminal event and cancels the stream's context.
+func (e *streamEntry) abort(ev Event) {
+	e.recvClosed = true
+	e.deliver(ev)
+	if e.cancel != nil {
+		e.cancel()
+	}
+}
+
+func (a *connActor) run(ctx context.Context) (err error) {
+	defer func() { a.shutdown(err) }()
+	for {
+		select {
+		case f := <-a.frames:
+			if err := a.onFrame(f); err != nil {
+				return err
+			}
+		case m := <-a.inbox:
+			a.onMessage(m)
+		case err := <-a.werr:
+			if err == nil {
+				return nil
+			}
+			return err
+		case reply := <-a.probe:
+			actors.Probe(reply, a.describe())
+		case <-ctx.Done():
+			select {
+			case err := <-a.closeCh:
+				return err
+			default:
+				return nil
+			}
+		}
+		if a.drained() {
+			return nil
+		}
+	}
+}
+
+// drained reports a draining connection whose last stream has ended.
+func (a *connActor) drained() bool {
+	return (a.goAwaySent || a.goAwayReceived) && len(a.streams) == 0 && len(a.waiting) == 0
+}
+
+func (a *connActor) onMessage(m connMsg) {
+	switch m.kind {
+	case msgConsumed:
+		a.consumed(m.id, int64(m.n))
+	case msgRelease:
+		a.release(m.id)
+	case msgFlush:
+		if e, ok := a.streams[m.id]; ok {
+			e.s.events.Flush()
+		}
+	case msgOpen:
+		a.open(m.open)
+	case msgCancelOpen:
+		a.cancelOpen(m.open)
+	case msgRefusing:
+		m.refusing <- a.goAwaySent || a.goAwayReceived
+	case msgGraceful:
+		a.goAway(http2.ErrCodeNo, "graceful shutdown")
+	}
+}
+
+// goAway tells the peer we take no new streams (RFC 9113 6.8); the
+// connection ends when the ones in flight have.
+func (a *connActor) goAway(code http2.ErrCode, why string) {
+	if a.goAwaySent {
+		return
+	}
+	a.goAwaySent = true
+	a.write(writerOp{kind: opGoAway, lastID: a.lastPeerID, code: code, debug: []byte(why)})
+	a.failWaiting(ErrGoingAway)
+}
+
+// shutdown ends the reader and the writer and tells every stream.
+func (a *connActor) shutdown(reason error) {
+	var pe protocolError
+	if errors.As(reason, &pe) && !a.goAwaySent {
+		// A connection error: tell the peer why before hanging up.
+		a.goAwaySent = true
+		a.nc.SetWriteDeadline(time.Now().Add(time.Second))
+		a.write(writerOp{kind: opGoAway, lastID: a.lastPeerID, code: pe.code, debug: []byte(pe.msg)})
+	}
+	// Let the writer flush what it has (GOAWAY, final frames), bounded.
+	a.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	select {
+	case a.wops <- writerOp{kind: opClose}:
+	case <-a.wdone:
+	}
+	select {
+	case <-a.wdone:
+	case <-time.After(2 * time.Second):
+	}
+	close(a.quit)
+	a.nc.Close()
+	<-a.wdone
+	<-a.rdone
+	why := reason
+	if why == nil {
+		why = ErrConnClosed
+	}
+	for _, e := range a.streams {
+		e.abort(Event{Kind: EventClosed, Err: why})
+	}
+	a.failWaiting(why)
+}
+
+func (a *connActor) describe() string {
+	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v",
+		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived)
+}
+
+// deliver hands ev to the stream without ever waiting.
+func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
+
+// resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
+// EventReset to our stream; the entry stays until the stream releases it.
+func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
+	a.write(writerOp{kind: opRST, streamID: id, code: code})
+	if e, ok := a.streams[id]; ok && !e.recvClosed {
+		e.abort(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why)})
+	}
+}
+
+func errCode(code uint32) http2.ErrCode { return http2.ErrCode(code) }

@@ -1,0 +1,80 @@
+package connactor
+
+import "github.com/actorpc/actorpc/mailbox"
+
+// Stream is a stream's link to its connection: the events the connection
+// delivers to it and the messages it sends back. It is used by one stream
+// actor; its methods are safe to call from that actor and from the
+// application goroutines that write through it.
+type Stream struct {
+	ID   uint32
+	conn *Conn
+	// events is owned by the connection actor (it is the sender); the
+	// stream only reads Receive() and Wake(), until the connection has
+	// ended, when TakeOver hands what is left to the stream.
+	events *mailbox.Spill[Event]
+}
+
+// eventCapacity is how many events wait in a stream's channel before the
+// connection spills; a unary call needs three (headers, data, trailers).
+const eventCapacity = 16
+
+func newStream(c *Conn, id uint32) *Stream {
+	return &Stream{ID: id, conn: c, events: mailbox.NewSpill(eventCapacity, mergeData)}
+}
+
+// Events is the channel of what happened to the stream.
+func (s *Stream) Events() <-chan Event { return s.events.Receive() }
+
+// Wake fires when the connection holds events that did not fit; drain
+// Events, then call Flush.
+func (s *Stream) Wake() <-chan struct{} { return s.events.Wake() }
+
+// Flush asks the connection to hand over the events it holds for us.
+func (s *Stream) Flush() { s.conn.tell(connMsg{kind: msgFlush, id: s.ID}) }
+
+// Consumed tells the connection that n bytes of DATA left the stream's
+// buffers, so that the peer may send that much more.
+func (s *Stream) Consumed(n int) {
+	if n > 0 {
+		s.conn.tell(connMsg{kind: msgConsumed, id: s.ID, n: n})
+	}
+}
+
+// Release tells the connection the stream has ended on our side; it must
+// be called exactly once, when the stream actor ends.
+func (s *Stream) Release() { s.conn.tell(connMsg{kind: msgRelease, id: s.ID}) }
+
+// Write hands w to the writer. It waits only while the writer's mailbox is
+// full, never for the write itself: pass w.Done to learn when it is sent.
+func (s *Stream) Write(w Write) error {
+	w.StreamID = s.ID
+	return s.conn.write(writerOp{kind: opWrite, write: w})
+}
+
+// Reset sends RST_STREAM(code) for the stream.
+func (s *Stream) Reset(code uint32) error {
+	return s.Write(Write{Reset: true, ResetCode: errCode(code)})
+}
+
+// ConnDone is closed when the connection has ended; after that, TakeOver
+// returns the events it still held for the stream.
+func (s *Stream) ConnDone() <-chan struct{} { return s.conn.Done() }
+
+// TakeOver returns the events the connection had spilled and not yet
+// handed over. Only call it after ConnDone is closed: then the connection
+// actor has ended and the spill has no other owner.
+func (s *Stream) TakeOver() []Event {
+	var rest []Event
+	for {
+		select {
+		case ev := <-s.events.Receive():
+			rest = append(rest, ev)
+		default:
+			return append(rest, s.events.TakeSpilled()...)
+		}
+	}
+}
+
+// Conn is the connection the stream runs on.
+func (s *Stream) Conn() *Conn { return s.conn }

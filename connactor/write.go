@@ -1,0 +1,55 @@
+package connactor
+
+import (
+	"errors"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// ErrStreamClosed is what a Write gets when its stream can no longer send:
+// it ended, or the peer reset it.
+var ErrStreamClosed = errors.New("stream closed for sending")
+
+// Write is everything a stream asks the writer to put on the wire for it,
+// in this order: headers, data, trailers, reset. One Write carries a whole
+// unary response, so that a call costs one hop to the writer.
+type Write struct {
+	StreamID uint32
+	// Header is sent as HEADERS unless the stream already sent its headers,
+	// in which case it is dropped: the writer alone knows what went out.
+	Header []hpack.HeaderField
+	// Data is sent as DATA frames, within the peer's flow-control windows
+	// and split at its max frame size. The writer owns it until Done.
+	Data []byte
+	// Trailer is sent as the last HEADERS, with END_STREAM. When no headers
+	// went out before, Header and Trailer go in one frame: a trailers-only
+	// response.
+	Trailer []hpack.HeaderField
+	// EndStream half-closes the stream after Data when there is no Trailer.
+	EndStream bool
+	// Reset sends RST_STREAM with ResetCode after the rest. With
+	// IfSending, only when the stream has not ended its sending side: the
+	// way to close a stream whose peer finished first.
+	Reset     bool
+	ResetCode http2.ErrCode
+	IfSending bool
+	// Done, if set, receives the outcome once everything is on its way to
+	// the socket (or was dropped). It must have room for one value: the
+	// writer never waits on it.
+	Done chan<- error
+}
+
+// endsSending reports whether the stream can send nothing more after w.
+func (w *Write) endsSending() bool {
+	return w.Trailer != nil || w.EndStream || w.Reset
+}
+
+func (w *Write) finish(err error) {
+	if w.Done != nil {
+		select {
+		case w.Done <- err:
+		default:
+		}
+	}
+}

@@ -1,0 +1,423 @@
+package connactor
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// writer is the actor that owns the sending side of a connection: the
+// framer's write half, the HPACK encoder (so headers are encoded in the
+// order they go out), the peer's flow-control windows, and what each
+// stream has queued while those windows are spent. It waits on nothing but
+// its mailbox and the socket: every reply it gives goes into a channel with
+// room for it, so no edge out of the writer can block.
+//
+// It flushes when its mailbox runs dry, so frames that arrive together
+// leave in one syscall.
+type writer struct {
+	ops  chan writerOp
+	quit <-chan struct{} // the connection ended: stop now
+
+	bw   *bufio.Writer
+	fr   *http2.Framer
+	henc *hpack.Encoder
+	hbuf bytes.Buffer
+
+	streams  map[uint32]*outStream
+	runnable []*outStream // streams with queued data and stream window, served round-robin
+
+	connWindow        int64  // what the peer lets us send on the connection
+	initialWindow     int64  // the peer's SETTINGS_INITIAL_WINDOW_SIZE
+	maxFrameSize      uint32 // the peer's SETTINGS_MAX_FRAME_SIZE
+	maxHeaderListSize uint32 // the peer's SETTINGS_MAX_HEADER_LIST_SIZE (0: unlimited)
+	dirty             bool   // bytes in bw not yet flushed
+	err               error  // the socket failed; the writer ends with it
+}
+
+// outStream is the writer's view of one stream that may still send.
+type outStream struct {
+	id         uint32
+	headerSent bool
+	window     int64
+	queue      []Write // the head may be partly written
+	runnable   bool    // in writer.runnable
+	gone       bool    // ended or forgotten; a stale runnable entry skips it
+}
+
+// quantum is how much DATA one stream writes before the next runnable
+// stream gets a turn, so that one large message cannot starve the rest.
+const quantum = 64 << 10
+
+func newWriter(w io.Writer, quit <-chan struct{}, mailbox int) *writer {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	wr := &writer{
+		ops:           make(chan writerOp, mailbox),
+		quit:          quit,
+		bw:            bw,
+		fr:            http2.NewFramer(bw, nil),
+		streams:       make(map[uint32]*outStream),
+		connWindow:    defaultWindow,
+		initialWindow: defaultWindow,
+		maxFrameSize:  minMaxFrameSize,
+	}
+	wr.henc = hpack.NewEncoder(&wr.hbuf)
+	return wr
+}
+
+// run is the writer's loop. It returns the socket's write error, or nil
+// after opClose.
+func (w *writer) run() error {
+	defer w.failAll(ErrConnClosed)
+	for {
+		op, ok := w.next()
+		if !ok {
+			return nil
+		}
+		closing, err := w.handle(op)
+		if err == nil && w.err != nil {
+			err = w.err
+		}
+		if err != nil {
+			return fmt.Errorf("writing to the connection: %w", err)
+		}
+		if closing {
+			if err := w.flush(); err != nil {
+				return fmt.Errorf("writing to the connection: %w", err)
+			}
+			return nil
+		}
+	}
+}
+
+// next returns the next op, writing queued DATA while the mailbox is empty
+// and flushing once there is nothing left to do.
+func (w *writer) next() (writerOp, bool) {
+	for {
+		select {
+		case op := <-w.ops:
+			return op, true
+		default:
+		}
+		if w.err != nil {
+			return writerOp{kind: opClose}, true
+		}
+		if len(w.runnable) > 0 && w.connWindow > 0 {
+			w.serveRunnable()
+			continue
+		}
+		if w.dirty {
+			if err := w.flush(); err != nil {
+				w.err = err
+				return writerOp{kind: opClose}, true
+			}
+		}
+		select {
+		case op := <-w.ops:
+			return op, true
+		case <-w.quit:
+			return writerOp{}, false
+		}
+	}
+}
+
+func (w *writer) flush() error {
+	w.dirty = false
+	return w.bw.Flush()
+}
+
+func (w *writer) handle(op writerOp) (closing bool, err error) {
+	w.dirty = true
+	switch op.kind {
+	case opOpen:
+		w.addStream(op.write.StreamID)
+		return false, w.enqueue(op.write)
+	case opWrite:
+		return false, w.enqueue(op.write)
+	case opAnnounce:
+		w.addStream(op.streamID)
+	case opForget:
+		w.dropStream(op.streamID, ErrStreamClosed)
+	case opPeerWindow:
+		return false, w.grant(op.streamID, op.incr)
+	case opPeerSettings:
+		w.applyPeerSettings(op.settings)
+	case opSettings:
+		return false, w.fr.WriteSettings(op.settings...)
+	case opSettingsAck:
+		return false, w.fr.WriteSettingsAck()
+	case opPing:
+		return false, w.fr.WritePing(false, op.ping)
+	case opPingAck:
+		return false, w.fr.WritePing(true, op.ping)
+	case opWindowUpdate:
+		return false, w.fr.WriteWindowUpdate(op.streamID, op.incr)
+	case opRST:
+		w.dropStream(op.streamID, ErrStreamClosed)
+		return false, w.fr.WriteRSTStream(op.streamID, op.code)
+	case opGoAway:
+		if err := w.fr.WriteGoAway(op.lastID, op.code, op.debug); err != nil {
+			return false, err
+		}
+		return false, w.flush()
+	case opClose:
+		return true, nil
+	}
+	return false, nil
+}
+
+func (w *writer) addStream(id uint32) {
+	w.streams[id] = &outStream{id: id, window: w.initialWindow}
+}
+
+// dropStream forgets a stream and fails whatever it had queued.
+func (w *writer) dropStream(id uint32, reason error) {
+	s, ok := w.streams[id]
+	if !ok {
+		return
+	}
+	delete(w.streams, id)
+	s.gone = true
+	for i := range s.queue {
+		s.queue[i].finish(reason)
+	}
+	s.queue = nil
+}
+
+// failAll fails every queued write when the writer ends.
+func (w *writer) failAll(reason error) {
+	for id := range w.streams {
+		w.dropStream(id, reason)
+	}
+	for {
+		select {
+		case op := <-w.ops:
+			if op.kind == opWrite || op.kind == opOpen {
+				op.write.finish(reason)
+			}
+		default:
+			return
+		}
+	}
+}
+
+// enqueue runs a stream's Write as far as the windows allow and queues the
+// rest behind whatever the stream already has queued.
+func (w *writer) enqueue(wr Write) error {
+	s, ok := w.streams[wr.StreamID]
+	if !ok {
+		if wr.Reset && !wr.IfSending && wr.Header == nil && wr.Data == nil && wr.Trailer == nil {
+			// A reset of a stream whose sending side already ended is still
+			// news to the peer (RFC 9113 5.1 allows it just after close).
+			wr.finish(nil)
+			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
+		}
+		wr.finish(ErrStreamClosed)
+		return nil
+	}
+	if len(s.queue) > 0 {
+		s.queue = append(s.queue, wr)
+		return nil
+	}
+	s.queue = append(s.queue, wr)
+	return w.serve(s, quantum)
+}
+
+// serveRunnable gives the first runnable stream one turn.
+func (w *writer) serveRunnable() {
+	s := w.runnable[0]
+	w.runnable[0] = nil
+	w.runnable = w.runnable[1:]
+	s.runnable = false
+	if s.gone {
+		return
+	}
+	if err := w.serve(s, quantum); err != nil {
+		w.err = err
+	}
+}
+
+// serve writes from the head of s's queue until budget bytes of DATA went
+// out, the windows are spent, or the queue is empty.
+func (w *writer) serve(s *outStream, budget int) error {
+	for len(s.queue) > 0 && !s.gone {
+		done, err := w.progress(s, &s.queue[0], &budget)
+		if err != nil {
+			return err
+		}
+		if !done {
+			break
+		}
+		head := s.queue[0]
+		s.queue[0] = Write{}
+		s.queue = s.queue[1:]
+		head.finish(nil)
+		if head.endsSending() {
+			w.dropStream(s.id, ErrStreamClosed)
+		}
+	}
+	w.markRunnable(s)
+	return nil
+}
+
+func (w *writer) markRunnable(s *outStream) {
+	if s.gone || s.runnable || len(s.queue) == 0 || s.window <= 0 {
+		return
+	}
+	s.runnable = true
+	w.runnable = append(w.runnable, s)
+}
+
+// progress advances one Write. It reports done when all of it is written.
+func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
+	if wr.Header != nil {
+		header := wr.Header
+		wr.Header = nil
+		if !s.headerSent {
+			s.headerSent = true
+			if wr.Trailer != nil && len(wr.Data) == 0 {
+				// Trailers-only: the headers and the status in one frame.
+				fields := append(append(make([]hpack.HeaderField, 0, len(header)+len(wr.Trailer)), header...), wr.Trailer...)
+				wr.Trailer = nil
+				wr.EndStream = false
+				if err := w.writeHeaders(s.id, fields, true); err != nil {
+					return false, err
+				}
+				return true, w.writeReset(wr)
+			}
+			endNow := len(wr.Data) == 0 && wr.Trailer == nil && wr.EndStream
+			if endNow {
+				wr.EndStream = false
+			}
+			if err := w.writeHeaders(s.id, header, endNow); err != nil {
+				return false, err
+			}
+		}
+	}
+	for len(wr.Data) > 0 {
+		n := min(int64(len(wr.Data)), int64(w.maxFrameSize), s.window, w.connWindow, int64(*budget))
+		if n <= 0 {
+			return false, nil
+		}
+		last := n == int64(len(wr.Data))
+		end := last && wr.Trailer == nil && wr.EndStream
+		if end {
+			wr.EndStream = false
+		}
+		if err := w.fr.WriteData(s.id, end, wr.Data[:n]); err != nil {
+			return false, err
+		}
+		wr.Data = wr.Data[n:]
+		s.window -= n
+		w.connWindow -= n
+		*budget -= int(n)
+	}
+	wr.Data = nil
+	if wr.EndStream {
+		// Half-close with nothing left to carry it: an empty DATA frame.
+		wr.EndStream = false
+		if err := w.fr.WriteData(s.id, true, nil); err != nil {
+			return false, err
+		}
+	}
+	if wr.Trailer != nil {
+		trailer := wr.Trailer
+		wr.Trailer = nil
+		if err := w.writeHeaders(s.id, trailer, true); err != nil {
+			return false, err
+		}
+	}
+	return true, w.writeReset(wr)
+}
+
+func (w *writer) writeReset(wr *Write) error {
+	if !wr.Reset {
+		return nil
+	}
+	return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
+}
+
+// writeHeaders encodes fields and sends them as HEADERS plus as many
+// CONTINUATION frames as the peer's max frame size needs.
+func (w *writer) writeHeaders(id uint32, fields []hpack.HeaderField, endStream bool) error {
+	w.hbuf.Reset()
+	for _, f := range fields {
+		if err := w.henc.WriteField(f); err != nil {
+			return fmt.Errorf("encoding header %q: %w", f.Name, err)
+		}
+	}
+	block := w.hbuf.Bytes()
+	max := int(w.maxFrameSize)
+	first := block
+	if len(first) > max {
+		first = block[:max]
+	}
+	block = block[len(first):]
+	err := w.fr.WriteHeaders(http2.HeadersFrameParam{
+		StreamID:      id,
+		BlockFragment: first,
+		EndStream:     endStream,
+		EndHeaders:    len(block) == 0,
+	})
+	for err == nil && len(block) > 0 {
+		frag := block
+		if len(frag) > max {
+			frag = block[:max]
+		}
+		block = block[len(frag):]
+		err = w.fr.WriteContinuation(id, len(block) == 0, frag)
+	}
+	return err
+}
+
+// grant applies a WINDOW_UPDATE from the peer. An increment that overflows
+// the window is the peer's error (RFC 9113 6.9.1): for a stream, that stream
+// is reset; for the connection, the connection ends.
+func (w *writer) grant(id uint32, incr uint32) error {
+	if id == 0 {
+		w.connWindow += int64(incr)
+		if w.connWindow > maxWindow {
+			if err := w.fr.WriteGoAway(0, http2.ErrCodeFlowControl, []byte("connection send window overflow")); err != nil {
+				return err
+			}
+			w.flush()
+			return errFlowControlOverflow
+		}
+		return nil
+	}
+	s, ok := w.streams[id]
+	if !ok {
+		return nil
+	}
+	s.window += int64(incr)
+	if s.window > maxWindow {
+		w.dropStream(id, ErrStreamClosed)
+		return w.fr.WriteRSTStream(id, http2.ErrCodeFlowControl)
+	}
+	w.markRunnable(s)
+	return nil
+}
+
+func (w *writer) applyPeerSettings(settings []http2.Setting) {
+	for _, st := range settings {
+		switch st.ID {
+		case http2.SettingInitialWindowSize:
+			delta := int64(st.Val) - w.initialWindow
+			w.initialWindow = int64(st.Val)
+			for _, s := range w.streams {
+				s.window += delta
+				w.markRunnable(s)
+			}
+		case http2.SettingMaxFrameSize:
+			w.maxFrameSize = st.Val
+		case http2.SettingHeaderTableSize:
+			w.henc.SetMaxDynamicTableSizeLimit(st.Val)
+		case http2.SettingMaxHeaderListSize:
+			w.maxHeaderListSize = st.Val
+		}
+	}
+}

@@ -1,0 +1,38 @@
+package connactor
+
+import "golang.org/x/net/http2"
+
+// writerOp is one message in the writer's mailbox. Exactly one of its
+// parts is used, chosen by kind; a value type keeps the mailbox free of
+// per-message allocations.
+type writerOp struct {
+	kind  opKind
+	write Write // opWrite, opOpen
+
+	streamID uint32 // opAnnounce, opForget, opPeerWindow, opRST
+	incr     uint32 // opPeerWindow, opWindowUpdate
+	code     http2.ErrCode
+	settings []http2.Setting // opSettings, opPeerSettings
+	ping     [8]byte
+	debug    []byte // opGoAway
+	lastID   uint32 // opGoAway
+}
+
+type opKind uint8
+
+const (
+	opWrite        opKind = iota // a stream's Write
+	opOpen                       // a new client stream: its Write creates it
+	opAnnounce                   // a new server stream may now send
+	opForget                     // the peer reset a stream: drop what it has queued
+	opPeerWindow                 // the peer granted send window (stream 0: the connection)
+	opPeerSettings               // the peer's SETTINGS, to apply to the sending side
+	opSettings                   // our SETTINGS frame
+	opSettingsAck                // ACK of the peer's SETTINGS
+	opPing                       // PING (ack false)
+	opPingAck                    // PING with ACK
+	opWindowUpdate               // WINDOW_UPDATE we grant
+	opRST                        // RST_STREAM the connection decided
+	opGoAway                     // GOAWAY; the writer flushes and keeps running
+	opClose                      // flush and end
+)

@@ -1,0 +1,90 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+	"github.com/actorpc/actorpc/streamactor"
+)
+
+// Invoke makes a unary call: it sends args and fills reply. The error is a
+// status error (see package status).
+func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any, opts ...CallOption) error {
+	ci := newCallInfo(cc.opts.callOptions, opts)
+	payload, err := ci.codec.Marshal(args)
+	if err != nil {
+		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+	}
+	if len(payload) > ci.maxSendMsgSize {
+		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), ci.maxSendMsgSize)
+	}
+	var res streamactor.UnaryResult
+	err = cc.withConn(ctx, func(conn *connactor.Conn) *status.Status {
+		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method), payload, ci.maxRecvMsgSize)
+		return res.Status
+	})
+	if ci.header != nil {
+		*ci.header = res.Header
+	}
+	if ci.trailer != nil {
+		*ci.trailer = res.Trailer
+	}
+	if err != nil {
+		return err
+	}
+	if err := ci.codec.Unmarshal(res.Response, reply); err != nil {
+		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
+	}
+	return nil
+}
+
+// withConn runs call on a ready connection. A connection that was going
+// away refused the stream before sending anything, so the call is made
+// once more on a fresh one.
+func (cc *ClientConn) withConn(ctx context.Context, call func(*connactor.Conn) *status.Status) error {
+	for attempt := 0; ; attempt++ {
+		conn, err := cc.pick(ctx)
+		if err != nil {
+			return pickStatus(ctx, err).Err()
+		}
+		st := call(conn)
+		if st == nil || st.Code() == codes.OK {
+			return nil
+		}
+		if attempt == 0 && st.Code() == codes.Unavailable && conn.Refusing() {
+			cc.connFailed(conn)
+			continue
+		}
+		return st.Err()
+	}
+}
+
+func pickStatus(ctx context.Context, err error) *status.Status {
+	if ctx.Err() != nil {
+		return status.FromContextError(ctx.Err())
+	}
+	if errors.Is(err, ErrClientConnClosing) {
+		return status.New(codes.Canceled, err.Error())
+	}
+	return status.Newf(codes.Unavailable, "connection error: %v", err)
+}
+
+// requestHead is what every call's request headers carry.
+func (cc *ClientConn) requestHead(ctx context.Context, method string) streamactor.RequestHead {
+	head := streamactor.RequestHead{
+		Method:    method,
+		Authority: cc.authority,
+		Scheme:    "http",
+		UserAgent: cc.opts.userAgent,
+	}
+	if d, ok := ctx.Deadline(); ok {
+		head.Timeout = max(time.Until(d), time.Nanosecond)
+	}
+	head.Metadata, _ = metadata.FromOutgoingContext(ctx)
+	return head
+}

@@ -1,0 +1,101 @@
+package rpc
+
+import (
+	"context"
+	"io"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+	"github.com/actorpc/actorpc/streamactor"
+)
+
+// NewStream starts a streaming call. The stream ends when RecvMsg returns
+// an error (io.EOF for status OK), or when ctx is cancelled: cancel ctx
+// when abandoning a stream early, as with grpc-go.
+func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
+	ci := newCallInfo(cc.opts.callOptions, opts)
+	var cs *streamactor.ClientStream
+	err := cc.withConn(ctx, func(conn *connactor.Conn) *status.Status {
+		var st *status.Status
+		cs, st = streamactor.NewClientStream(ctx, conn, cc.requestHead(ctx, method), ci.maxRecvMsgSize)
+		return st
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &clientStream{ctx: ctx, cs: cs, ci: ci, desc: desc}, nil
+}
+
+// clientStream is the ClientStream applications use: the stream actor's
+// handle plus the codec, limits and the grpc-go conventions (io.EOF).
+type clientStream struct {
+	ctx  context.Context
+	cs   *streamactor.ClientStream
+	ci   callInfo
+	desc *StreamDesc
+	// Owned by the receiving goroutine.
+	received int
+}
+
+func (s *clientStream) Context() context.Context { return s.ctx }
+
+func (s *clientStream) Header() (metadata.MD, error) {
+	md, st := s.cs.Header()
+	if st != nil {
+		return nil, st.Err()
+	}
+	return md, nil
+}
+
+func (s *clientStream) Trailer() metadata.MD { return s.cs.Trailer() }
+
+func (s *clientStream) CloseSend() error {
+	s.cs.CloseSend()
+	return nil
+}
+
+// SendMsg sends m. When the call has already ended it returns io.EOF, and
+// RecvMsg tells the status, as in grpc-go.
+func (s *clientStream) SendMsg(m any) error {
+	payload, err := s.ci.codec.Marshal(m)
+	if err != nil {
+		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+	}
+	if len(payload) > s.ci.maxSendMsgSize {
+		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.ci.maxSendMsgSize)
+	}
+	st := s.cs.Send(payload)
+	switch {
+	case st == nil:
+		return nil
+	case st.Code() == codes.Internal && st.Message() == "SendMsg called after CloseSend":
+		return st.Err()
+	default:
+		return io.EOF
+	}
+}
+
+// RecvMsg receives into m. It returns io.EOF when the call ended with
+// status OK, otherwise the status error.
+func (s *clientStream) RecvMsg(m any) error {
+	msg, st := s.cs.Recv()
+	if st != nil {
+		if st.Code() == codes.OK {
+			if !s.desc.ServerStreams && s.received == 0 {
+				return status.Error(codes.Internal, "cardinality violation: the server sent no response message")
+			}
+			return io.EOF
+		}
+		return st.Err()
+	}
+	s.received++
+	if msg.Compressed {
+		return status.Error(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated")
+	}
+	if err := s.ci.codec.Unmarshal(msg.Payload, m); err != nil {
+		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,13 @@
+package encoding
+
+// Codec marshals and unmarshals messages. Implementations must be safe for
+// concurrent use, since one codec serves every RPC.
+type Codec interface {
+	// Marshal returns the wire format of v.
+	Marshal(v any) ([]byte, error)
+	// Unmarshal parses the wire format data into v.
+	Unmarshal(data []byte, v any) error
+	// Name returns the content-subtype the codec handles, e.g. "proto". It
+	// must be lower-case and constant.
+	Name() string
+}

@@ -1,0 +1,142 @@
+package rpc
+
+import (
+	"context"
+	"net"
+	"time"
+
+	"github.com/actorpc/actorpc/rpc/encoding"
+	protocodec "github.com/actorpc/actorpc/rpc/encoding/proto"
+	"github.com/actorpc/actorpc/rpc/metadata"
+)
+
+const (
+	defaultMaxRecvMsgSize = 4 << 20
+	defaultMaxSendMsgSize = 1<<31 - 1
+	defaultUserAgent      = "actorpc-go/0.1"
+)
+
+// ServerOption configures a Server.
+type ServerOption func(*serverOptions)
+
+type serverOptions struct {
+	maxRecvMsgSize       int
+	maxSendMsgSize       int
+	maxConcurrentStreams uint32
+	unaryInterceptor     UnaryServerInterceptor
+	streamInterceptor    StreamServerInterceptor
+	codec                encoding.Codec
+}
+
+func defaultServerOptions() serverOptions {
+	return serverOptions{
+		maxRecvMsgSize: defaultMaxRecvMsgSize,
+		maxSendMsgSize: defaultMaxSendMsgSize,
+		codec:          protocodec.Codec(),
+	}
+}
+
+// MaxRecvMsgSize is the largest request message the server accepts
+// (default 4 MiB); a larger one ends the call with ResourceExhausted.
+func MaxRecvMsgSize(n int) ServerOption { return func(o *serverOptions) { o.maxRecvMsgSize = n } }
+
+// MaxSendMsgSize is the largest response message the server sends.
+func MaxSendMsgSize(n int) ServerOption { return func(o *serverOptions) { o.maxSendMsgSize = n } }
+
+// MaxConcurrentStreams is how many calls a client may have open on one
+// connection (default 1000); more are refused with REFUSED_STREAM.
+func MaxConcurrentStreams(n uint32) ServerOption {
+	return func(o *serverOptions) { o.maxConcurrentStreams = n }
+}
+
+// UnaryInterceptor wraps every unary call of the server.
+func UnaryInterceptor(i UnaryServerInterceptor) ServerOption {
+	return func(o *serverOptions) { o.unaryInterceptor = i }
+}
+
+// StreamInterceptor wraps every streaming call of the server.
+func StreamInterceptor(i StreamServerInterceptor) ServerOption {
+	return func(o *serverOptions) { o.streamInterceptor = i }
+}
+
+// DialOption configures a ClientConn.
+type DialOption func(*dialOptions)
+
+type dialOptions struct {
+	userAgent   string
+	authority   string
+	dialer      func(ctx context.Context, addr string) (net.Conn, error)
+	callOptions []CallOption
+	connTimeout time.Duration
+}
+
+func defaultDialOptions() dialOptions {
+	return dialOptions{
+		userAgent:   defaultUserAgent,
+		connTimeout: 20 * time.Second,
+		dialer: func(ctx context.Context, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+	}
+}
+
+// WithUserAgent prepends ua to the user-agent the client sends.
+func WithUserAgent(ua string) DialOption {
+	return func(o *dialOptions) { o.userAgent = ua + " " + defaultUserAgent }
+}
+
+// WithAuthority sets the :authority of every call (default: the target).
+func WithAuthority(a string) DialOption { return func(o *dialOptions) { o.authority = a } }
+
+// WithContextDialer replaces how the client opens its TCP connection.
+func WithContextDialer(d func(ctx context.Context, addr string) (net.Conn, error)) DialOption {
+	return func(o *dialOptions) { o.dialer = d }
+}
+
+// WithDefaultCallOptions applies opts to every call of the client.
+func WithDefaultCallOptions(opts ...CallOption) DialOption {
+	return func(o *dialOptions) { o.callOptions = append(o.callOptions, opts...) }
+}
+
+// CallOption configures one call.
+type CallOption func(*callInfo)
+
+type callInfo struct {
+	maxRecvMsgSize int
+	maxSendMsgSize int
+	header         *metadata.MD
+	trailer        *metadata.MD
+	codec          encoding.Codec
+}
+
+// Header stores the response header metadata of a unary call in md.
+func Header(md *metadata.MD) CallOption { return func(c *callInfo) { c.header = md } }
+
+// Trailer stores the trailer metadata of a unary call in md.
+func Trailer(md *metadata.MD) CallOption { return func(c *callInfo) { c.trailer = md } }
+
+// MaxCallRecvMsgSize is the largest response message the call accepts
+// (default 4 MiB); a larger one ends the call with ResourceExhausted.
+func MaxCallRecvMsgSize(n int) CallOption { return func(c *callInfo) { c.maxRecvMsgSize = n } }
+
+// MaxCallSendMsgSize is the largest request message the call sends.
+func MaxCallSendMsgSize(n int) CallOption { return func(c *callInfo) { c.maxSendMsgSize = n } }
+
+// ForceCodec makes the call use codec instead of the protobuf codec.
+func ForceCodec(codec encoding.Codec) CallOption { return func(c *callInfo) { c.codec = codec } }
+
+func newCallInfo(defaults, opts []CallOption) callInfo {
+	ci := callInfo{
+		maxRecvMsgSize: defaultMaxRecvMsgSize,
+		maxSendMsgSize: defaultMaxSendMsgSize,
+		codec:          protocodec.Codec(),
+	}
+	for _, o := range defaults {
+		o(&ci)
+	}
+	for _, o := range opts {
+		o(&ci)
+	}
+	return ci
+}

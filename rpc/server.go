@@ -1,0 +1,186 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/connactor"
+)
+
+// ErrServerStopped is returned by Serve on a server that was stopped.
+var ErrServerStopped = errors.New("rpc: the server has been stopped")
+
+// Server serves gRPC services. Its listeners and connections are owned by
+// the server actor; each connection is a connection actor; each call runs
+// on its stream's goroutine.
+type Server struct {
+	opts     serverOptions
+	services map[string]*serviceInfo // filled by RegisterService before Serve, read-only after
+	methods  map[string]*methodInfo  // "/service/method" -> handler, likewise
+
+	ctx    context.Context // ends with Stop: the parent of every connection and call
+	cancel context.CancelFunc
+	inbox  chan serverMsg
+	ref    *actors.Ref
+}
+
+type serviceInfo struct {
+	impl any
+	desc *ServiceDesc
+}
+
+type methodInfo struct {
+	service *serviceInfo
+	unary   *MethodDesc
+	stream  *StreamDesc
+}
+
+// NewServer makes a server; register services, then Serve.
+func NewServer(opts ...ServerOption) *Server {
+	o := defaultServerOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		opts:     o,
+		services: make(map[string]*serviceInfo),
+		methods:  make(map[string]*methodInfo),
+		ctx:      ctx,
+		cancel:   cancel,
+		inbox:    make(chan serverMsg, 16),
+	}
+	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}}
+	s.ref = actors.Spawn(context.Background(), "server", a.run, actors.WithMailbox(func() int { return len(s.inbox) }))
+	return s
+}
+
+// RegisterService registers impl as the implementation of desc. Call it
+// before Serve; impl must satisfy desc.HandlerType.
+func (s *Server) RegisterService(desc *ServiceDesc, impl any) {
+	if impl != nil && desc.HandlerType != nil {
+		ht := reflect.TypeOf(desc.HandlerType).Elem()
+		if !reflect.TypeOf(impl).Implements(ht) {
+			panic(fmt.Sprintf("rpc: RegisterService: %T does not implement %v", impl, ht))
+		}
+	}
+	if _, dup := s.services[desc.ServiceName]; dup {
+		panic(fmt.Sprintf("rpc: RegisterService: service %q registered twice", desc.ServiceName))
+	}
+	info := &serviceInfo{impl: impl, desc: desc}
+	s.services[desc.ServiceName] = info
+	for i := range desc.Methods {
+		m := &desc.Methods[i]
+		s.methods["/"+desc.ServiceName+"/"+m.MethodName] = &methodInfo{service: info, unary: m}
+	}
+	for i := range desc.Streams {
+		st := &desc.Streams[i]
+		s.methods["/"+desc.ServiceName+"/"+st.StreamName] = &methodInfo{service: info, stream: st}
+	}
+}
+
+// Serve accepts connections on lis until Stop or GracefulStop, and then
+// returns nil; it closes lis. Any other accept failure is returned.
+func (s *Server) Serve(lis net.Listener) error {
+	added, err := actors.Ask(s.ctx, s.inbox, s.ref.Done(), func(reply chan<- bool) serverMsg {
+		return serverMsg{kind: msgAddListener, lis: lis, added: reply}
+	})
+	if err != nil || !added {
+		lis.Close()
+		return ErrServerStopped
+	}
+	var backoff time.Duration
+	for {
+		nc, err := lis.Accept()
+		if err != nil {
+			if s.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				s.tell(serverMsg{kind: msgRemoveListener, lis: lis})
+				if s.ctx.Err() != nil || s.stopping() {
+					return nil
+				}
+				return fmt.Errorf("rpc: accepting connections: %w", err)
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// A temporary failure (out of file descriptors): back off.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				select {
+				case <-time.After(backoff):
+					continue
+				case <-s.ctx.Done():
+					return nil
+				}
+			}
+			s.tell(serverMsg{kind: msgRemoveListener, lis: lis})
+			return fmt.Errorf("rpc: accepting connections: %w", err)
+		}
+		backoff = 0
+		s.tell(serverMsg{kind: msgNewConn, nc: nc})
+	}
+}
+
+// stopping reports whether Stop or GracefulStop was called.
+func (s *Server) stopping() bool {
+	stopping, err := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- bool) serverMsg {
+		return serverMsg{kind: msgStopping, added: reply}
+	})
+	return err != nil || stopping
+}
+
+// Stop closes every listener and connection now: calls in flight end (the
+// handlers' contexts are cancelled, clients see Unavailable). It returns
+// when every connection has ended.
+func (s *Server) Stop() { s.stop(false) }
+
+// GracefulStop stops accepting, sends GOAWAY on every connection, and
+// waits for the calls in flight to end.
+func (s *Server) GracefulStop() { s.stop(true) }
+
+func (s *Server) stop(graceful bool) {
+	done := make(chan struct{})
+	select {
+	case s.inbox <- serverMsg{kind: msgStop, graceful: graceful, stopped: done}:
+		<-done
+	case <-s.ref.Done():
+	}
+	s.cancel()
+	s.ref.Stop()
+	<-s.ref.Done()
+}
+
+func (s *Server) tell(m serverMsg) {
+	select {
+	case s.inbox <- m:
+	case <-s.ref.Done():
+		if m.nc != nil {
+			m.nc.Close()
+		}
+	}
+}
+
+// connConfig is how the server's connections behave.
+func (s *Server) connConfig(nc net.Conn) connactor.Config {
+	return connactor.Config{
+		Name:                 "server " + nc.RemoteAddr().String(),
+		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
+		Accept:               s.acceptStream,
+	}
+}
+
+// splitMethod splits "/service/method".
+func splitMethod(full string) (service, method string, ok bool) {
+	if !strings.HasPrefix(full, "/") {
+		return "", "", false
+	}
+	i := strings.LastIndex(full, "/")
+	if i <= 0 {
+		return "", "", false
+	}
+	return full[1:i], full[i+1:], true
+}

@@ -1,0 +1,125 @@
+package rpc
+
+import (
+	"context"
+	"net"
+
+	"github.com/actorpc/actorpc/connactor"
+)
+
+// serverMsg is what the server actor is told.
+type serverMsg struct {
+	kind     serverMsgKind
+	lis      net.Listener
+	nc       net.Conn
+	conn     *connactor.Conn
+	added    chan<- bool
+	graceful bool
+	stopped  chan struct{}
+}
+
+type serverMsgKind uint8
+
+const (
+	msgAddListener serverMsgKind = iota
+	msgRemoveListener
+	msgNewConn   // accepted: run the handshake
+	msgConnReady // handshake done
+	msgConnEnded
+	msgStop
+	msgStopping
+)
+
+// serverActor owns the server's listeners and connections.
+type serverActor struct {
+	s         *Server
+	listeners map[net.Listener]bool
+	conns     map[*connactor.Conn]bool
+	pending   int // handshakes in progress
+	stopping  bool
+	waiters   []chan struct{} // Stop callers, told when the last connection ends
+}
+
+func (a *serverActor) run(ctx context.Context) error {
+	for {
+		select {
+		case m := <-a.s.inbox:
+			a.handle(m)
+		case <-ctx.Done():
+			return nil
+		}
+		if a.stopping && len(a.conns) == 0 && a.pending == 0 {
+			for _, w := range a.waiters {
+				close(w)
+			}
+			a.waiters = nil
+		}
+	}
+}
+
+func (a *serverActor) handle(m serverMsg) {
+	switch m.kind {
+	case msgAddListener:
+		if !a.stopping {
+			a.listeners[m.lis] = true
+		}
+		m.added <- !a.stopping
+	case msgRemoveListener:
+		delete(a.listeners, m.lis)
+	case msgStopping:
+		m.added <- a.stopping
+	case msgNewConn:
+		if a.stopping {
+			m.nc.Close()
+			return
+		}
+		a.pending++
+		go a.s.handshake(m.nc)
+	case msgConnReady:
+		a.pending--
+		if m.conn == nil {
+			return
+		}
+		a.conns[m.conn] = true
+		if a.stopping {
+			a.closeConn(m.conn, true)
+		}
+	case msgConnEnded:
+		delete(a.conns, m.conn)
+	case msgStop:
+		a.waiters = append(a.waiters, m.stopped)
+		if !a.stopping {
+			a.stopping = true
+			for lis := range a.listeners {
+				lis.Close()
+			}
+		}
+		for c := range a.conns {
+			a.closeConn(c, m.graceful)
+		}
+	}
+}
+
+func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
+	if graceful {
+		// GracefulClose sends to the connection, which may be busy; a
+		// goroutine keeps the server actor from waiting on it.
+		go c.GracefulClose()
+		return
+	}
+	c.Close(nil)
+}
+
+// handshake runs the HTTP/2 handshake off the accept loop, so a slow
+// client cannot hold up others, and then reports the connection's end.
+func (s *Server) handshake(nc net.Conn) {
+	conn, err := connactor.Accept(s.ctx, nc, s.connConfig(nc))
+	if err != nil {
+		nc.Close()
+		s.tell(serverMsg{kind: msgConnReady})
+		return
+	}
+	s.tell(serverMsg{kind: msgConnReady, conn: conn})
+	<-conn.Done()
+	s.tell(serverMsg{kind: msgConnEnded, conn: conn})
+}

@@ -1,0 +1,125 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+	"github.com/actorpc/actorpc/streamactor"
+)
+
+// acceptStream is called by a connection actor for each new stream. It
+// spawns the stream's goroutine, which runs the call to its end, and gives
+// the connection the way to cancel it.
+func (s *Server) acceptStream(link *connactor.Stream) func() {
+	ctx, cancel := context.WithCancel(s.ctx)
+	go s.serveStream(ctx, cancel, link)
+	return cancel
+}
+
+func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, link *connactor.Stream) {
+	defer cancel()
+	ss, _ := streamactor.AcceptServerStream(ctx, link, s.opts.maxRecvMsgSize)
+	if ss == nil {
+		return
+	}
+	if ss.Req.HasTimeout {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeout(ctx, ss.Req.Timeout)
+		defer cancelTimeout()
+	}
+	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
+	stream := &serverStream{ss: ss, codec: s.opts, method: ss.Req.Method}
+	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
+	ss.SetContext(ctx)
+
+	m, ok := s.methods[ss.Req.Method]
+	if !ok {
+		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
+		return
+	}
+	if m.unary != nil {
+		s.serveUnary(ctx, ss, m)
+		return
+	}
+	s.serveStreaming(stream, m)
+}
+
+func (s *Server) unknownMethod(full string) *status.Status {
+	service, method, ok := splitMethod(full)
+	if !ok {
+		return status.Newf(codes.Unimplemented, "malformed method name: %q", full)
+	}
+	if _, known := s.services[service]; !known {
+		return status.Newf(codes.Unimplemented, "unknown service %s", service)
+	}
+	return status.Newf(codes.Unimplemented, "unknown method %s for service %s", method, service)
+}
+
+func (s *Server) serveUnary(ctx context.Context, ss *streamactor.ServerStream, m *methodInfo) {
+	msg, err := ss.RecvMsg()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = status.Error(codes.Internal, "the client sent no request message for a unary call")
+		}
+		ss.Finish(toStatus(err), nil)
+		return
+	}
+	if msg.Compressed {
+		ss.Finish(status.New(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated"), nil)
+		return
+	}
+	ss.DrainArrived()
+	dec := func(v any) error {
+		if err := s.opts.codec.Unmarshal(msg.Payload, v); err != nil {
+			return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
+		}
+		return nil
+	}
+	reply, appErr := m.unary.Handler(m.service.impl, ctx, dec, s.opts.unaryInterceptor)
+	if appErr != nil {
+		ss.Finish(toStatus(appErr), nil)
+		return
+	}
+	payload, err := s.opts.codec.Marshal(reply)
+	if err != nil {
+		ss.Finish(status.Newf(codes.Internal, "grpc: error while marshaling the response: %v", err), nil)
+		return
+	}
+	if len(payload) > s.opts.maxSendMsgSize {
+		ss.Finish(status.Newf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.opts.maxSendMsgSize), nil)
+		return
+	}
+	ss.Finish(status.New(codes.OK, ""), payload)
+}
+
+func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
+	var appErr error
+	if i := s.opts.streamInterceptor; i != nil {
+		info := &StreamServerInfo{FullMethod: stream.method, IsClientStream: m.stream.ClientStreams, IsServerStream: m.stream.ServerStreams}
+		appErr = i(m.service.impl, stream, info, m.stream.Handler)
+	} else {
+		appErr = m.stream.Handler(m.service.impl, stream)
+	}
+	st := status.New(codes.OK, "")
+	if appErr != nil {
+		st = toStatus(appErr)
+	}
+	stream.ss.Finish(st, nil)
+}
+
+// toStatus is the status a handler's error ends its call with: a status
+// error as it is, a context error as its code, anything else Unknown.
+func toStatus(err error) *status.Status {
+	if st, ok := status.FromError(err); ok {
+		return st
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return status.FromContextError(err)
+	}
+	return status.New(codes.Unknown, err.Error())
+}

@@ -1,0 +1,193 @@
+package streamactor
+
+import (
+	"context"
+
+	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// ClientStream is a streaming call on the client. Its receiving side is a
+// stream actor (a goroutine spawned for the call) that owns the receiver
+// and watches the call's context; the application's goroutines talk to it
+// through channels. Sending goes from the application straight to the
+// connection's writer.
+type ClientStream struct {
+	ctx  context.Context
+	link *connactor.Stream
+	ref  *actors.Ref
+
+	msgs        chan Message  // the actor hands over messages one by one
+	headerReady chan struct{} // closed when response headers arrived or the call ended
+	done        chan struct{} // closed when the call ended
+
+	// Written by the actor before it closes headerReady (header) or done
+	// (the rest); read by the application only after.
+	header  metadata.MD
+	trailer metadata.MD
+	final   *status.Status
+	rest    []Message
+
+	// Owned by the application's sending goroutine (one at a time, as in
+	// grpc-go).
+	sendAck    chan error
+	sendClosed bool
+	// Owned by the application's receiving goroutine once done is closed.
+	restTaken int
+}
+
+// NewClientStream opens a streaming call on conn.
+func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead, maxRecv int) (*ClientStream, *status.Status) {
+	fields, err := head.Fields()
+	if err != nil {
+		return nil, status.New(codes.Internal, err.Error())
+	}
+	link, err := conn.Open(ctx, connactor.OpenRequest{Header: fields})
+	if err != nil {
+		return nil, openStatus(ctx, err)
+	}
+	cs := &ClientStream{
+		ctx:         ctx,
+		link:        link,
+		msgs:        make(chan Message),
+		headerReady: make(chan struct{}),
+		done:        make(chan struct{}),
+		sendAck:     make(chan error, 1),
+	}
+	r := newReceiver(link, true, maxRecv)
+	cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
+		cs.serve(r)
+		return nil
+	})
+	return cs, nil
+}
+
+// serve is the stream actor's loop.
+func (cs *ClientStream) serve(r *receiver) {
+	headerSignalled := false
+	for r.final == nil {
+		var out chan Message
+		var next Message
+		if len(r.msgs) > 0 {
+			out, next = cs.msgs, r.msgs[0]
+		}
+		select {
+		case out <- next:
+			r.take()
+		case ev := <-r.link.Events():
+			r.handle(ev)
+		case <-r.link.Wake():
+			r.drain()
+			r.link.Flush()
+		case <-r.link.ConnDone():
+			r.connEnded()
+		case <-cs.ctx.Done():
+			r.fail(status.FromContextError(cs.ctx.Err()), true)
+		}
+		if r.gotHeader && !headerSignalled && r.final == nil {
+			cs.header = r.header
+			close(cs.headerReady)
+			headerSignalled = true
+		}
+	}
+	if r.final.Code() == codes.OK {
+		cs.rest = r.msgs
+	}
+	if !headerSignalled {
+		cs.header = r.header
+		close(cs.headerReady)
+	}
+	cs.trailer = r.trailer
+	cs.final = r.final
+	if r.final.Code() == codes.OK || r.peerEnded {
+		// The server is done; if we are still sending, stop the stream.
+		r.link.Write(connactor.Write{Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true})
+	}
+	close(cs.done)
+	r.link.Release()
+}
+
+// Send sends one message. It returns once the message is on its way to
+// the socket, so a peer that stops reading stops the sender (flow
+// control). After the call ended it returns the final status.
+func (cs *ClientStream) Send(payload []byte) *status.Status {
+	if cs.sendClosed {
+		return status.New(codes.Internal, "SendMsg called after CloseSend")
+	}
+	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, false), Done: cs.sendAck}
+	if err := cs.link.Write(w); err != nil {
+		return cs.wait()
+	}
+	select {
+	case err := <-cs.sendAck:
+		if err != nil {
+			return cs.wait()
+		}
+		return nil
+	case <-cs.done:
+		return cs.final
+	}
+}
+
+// CloseSend half-closes the stream.
+func (cs *ClientStream) CloseSend() {
+	if cs.sendClosed {
+		return
+	}
+	cs.sendClosed = true
+	cs.link.Write(connactor.Write{EndStream: true})
+}
+
+// Recv returns the next message, or the final status when there is none
+// (OK means the server ended the stream normally).
+func (cs *ClientStream) Recv() (Message, *status.Status) {
+	select {
+	case m := <-cs.msgs:
+		return m, nil
+	case <-cs.done:
+	}
+	if cs.restTaken < len(cs.rest) {
+		m := cs.rest[cs.restTaken]
+		cs.restTaken++
+		return m, nil
+	}
+	return Message{}, cs.final
+}
+
+// Header waits for the response headers; with no headers, the call's
+// status when it failed.
+func (cs *ClientStream) Header() (metadata.MD, *status.Status) {
+	<-cs.headerReady
+	select {
+	case <-cs.done:
+		if cs.header == nil && cs.final.Code() != codes.OK {
+			return nil, cs.final
+		}
+	default:
+	}
+	return cs.header, nil
+}
+
+// Trailer is the trailer metadata; valid once the call ended.
+func (cs *ClientStream) Trailer() metadata.MD {
+	select {
+	case <-cs.done:
+		return cs.trailer
+	default:
+		return nil
+	}
+}
+
+// Done is closed when the call has ended.
+func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
+
+// wait blocks until the call ends and returns its status.
+func (cs *ClientStream) wait() *status.Status {
+	<-cs.done
+	return cs.final
+}

@@ -1,0 +1,71 @@
+package streamactor
+
+import (
+	"context"
+	"errors"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// UnaryResult is the outcome of a unary call.
+type UnaryResult struct {
+	Response []byte // the response message payload, when Status is OK
+	Header   metadata.MD
+	Trailer  metadata.MD
+	Status   *status.Status
+}
+
+// Unary makes a unary call on conn. The calling goroutine is the stream's
+// actor for the length of the call: no goroutine is spawned, and the
+// request (headers, message, END_STREAM) leaves in a single Open.
+func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request []byte, maxRecv int) UnaryResult {
+	fields, err := head.Fields()
+	if err != nil {
+		return UnaryResult{Status: status.New(codes.Internal, err.Error())}
+	}
+	link, err := conn.Open(ctx, connactor.OpenRequest{
+		Header:    fields,
+		Data:      AppendMessage(make([]byte, 0, prefixLen+len(request)), request, false),
+		EndStream: true,
+	})
+	if err != nil {
+		return UnaryResult{Status: openStatus(ctx, err)}
+	}
+	defer link.Release()
+	r := newReceiver(link, true, maxRecv)
+	for r.final == nil {
+		if !r.wait(ctx.Done()) {
+			r.fail(status.FromContextError(ctx.Err()), true)
+		}
+	}
+	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final}
+	if r.final.Code() != codes.OK {
+		return res
+	}
+	switch len(r.msgs) {
+	case 1:
+		res.Response = r.msgs[0].Payload
+		if r.msgs[0].Compressed {
+			res.Status = status.New(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated")
+		}
+	case 0:
+		res.Status = status.New(codes.Internal, "cardinality violation: received no response message from a unary call")
+	default:
+		res.Status = status.New(codes.Internal, "cardinality violation: received more than one response message from a unary call")
+	}
+	return res
+}
+
+// openStatus is the status of a call whose stream could not be opened.
+func openStatus(ctx context.Context, err error) *status.Status {
+	if ctx.Err() != nil {
+		return status.FromContextError(ctx.Err())
+	}
+	if errors.Is(err, connactor.ErrGoingAway) {
+		return status.Newf(codes.Unavailable, "connection is going away: %v", err)
+	}
+	return status.Newf(codes.Unavailable, "connection unavailable: %v", err)
+}

@@ -1,0 +1,100 @@
+package streamactor
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// prefixLen is the gRPC message prefix: a compressed flag and a 4-byte
+// big-endian length (PROTOCOL-HTTP2, Length-Prefixed-Message).
+const prefixLen = 5
+
+// AppendMessage appends payload with its gRPC prefix to dst.
+func AppendMessage(dst, payload []byte, compressed bool) []byte {
+	var flag byte
+	if compressed {
+		flag = 1
+	}
+	dst = append(dst, flag, 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(dst[len(dst)-4:], uint32(len(payload)))
+	return append(dst, payload...)
+}
+
+// Message is one received gRPC message.
+type Message struct {
+	Payload    []byte
+	Compressed bool
+	wireLen    int // prefix included: what flow control counted
+}
+
+// reassembler cuts a stream of DATA bytes into gRPC messages. A message
+// larger than maxSize is refused from its prefix, before any of it is
+// buffered.
+type reassembler struct {
+	maxSize int
+	prefix  [prefixLen]byte
+	have    int    // bytes of prefix read
+	msg     []byte // the message being filled
+	want    int    // its length
+	flag    byte
+}
+
+// feed consumes data and appends every completed message to out.
+func (r *reassembler) feed(data []byte, out []Message) ([]Message, *status.Status) {
+	for len(data) > 0 {
+		if r.have < prefixLen {
+			// Fast path: a whole message in this chunk needs no copy.
+			if r.have == 0 && len(data) >= prefixLen {
+				n := int(binary.BigEndian.Uint32(data[1:prefixLen]))
+				if st := r.check(data[0], n); st != nil {
+					return out, st
+				}
+				if len(data) >= prefixLen+n {
+					out = append(out, Message{Payload: data[prefixLen : prefixLen+n : prefixLen+n], Compressed: data[0] == 1, wireLen: prefixLen + n})
+					data = data[prefixLen+n:]
+					continue
+				}
+			}
+			c := copy(r.prefix[r.have:], data)
+			r.have += c
+			data = data[c:]
+			if r.have < prefixLen {
+				return out, nil
+			}
+			r.flag = r.prefix[0]
+			r.want = int(binary.BigEndian.Uint32(r.prefix[1:]))
+			if st := r.check(r.flag, r.want); st != nil {
+				return out, st
+			}
+			r.msg = make([]byte, 0, r.want)
+		}
+		c := min(r.want-len(r.msg), len(data))
+		r.msg = append(r.msg, data[:c]...)
+		data = data[c:]
+		if len(r.msg) == r.want {
+			out = append(out, Message{Payload: r.msg, Compressed: r.flag == 1, wireLen: prefixLen + r.want})
+			r.msg, r.have, r.want = nil, 0, 0
+		}
+	}
+	return out, nil
+}
+
+func (r *reassembler) check(flag byte, n int) *status.Status {
+	if flag > 1 {
+		return status.Newf(codes.Internal, "grpc: received a message with compressed flag %d, want 0 or 1", flag)
+	}
+	if n > r.maxSize {
+		return status.Newf(codes.ResourceExhausted, "grpc: received message larger than max (%d vs. %d)", n, r.maxSize)
+	}
+	return nil
+}
+
+// partial reports bytes of an unfinished message.
+func (r *reassembler) partial() bool { return r.have > 0 }
+
+func (r *reassembler) String() string {
+	return fmt.Sprintf("reassembler{have %d, want %d, got %d}", r.have, r.want, len(r.msg))
+}

@@ -1,0 +1,232 @@
+package streamactor
+
+import (
+	"fmt"
+
+	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// creditBatch is how many consumed bytes a stream gathers before it tells
+// the connection, so that small messages do not cost a message each.
+const creditBatch = 16 << 10
+
+// receiver is the receiving half of a stream: it turns the connection's
+// events into messages, headers, trailers and a final status. It belongs to
+// whichever goroutine serves the stream (see the package doc).
+type receiver struct {
+	link   *connactor.Stream
+	client bool
+	asm    reassembler
+
+	msgs   []Message // complete messages the application has not taken
+	credit int       // bytes consumed and not yet reported to the connection
+
+	gotHeader bool        // client: response headers arrived
+	header    metadata.MD // client: response header metadata
+	trailer   metadata.MD // client: trailer metadata
+
+	recvDone  bool           // the peer half-closed (server: EOF; client: trailers)
+	peerEnded bool           // the peer can send nothing more: END_STREAM, reset, or the connection ended
+	final     *status.Status // set once the stream's outcome is known
+}
+
+func newReceiver(link *connactor.Stream, client bool, maxRecv int) *receiver {
+	return &receiver{link: link, client: client, asm: reassembler{maxSize: maxRecv}}
+}
+
+// wait handles events until one arrives that changes what the caller waits
+// for, or abort is closed (then it reports false).
+func (r *receiver) wait(abort <-chan struct{}) bool {
+	select {
+	case ev := <-r.link.Events():
+		r.handle(ev)
+	case <-r.link.Wake():
+		r.drain()
+		r.link.Flush()
+	case <-r.link.ConnDone():
+		r.connEnded()
+	case <-abort:
+		return false
+	}
+	return true
+}
+
+// drain handles every event already waiting, without blocking.
+func (r *receiver) drain() {
+	for {
+		select {
+		case ev := <-r.link.Events():
+			r.handle(ev)
+		default:
+			return
+		}
+	}
+}
+
+// connEnded takes over what the ended connection still held for us.
+func (r *receiver) connEnded() {
+	for _, ev := range r.link.TakeOver() {
+		r.handle(ev)
+	}
+	if r.final == nil && !r.peerEnded {
+		r.fail(status.New(codes.Unavailable, "connection closed before the call ended"), false)
+	}
+	r.peerEnded = true
+}
+
+func (r *receiver) handle(ev connactor.Event) {
+	if r.final != nil {
+		return
+	}
+	switch ev.Kind {
+	case connactor.EventHeaders:
+		if ev.EndStream {
+			r.peerEnded = true
+		}
+		if r.client {
+			r.clientHeaders(ev)
+		} else if !ev.EndStream {
+			// Request trailers must end the stream (RFC 9113 8.1).
+			r.fail(status.New(codes.Internal, "client sent a second HEADERS without END_STREAM"), true)
+		} else {
+			r.endOfRequest()
+		}
+	case connactor.EventData:
+		if ev.EndStream {
+			r.peerEnded = true
+		}
+		r.data(ev)
+	case connactor.EventReset:
+		r.peerEnded = true
+		r.fail(resetStatus(ev), false)
+	case connactor.EventClosed:
+		r.peerEnded = true
+		code := codes.Unavailable
+		r.fail(status.Newf(code, "connection closed: %v", ev.Err), false)
+	}
+}
+
+func (r *receiver) data(ev connactor.Event) {
+	if r.client && !r.gotHeader {
+		r.fail(status.New(codes.Internal, "server sent DATA before response headers"), true)
+		return
+	}
+	r.credit += len(ev.Data)
+	msgs, st := r.asm.feed(ev.Data, r.msgs)
+	r.msgs = msgs
+	if st != nil {
+		r.fail(st, true)
+		return
+	}
+	if ev.EndStream {
+		if r.client {
+			r.fail(status.New(codes.Internal, "server closed the stream without sending trailers"), false)
+			return
+		}
+		r.endOfRequest()
+	}
+	r.reportCredit(false)
+}
+
+func (r *receiver) endOfRequest() {
+	r.recvDone = true
+	if r.asm.partial() {
+		r.fail(status.New(codes.Internal, "client half-closed in the middle of a message"), false)
+	}
+}
+
+func (r *receiver) clientHeaders(ev connactor.Event) {
+	head, err := parseResponse(ev.Fields)
+	if err != nil {
+		r.fail(status.Newf(codes.Internal, "malformed response headers: %v", err), !ev.EndStream)
+		return
+	}
+	if !r.gotHeader {
+		if head.httpStatus != 200 && head.status == nil {
+			r.fail(status.Newf(httpStatusCode(head.httpStatus), "unexpected HTTP status code received from server: %d", head.httpStatus), !ev.EndStream)
+			return
+		}
+		if !ev.EndStream && !validContentType(head.contentType) {
+			r.fail(status.Newf(codes.Unknown, "unexpected content-type %q in the response", head.contentType), true)
+			return
+		}
+		r.gotHeader = true
+		if !ev.EndStream {
+			r.header = head.md
+			return
+		}
+		// Trailers-only: the headers are the trailers.
+	} else if !ev.EndStream {
+		r.fail(status.New(codes.Internal, "server sent a second HEADERS without END_STREAM"), true)
+		return
+	}
+	r.recvDone = true
+	r.trailer = head.md
+	if head.status == nil {
+		r.fail(status.New(codes.Internal, "server ended the stream without grpc-status"), false)
+		return
+	}
+	r.final = head.status
+}
+
+// fail settles the stream's outcome; reset says the peer must be told.
+func (r *receiver) fail(st *status.Status, reset bool) {
+	if r.final != nil {
+		return
+	}
+	r.final = st
+	if reset && !r.peerEnded {
+		code := http2.ErrCodeCancel
+		if !r.client {
+			code = http2.ErrCodeInternal
+		}
+		r.link.Reset(uint32(code))
+		r.peerEnded = true
+	}
+}
+
+// take hands the oldest complete message to the application.
+func (r *receiver) take() (Message, bool) {
+	if len(r.msgs) == 0 {
+		return Message{}, false
+	}
+	m := r.msgs[0]
+	r.msgs[0] = Message{}
+	r.msgs = r.msgs[1:]
+	r.reportCredit(false)
+	return m, true
+}
+
+// reportCredit tells the connection what was consumed, once nothing waits
+// for the application (so a peer cannot grow the queue of unread
+// messages). When the peer has ended, Release gives it all back instead.
+func (r *receiver) reportCredit(force bool) {
+	if r.peerEnded || len(r.msgs) > 0 || r.credit == 0 {
+		return
+	}
+	if r.credit >= creditBatch || force {
+		r.link.Consumed(r.credit)
+		r.credit = 0
+	}
+}
+
+// resetStatus maps RST_STREAM codes to gRPC codes (PROTOCOL-HTTP2, Errors).
+func resetStatus(ev connactor.Event) *status.Status {
+	code := codes.Internal
+	switch ev.Code {
+	case http2.ErrCodeRefusedStream:
+		code = codes.Unavailable
+	case http2.ErrCodeCancel:
+		code = codes.Canceled
+	case http2.ErrCodeEnhanceYourCalm:
+		code = codes.ResourceExhausted
+	case http2.ErrCodeInadequateSecurity:
+		code = codes.PermissionDenied
+	}
+	return status.New(code, fmt.Sprintf("stream terminated by RST_STREAM with error code: %v", ev.Code))
+}

@@ -1,0 +1,191 @@
+package streamactor
+
+import (
+	"context"
+	"io"
+
+	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// ServerStream is one call on the server. It is served by the stream's own
+// goroutine, the one that runs the handler: that goroutine owns the
+// receiving side (RecvMsg) and the sending side (SendMsg, headers,
+// trailers, the status), as grpc-go's contract for a stream already asks.
+// The connection cancels ctx when the client resets the stream or the
+// connection ends, which is how a handler busy in user code learns of it.
+type ServerStream struct {
+	link *connactor.Stream
+	ctx  context.Context
+	Req  Request
+	r    *receiver
+
+	contentType string
+	header      metadata.MD
+	headerSent  bool
+	trailer     metadata.MD
+	sendAck     chan error
+	finished    bool
+}
+
+// AcceptServerStream reads the request headers, the stream's first event.
+// A request that is not acceptable gets its answer here and a nil stream.
+func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int) (*ServerStream, *status.Status) {
+	ss := &ServerStream{link: link, ctx: ctx, r: newReceiver(link, false, maxRecv), sendAck: make(chan error, 1)}
+	var first connactor.Event
+	select {
+	case first = <-link.Events():
+	case <-link.ConnDone():
+		link.Release()
+		return nil, status.New(codes.Unavailable, "connection closed")
+	}
+	if first.EndStream {
+		ss.r.peerEnded = true
+		ss.r.recvDone = true
+	}
+	req, rej := ParseRequest(first.Fields, first.Truncated)
+	if rej != nil {
+		link.Write(connactor.Write{
+			Trailer:   RejectionFields(rej),
+			Reset:     !ss.r.peerEnded,
+			ResetCode: http2.ErrCodeNo,
+		})
+		link.Release()
+		return nil, rej.Status
+	}
+	ss.Req = req
+	ss.contentType = req.ContentType
+	return ss, nil
+}
+
+// Context is the call's context: its deadline, the request metadata is
+// added by the caller of AcceptServerStream.
+func (ss *ServerStream) Context() context.Context { return ss.ctx }
+
+// SetContext replaces the call's context (the server adds the deadline and
+// the incoming metadata before the handler runs).
+func (ss *ServerStream) SetContext(ctx context.Context) { ss.ctx = ctx }
+
+// RecvMsg returns the next request message, io.EOF once the client
+// half-closed, or the call's failure as a status error.
+func (ss *ServerStream) RecvMsg() (Message, error) {
+	for {
+		if m, ok := ss.r.take(); ok {
+			return m, nil
+		}
+		if ss.r.final != nil {
+			return Message{}, ss.r.final.Err()
+		}
+		if ss.r.recvDone {
+			return Message{}, io.EOF
+		}
+		if !ss.r.wait(ss.ctx.Done()) {
+			return Message{}, status.FromContextError(ss.ctx.Err()).Err()
+		}
+	}
+}
+
+// DrainArrived handles events that have already arrived, so that a unary
+// handler sees the client's END_STREAM that came with its message.
+func (ss *ServerStream) DrainArrived() { ss.r.drain() }
+
+// SetHeader merges md into the response headers.
+func (ss *ServerStream) SetHeader(md metadata.MD) error {
+	if ss.headerSent {
+		return status.New(codes.Internal, "SetHeader called after the headers were sent").Err()
+	}
+	ss.header = metadata.Join(ss.header, md)
+	return nil
+}
+
+// SendHeader sends the response headers now, merged with md.
+func (ss *ServerStream) SendHeader(md metadata.MD) error {
+	if err := ss.SetHeader(md); err != nil {
+		return err
+	}
+	fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+	if err != nil {
+		return status.New(codes.Internal, err.Error()).Err()
+	}
+	ss.headerSent = true
+	return ss.send(connactor.Write{Header: fields})
+}
+
+// SetTrailer merges md into the trailers.
+func (ss *ServerStream) SetTrailer(md metadata.MD) { ss.trailer = metadata.Join(ss.trailer, md) }
+
+// SendMsg sends one response message and returns once it is on its way to
+// the socket; a client that stops reading stops the handler here.
+func (ss *ServerStream) SendMsg(payload []byte) error {
+	if ss.finished {
+		return status.New(codes.Internal, "SendMsg called after the call ended").Err()
+	}
+	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, false)}
+	if !ss.headerSent {
+		fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+		if err != nil {
+			return status.New(codes.Internal, err.Error()).Err()
+		}
+		w.Header = fields
+		ss.headerSent = true
+	}
+	return ss.send(w)
+}
+
+func (ss *ServerStream) send(w connactor.Write) error {
+	w.Done = ss.sendAck
+	if err := ss.link.Write(w); err != nil {
+		return ss.sendFailed()
+	}
+	select {
+	case err := <-ss.sendAck:
+		if err != nil {
+			return ss.sendFailed()
+		}
+		return nil
+	case <-ss.ctx.Done():
+		return status.FromContextError(ss.ctx.Err()).Err()
+	}
+}
+
+func (ss *ServerStream) sendFailed() error {
+	if ss.ctx.Err() != nil {
+		return status.FromContextError(ss.ctx.Err()).Err()
+	}
+	return status.New(codes.Unavailable, "the stream was closed").Err()
+}
+
+// Finish ends the call with st and the trailers; response, when not nil,
+// is sent first, in the same hop (a unary response is one Write).
+func (ss *ServerStream) Finish(st *status.Status, response []byte) {
+	if ss.finished {
+		return
+	}
+	ss.finished = true
+	defer ss.link.Release()
+	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
+	if response != nil {
+		w.Data = AppendMessage(make([]byte, 0, prefixLen+len(response)), response, false)
+	}
+	if !ss.headerSent {
+		fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+		if err != nil {
+			st = status.New(codes.Internal, err.Error())
+			fields, _ = ResponseHeaderFields(ss.contentType, nil)
+			w.Data = nil
+			w.Trailer = TrailerFields(st, nil)
+		}
+		w.Header = fields
+		ss.headerSent = true
+	}
+	if !ss.r.peerEnded {
+		// The client may still be sending; RFC 9113 8.1 lets the server
+		// stop it with NO_ERROR once the response is complete.
+		w.Reset, w.ResetCode = true, http2.ErrCodeNo
+	}
+	ss.link.Write(w)
+}
