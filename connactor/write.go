@@ -23,9 +23,11 @@ type Write struct {
 	// and split at its max frame size. The writer owns it until Done.
 	Data []byte
 	// Trailer is sent as the last HEADERS, with END_STREAM. When no headers
-	// went out before, Header and Trailer go in one frame: a trailers-only
-	// response.
-	Trailer []hpack.HeaderField
+	// went out before and there is no Data, Header and Trailer go in one
+	// frame, a trailers-only response, unless SeparateHeader is set (the
+	// headers carry metadata of their own, which must not read as trailers).
+	Trailer        []hpack.HeaderField
+	SeparateHeader bool
 	// EndStream half-closes the stream after Data when there is no Trailer.
 	EndStream bool
 	// Reset sends RST_STREAM with ResetCode after the rest. With

@@ -279,7 +279,7 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 		wr.Header = nil
 		if !s.headerSent {
 			s.headerSent = true
-			if wr.Trailer != nil && len(wr.Data) == 0 {
+			if wr.Trailer != nil && len(wr.Data) == 0 && !wr.SeparateHeader {
 				// Trailers-only: the headers and the status in one frame.
 				fields := append(append(make([]hpack.HeaderField, 0, len(header)+len(wr.Trailer)), header...), wr.Trailer...)
 				wr.Trailer = nil

@@ -97,5 +97,14 @@ func (s *clientStream) RecvMsg(m any) error {
 	if err := s.ci.codec.Unmarshal(msg.Payload, m); err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
+	if !s.desc.ServerStreams {
+		// One response is all there is: its call succeeded only if the
+		// status that follows is OK (grpc-go reads on to it too).
+		if _, st := s.cs.Recv(); st == nil {
+			return status.Error(codes.Internal, "cardinality violation: expected <EOF> after the only response message")
+		} else if st.Code() != codes.OK {
+			return st.Err()
+		}
+	}
 	return nil
 }

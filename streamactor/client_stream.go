@@ -95,9 +95,8 @@ func (cs *ClientStream) serve(r *receiver) {
 			headerSignalled = true
 		}
 	}
-	if r.final.Code() == codes.OK {
-		cs.rest = r.msgs
-	}
+	// Messages that arrived before the status are still the application's.
+	cs.rest = r.msgs
 	if !headerSignalled {
 		cs.header = r.header
 		close(cs.headerReady)

@@ -180,6 +180,7 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 			w.Trailer = TrailerFields(st, nil)
 		}
 		w.Header = fields
+		w.SeparateHeader = len(ss.header) > 0
 		ss.headerSent = true
 	}
 	if !ss.r.peerEnded {

@@ -1,0 +1,117 @@
+// Package arch holds the tests that keep the house rules of the library:
+// actors own their state, so no library file may take a lock or use an
+// atomic (DESIGN.md, rules of the house).
+package arch
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// forbidden are the sync types that share state behind a lock.
+var forbidden = map[string]bool{"Mutex": true, "RWMutex": true, "Cond": true}
+
+// TestNoLocksOrAtomicsInLibrary fails for any non-test Go file outside
+// tests/ that uses sync.Mutex, sync.RWMutex, sync.Cond or imports
+// sync/atomic.
+func TestNoLocksOrAtomicsInLibrary(t *testing.T) {
+	root := repoRoot(t)
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			if rel == "tests" || strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		checked++
+		for _, v := range violations(t, path) {
+			t.Errorf("%s: %s", rel, v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking %s: %v", root, err)
+	}
+	if checked < 20 {
+		t.Fatalf("checked only %d library files under %s: is the root right?", checked, root)
+	}
+}
+
+// TestDetectorFindsViolations proves the check can fail.
+func TestDetectorFindsViolations(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.go")
+	src := "package bad\nimport (\n\tlocks \"sync\"\n\t\"sync/atomic\"\n)\nvar mu locks.Mutex\nvar c *locks.Cond\nvar n atomic.Int64\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := violations(t, path); len(got) != 3 {
+		t.Fatalf("violations = %q, want the atomic import, Mutex and Cond", got)
+	}
+}
+
+// violations parses one file and lists its forbidden uses, following the
+// name the sync package was imported under.
+func violations(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", path, err)
+	}
+	var found []string
+	syncName := ""
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		switch p {
+		case "sync/atomic":
+			found = append(found, "imports sync/atomic")
+		case "sync":
+			syncName = "sync"
+			if imp.Name != nil {
+				syncName = imp.Name.Name
+			}
+		}
+	}
+	if syncName == "" {
+		return found
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := sel.X.(*ast.Ident); ok && id.Name == syncName && forbidden[sel.Sel.Name] {
+			found = append(found, "uses sync."+sel.Sel.Name)
+		}
+		return true
+	})
+	return found
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Clean(filepath.Join(wd, "..", ".."))
+}
