@@ -29,8 +29,6 @@ type connMsg struct {
 	id   uint32
 	n    int
 	open *openRequest
-	// msgRefusing
-	refusing chan<- bool
 }
 
 type connMsgKind uint8
@@ -42,7 +40,6 @@ const (
 	msgOpen                          // a client opens a stream
 	msgCancelOpen                    // a client gave up waiting for Open
 	msgGraceful                      // GOAWAY, then end when the last stream does
-	msgRefusing                      // does the connection still take new streams?
 )
 
 func (c *Conn) tell(m connMsg) {
@@ -160,18 +157,4 @@ func handshakeDeadline(ctx context.Context, nc net.Conn, timeout time.Duration) 
 
 func handshakeError(name string, err error) error {
 	return fmt.Errorf("http2 handshake with %s: %w", name, err)
-}
-
-// Refusing reports whether the connection takes no new streams (it is going
-// away or has ended), so that a caller refused by it may try a new one.
-func (c *Conn) Refusing() bool {
-	select {
-	case <-c.ref.Done():
-		return true
-	default:
-	}
-	refusing, err := actors.Ask(context.Background(), c.inbox, c.ref.Done(), func(reply chan<- bool) connMsg {
-		return connMsg{kind: msgRefusing, refusing: reply}
-	})
-	return err != nil || refusing
 }

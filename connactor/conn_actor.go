@@ -47,10 +47,10 @@ type connActor struct {
 // streamEntry is the connection's view of one stream.
 type streamEntry struct {
 	s          *Stream
-	recvAvail  int64 // what the peer may still send on the stream
-	unacked    int64 // consumed, not yet granted back
-	buffered   int64 // delivered to the stream, not yet consumed
-	recvClosed bool  // END_STREAM or RST arrived (or we reset it)
+	recvAvail  int64  // what the peer may still send on the stream
+	unacked    int64  // consumed, not yet granted back
+	buffered   int64  // delivered to the stream, not yet consumed
+	recvClosed bool   // END_STREAM or RST arrived (or we reset it)
 	cancel     func() // server role: cancels the handler's context
 }
 
@@ -113,8 +113,6 @@ func (a *connActor) onMessage(m connMsg) {
 		a.open(m.open)
 	case msgCancelOpen:
 		a.cancelOpen(m.open)
-	case msgRefusing:
-		m.refusing <- a.goAwaySent || a.goAwayReceived
 	case msgGraceful:
 		a.goAway(http2.ErrCodeNo, "graceful shutdown")
 	}

@@ -24,9 +24,9 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), ci.maxSendMsgSize)
 	}
 	var res streamactor.UnaryResult
-	err = cc.withConn(ctx, func(conn *connactor.Conn) *status.Status {
+	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
 		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method), payload, ci.maxRecvMsgSize)
-		return res.Status
+		return res.Status, res.Unprocessed
 	})
 	if ci.header != nil {
 		*ci.header = res.Header
@@ -43,20 +43,22 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	return nil
 }
 
-// withConn runs call on a ready connection. A connection that was going
-// away refused the stream before sending anything, so the call is made
-// once more on a fresh one.
-func (cc *ClientConn) withConn(ctx context.Context, call func(*connactor.Conn) *status.Status) error {
+// withConn runs call on a ready connection. When the server never saw
+// the call (the connection was going away or had ended before the stream
+// opened, or GOAWAY or REFUSED_STREAM said so), the call is made once more
+// on a fresh connection: a transparent retry, safe because nothing was
+// processed.
+func (cc *ClientConn) withConn(ctx context.Context, call func(*connactor.Conn) (st *status.Status, unprocessed bool)) error {
 	for attempt := 0; ; attempt++ {
 		conn, err := cc.pick(ctx)
 		if err != nil {
 			return pickStatus(ctx, err).Err()
 		}
-		st := call(conn)
+		st, unprocessed := call(conn)
 		if st == nil || st.Code() == codes.OK {
 			return nil
 		}
-		if attempt == 0 && st.Code() == codes.Unavailable && conn.Refusing() {
+		if attempt == 0 && unprocessed && ctx.Err() == nil {
 			cc.connFailed(conn)
 			continue
 		}

@@ -17,10 +17,10 @@ import (
 func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
 	ci := newCallInfo(cc.opts.callOptions, opts)
 	var cs *streamactor.ClientStream
-	err := cc.withConn(ctx, func(conn *connactor.Conn) *status.Status {
+	err := cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
 		var st *status.Status
 		cs, st = streamactor.NewClientStream(ctx, conn, cc.requestHead(ctx, method), ci.maxRecvMsgSize)
-		return st
+		return st, st != nil && ctx.Err() == nil
 	})
 	if err != nil {
 		return nil, err

@@ -16,6 +16,9 @@ type UnaryResult struct {
 	Header   metadata.MD
 	Trailer  metadata.MD
 	Status   *status.Status
+	// Unprocessed: the server never saw the call (the stream could not be
+	// opened, or GOAWAY or REFUSED_STREAM said so), so it is safe to retry.
+	Unprocessed bool
 }
 
 // Unary makes a unary call on conn. The calling goroutine is the stream's
@@ -32,7 +35,7 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 		EndStream: true,
 	})
 	if err != nil {
-		return UnaryResult{Status: openStatus(ctx, err)}
+		return UnaryResult{Status: openStatus(ctx, err), Unprocessed: ctx.Err() == nil}
 	}
 	defer link.Release()
 	r := newReceiver(link, true, maxRecv)
@@ -41,7 +44,7 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 			r.fail(status.FromContextError(ctx.Err()), true)
 		}
 	}
-	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final}
+	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed}
 	if r.final.Code() != codes.OK {
 		return res
 	}

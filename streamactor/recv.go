@@ -30,6 +30,8 @@ type receiver struct {
 	header    metadata.MD // client: response header metadata
 	trailer   metadata.MD // client: trailer metadata
 
+	unprocessed bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
+
 	recvDone  bool           // the peer half-closed (server: EOF; client: trailers)
 	peerEnded bool           // the peer can send nothing more: END_STREAM, reset, or the connection ended
 	final     *status.Status // set once the stream's outcome is known
@@ -103,9 +105,11 @@ func (r *receiver) handle(ev connactor.Event) {
 		r.data(ev)
 	case connactor.EventReset:
 		r.peerEnded = true
+		r.unprocessed = ev.Unprocessed && r.final == nil
 		r.fail(resetStatus(ev), false)
 	case connactor.EventClosed:
 		r.peerEnded = true
+		r.unprocessed = ev.Unprocessed && r.final == nil
 		code := codes.Unavailable
 		r.fail(status.Newf(code, "connection closed: %v", ev.Err), false)
 	}
