@@ -178,18 +178,17 @@ func (r *receiver) clientHeaders(ev connactor.Event) {
 	r.final = head.status
 }
 
-// fail settles the stream's outcome; reset says the peer must be told.
+// fail settles the stream's outcome. On the client, reset says the server
+// must be told (RST_STREAM CANCEL). On the server the status itself tells
+// the client: the call ends with trailers carrying st, then RST_STREAM
+// NO_ERROR if the client is still sending (ServerStream.Finish).
 func (r *receiver) fail(st *status.Status, reset bool) {
 	if r.final != nil {
 		return
 	}
 	r.final = st
-	if reset && !r.peerEnded {
-		code := http2.ErrCodeCancel
-		if !r.client {
-			code = http2.ErrCodeInternal
-		}
-		r.link.Reset(uint32(code))
+	if reset && r.client && !r.peerEnded {
+		r.link.Reset(uint32(http2.ErrCodeCancel))
 		r.peerEnded = true
 	}
 }
