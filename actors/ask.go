@@ -25,7 +25,13 @@ func Ask[Req, Resp any](ctx context.Context, inbox chan<- Req, gone <-chan struc
 	case resp := <-reply:
 		return resp, nil
 	case <-gone:
-		return zero, ErrGone
+		// An actor may reply and then end: the reply still counts.
+		select {
+		case resp := <-reply:
+			return resp, nil
+		default:
+			return zero, ErrGone
+		}
 	case <-ctx.Done():
 		return zero, ctx.Err()
 	}

@@ -49,6 +49,11 @@ type Config struct {
 	MaxHeaderListSize uint32
 	// HandshakeTimeout bounds the preface and SETTINGS exchange. Default 20 s.
 	HandshakeTimeout time.Duration
+	// WriteTimeout is how long the socket may accept none of what we have
+	// to send before the connection is declared dead: a peer that stops
+	// reading cannot hold our writer, and through it every stream, for
+	// ever. Default 30 s.
+	WriteTimeout time.Duration
 	// Accept is called on the connection actor's goroutine for each stream
 	// the peer opens (server role). It must not block: it starts the
 	// stream's own actor, whose first event is the request headers. It
@@ -76,6 +81,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HandshakeTimeout == 0 {
 		c.HandshakeTimeout = 20 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 30 * time.Second
 	}
 	if c.Name == "" {
 		c.Name = c.Role.String()

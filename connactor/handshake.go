@@ -22,7 +22,7 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg = cfg.withDefaults()
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
-	w := newWriter(nc, nil, 256)
+	w := newWriter(nc, cfg.WriteTimeout, 256)
 	w.bw.WriteString(clientPreface)
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
@@ -46,7 +46,7 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg = cfg.withDefaults()
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
-	w := newWriter(nc, nil, 256)
+	w := newWriter(nc, cfg.WriteTimeout, 256)
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}

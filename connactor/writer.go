@@ -4,7 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"io"
+	"net"
+	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -22,6 +23,9 @@ import (
 type writer struct {
 	ops  chan writerOp
 	quit <-chan struct{} // the connection ended: stop now
+
+	nc           net.Conn
+	writeTimeout time.Duration
 
 	bw   *bufio.Writer
 	fr   *http2.Framer
@@ -53,11 +57,12 @@ type outStream struct {
 // stream gets a turn, so that one large message cannot starve the rest.
 const quantum = 64 << 10
 
-func newWriter(w io.Writer, quit <-chan struct{}, mailbox int) *writer {
-	bw := bufio.NewWriterSize(w, 32<<10)
+func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
+	bw := bufio.NewWriterSize(nc, 32<<10)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
-		quit:          quit,
+		nc:            nc,
+		writeTimeout:  writeTimeout,
 		bw:            bw,
 		fr:            http2.NewFramer(bw, nil),
 		streams:       make(map[uint32]*outStream),
@@ -127,11 +132,20 @@ func (w *writer) next() (writerOp, bool) {
 
 func (w *writer) flush() error {
 	w.dirty = false
+	if w.bw.Buffered() == 0 {
+		return nil
+	}
+	w.nc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
 	return w.bw.Flush()
 }
 
 func (w *writer) handle(op writerOp) (closing bool, err error) {
-	w.dirty = true
+	if !w.dirty {
+		// The first bytes after a flush may reach the socket (bufio writes
+		// through when full): bound how long it may refuse them.
+		w.nc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
+		w.dirty = true
+	}
 	switch op.kind {
 	case opOpen:
 		w.addStream(op.write.StreamID)

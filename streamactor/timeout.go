@@ -21,8 +21,12 @@ func EncodeTimeout(d time.Duration) string {
 		{time.Second, "S"}, {time.Minute, "M"}, {time.Hour, "H"},
 	}
 	for _, u := range units {
-		// Round up, so that a deadline is never shortened.
-		v := (d + u.size - 1) / u.size
+		// Round up, so that a deadline is never shortened (without adding
+		// first: that overflows near the largest durations).
+		v := d / u.size
+		if d%u.size != 0 {
+			v++
+		}
 		if v <= maxDigits {
 			return strconv.FormatInt(int64(v), 10) + u.unit
 		}
