@@ -16,6 +16,7 @@ type serverMsg struct {
 	added    chan<- bool
 	graceful bool
 	stopped  chan struct{}
+	conns    chan<- []*connactor.Conn // msgListConns
 }
 
 type serverMsgKind uint8
@@ -28,6 +29,7 @@ const (
 	msgConnEnded
 	msgStop
 	msgStopping
+	msgListConns
 )
 
 // serverActor owns the server's listeners and connections.
@@ -68,6 +70,12 @@ func (a *serverActor) handle(m serverMsg) {
 		delete(a.listeners, m.lis)
 	case msgStopping:
 		m.added <- a.stopping
+	case msgListConns:
+		conns := make([]*connactor.Conn, 0, len(a.conns))
+		for c := range a.conns {
+			conns = append(conns, c)
+		}
+		m.conns <- conns
 	case msgNewConn:
 		if a.stopping {
 			m.nc.Close()
