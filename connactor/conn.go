@@ -135,9 +135,15 @@ func start(parent context.Context, nc net.Conn, cfg Config, rfr *http2.Framer, w
 	a.applyPeerSettings(peer)
 	probe := make(chan chan<- string)
 	a.probe = probe
-	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, a.run,
+	// The actor waits for c.ref to be set: streams it accepts read it.
+	ready := make(chan struct{})
+	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, func(ctx context.Context) error {
+		<-ready
+		return a.run(ctx)
+	},
 		actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }),
 		actors.WithProbe(probe))
+	close(ready)
 	return c
 }
 

@@ -72,6 +72,10 @@ func (s *clientStream) SendMsg(m any) error {
 		return nil
 	case st.Code() == codes.Internal && st.Message() == "SendMsg called after CloseSend":
 		return st.Err()
+	case !s.desc.ClientStreams:
+		// As grpc-go: generated code for a call with one request returns
+		// SendMsg's error as the call's, so the status is left to RecvMsg.
+		return nil
 	default:
 		return io.EOF
 	}

@@ -146,7 +146,12 @@ func (s *Server) stop(graceful bool) {
 	done := make(chan struct{})
 	select {
 	case s.inbox <- serverMsg{kind: msgStop, graceful: graceful, stopped: done}:
-		<-done
+		// The actor may have ended (an earlier stop) with the message
+		// still in its mailbox: then there is nothing left to stop.
+		select {
+		case <-done:
+		case <-s.ref.Done():
+		}
 	case <-s.ref.Done():
 	}
 	s.cancel()

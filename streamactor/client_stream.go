@@ -129,6 +129,15 @@ func (cs *ClientStream) Send(payload []byte) *status.Status {
 		}
 		return nil
 	case <-cs.done:
+		// The call may end (the server answered) just as the write is
+		// acknowledged: a message that went out counts as sent.
+		select {
+		case err := <-cs.sendAck:
+			if err == nil {
+				return nil
+			}
+		default:
+		}
 		return cs.final
 	}
 }

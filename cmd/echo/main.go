@@ -55,11 +55,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  echo                      run an in-process server and client, showing every kind of call
-  echo serve [flags]        serve the Echo service until SIGINT or SIGTERM
-  echo call [flags] MESSAGE...
-                            call the Echo service and print each response message
+	fmt.Fprint(w, `usage: echo [serve|call] [flags] [MESSAGE...]
+
+  echo                          run an in-process server and client, showing every kind of call
+  echo serve [flags]            serve the Echo service until SIGINT or SIGTERM
+  echo call [flags] MESSAGE...  call the Echo service and print each response message
 
 Flags go before MESSAGE arguments. Run "echo serve -h" or "echo call -h" for flags.
 `)
