@@ -42,6 +42,11 @@ type Write struct {
 	Done chan<- error
 }
 
+// onlyReset reports a Write that carries nothing but RST_STREAM.
+func (w *Write) onlyReset() bool {
+	return w.Reset && w.Header == nil && w.Data == nil && w.Trailer == nil && !w.EndStream
+}
+
 // endsSending reports whether the stream can send nothing more after w.
 func (w *Write) endsSending() bool {
 	return w.Trailer != nil || w.EndStream || w.Reset

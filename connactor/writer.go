@@ -224,7 +224,7 @@ func (w *writer) failAll(reason error) {
 func (w *writer) enqueue(wr Write) error {
 	s, ok := w.streams[wr.StreamID]
 	if !ok {
-		if wr.Reset && !wr.IfSending && wr.Header == nil && wr.Data == nil && wr.Trailer == nil {
+		if wr.onlyReset() && !wr.IfSending {
 			// A reset of a stream whose sending side already ended is still
 			// news to the peer (RFC 9113 5.1 allows it just after close).
 			wr.finish(nil)
@@ -234,6 +234,14 @@ func (w *writer) enqueue(wr Write) error {
 		return nil
 	}
 	if len(s.queue) > 0 {
+		if wr.onlyReset() {
+			// A reset must not wait behind data the peer's window holds
+			// back: that data is moot now, and the peer must learn of the
+			// reset (a cancelled call) at once.
+			w.dropStream(s.id, ErrStreamClosed)
+			wr.finish(nil)
+			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
+		}
 		s.queue = append(s.queue, wr)
 		return nil
 	}
