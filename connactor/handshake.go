@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -31,6 +32,7 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	rfr := newReadFramer(br, cfg)
 	peer, err := readPeerSettings(rfr)
 	if err != nil {
+		refuse(w, err)
 		return nil, handshakeError(cfg.Name, err)
 	}
 	if err := ackPeerSettings(w, peer); err != nil {
@@ -61,8 +63,7 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	rfr := newReadFramer(br, cfg)
 	peer, err := readPeerSettings(rfr)
 	if err != nil {
-		w.fr.WriteGoAway(0, http2.ErrCodeProtocol, []byte(err.Error()))
-		w.flush()
+		refuse(w, err)
 		return nil, handshakeError(cfg.Name, err)
 	}
 	if err := ackPeerSettings(w, peer); err != nil {
@@ -103,7 +104,22 @@ func readPeerSettings(fr *http2.Framer) ([]http2.Setting, error) {
 		return nil, fmt.Errorf("the peer's first frame is %v, want SETTINGS", frame.Header().Type)
 	}
 	f := copyFrame(sf)
+	if err := validSettings(f.settings); err != nil {
+		return nil, err
+	}
 	return f.settings, nil
+}
+
+// refuse tells a peer whose opening was wrong why, with GOAWAY, before the
+// connection is closed.
+func refuse(w *writer, err error) {
+	code := http2.ErrCodeProtocol
+	var pe protocolError
+	if errors.As(err, &pe) {
+		code = pe.code
+	}
+	w.fr.WriteGoAway(0, code, []byte(err.Error()))
+	w.flush()
 }
 
 func ackPeerSettings(w *writer, peer []http2.Setting) error {

@@ -1,6 +1,7 @@
 package connactor
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/net/http2"
@@ -27,6 +28,9 @@ func (a *connActor) onFrame(f inFrame) error {
 		if f.flags.Has(http2.FlagSettingsAck) {
 			return nil
 		}
+		if err := validSettings(f.settings); err != nil {
+			return err
+		}
 		a.applyPeerSettings(f.settings)
 		a.write(writerOp{kind: opPeerSettings, settings: f.settings})
 		a.write(writerOp{kind: opSettingsAck})
@@ -43,6 +47,22 @@ func (a *connActor) onFrame(f inFrame) error {
 		return protocolError{code: http2.ErrCodeProtocol, msg: "PUSH_PROMISE received with push disabled"}
 	}
 	// PRIORITY and unknown frame types are ignored (RFC 9113 5.5).
+	return nil
+}
+
+// validSettings checks the values RFC 9113 6.5.2 bounds; a bad one is a
+// connection error.
+func validSettings(settings []http2.Setting) error {
+	for _, s := range settings {
+		if err := s.Valid(); err != nil {
+			var ce http2.ConnectionError
+			code := http2.ErrCodeProtocol
+			if errors.As(err, &ce) {
+				code = http2.ErrCode(ce)
+			}
+			return protocolError{code: code, msg: fmt.Sprintf("invalid setting %v", s)}
+		}
+	}
 	return nil
 }
 

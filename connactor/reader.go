@@ -70,6 +70,9 @@ func (r *reader) read() inFrame {
 // readError keeps the framer's detail on a connection error, which is what
 // the GOAWAY we answer with should tell the peer.
 func readError(fr *http2.Framer, err error) error {
+	if errors.Is(err, http2.ErrFrameTooLarge) {
+		return protocolError{code: http2.ErrCodeFrameSize, msg: "frame larger than our SETTINGS_MAX_FRAME_SIZE"}
+	}
 	var ce http2.ConnectionError
 	if errors.As(err, &ce) {
 		if detail := fr.ErrorDetail(); detail != nil {

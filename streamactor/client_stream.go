@@ -59,7 +59,7 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		done:        make(chan struct{}),
 		sendAck:     make(chan error, 1),
 	}
-	r := newReceiver(link, true, maxRecv)
+	r := newClientReceiver(ctx, link, maxRecv)
 	cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
 		cs.serve(r)
 		return nil

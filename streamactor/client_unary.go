@@ -38,7 +38,7 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 		return UnaryResult{Status: openStatus(ctx, err), Unprocessed: ctx.Err() == nil}
 	}
 	defer link.Release()
-	r := newReceiver(link, true, maxRecv)
+	r := newClientReceiver(ctx, link, maxRecv)
 	for r.final == nil {
 		if !r.wait(ctx.Done()) {
 			r.fail(status.FromContextError(ctx.Err()), true)

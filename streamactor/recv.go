@@ -1,7 +1,9 @@
 package streamactor
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"golang.org/x/net/http2"
 
@@ -35,10 +37,23 @@ type receiver struct {
 	recvDone  bool           // the peer half-closed (server: EOF; client: trailers)
 	peerEnded bool           // the peer can send nothing more: END_STREAM, reset, or the connection ended
 	final     *status.Status // set once the stream's outcome is known
+
+	deadline time.Time // client: the call's deadline, zero when none
+}
+
+func (r *receiver) deadlinePassed() bool {
+	return !r.deadline.IsZero() && !time.Now().Before(r.deadline)
 }
 
 func newReceiver(link *connactor.Stream, client bool, maxRecv int) *receiver {
 	return &receiver{link: link, client: client, asm: reassembler{maxSize: maxRecv}}
+}
+
+// newClientReceiver is a receiver for a call made under ctx.
+func newClientReceiver(ctx context.Context, link *connactor.Stream, maxRecv int) *receiver {
+	r := newReceiver(link, true, maxRecv)
+	r.deadline, _ = ctx.Deadline()
+	return r
 }
 
 // wait handles events until one arrives that changes what the caller waits
@@ -106,7 +121,13 @@ func (r *receiver) handle(ev connactor.Event) {
 	case connactor.EventReset:
 		r.peerEnded = true
 		r.unprocessed = ev.Unprocessed && r.final == nil
-		r.fail(resetStatus(ev), false)
+		st := resetStatus(ev)
+		if r.client && st.Code() == codes.Canceled && r.deadlinePassed() {
+			// A server cancels a call whose deadline passed; the cause is
+			// the deadline (as grpc-go's client reports it too).
+			st = status.New(codes.DeadlineExceeded, "context deadline exceeded: "+st.Message())
+		}
+		r.fail(st, false)
 	case connactor.EventClosed:
 		r.peerEnded = true
 		r.unprocessed = ev.Unprocessed && r.final == nil

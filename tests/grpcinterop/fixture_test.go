@@ -154,10 +154,17 @@ func startGRPCServer(t *testing.T, log *handlerLog) string {
 // ends. The passthrough scheme keeps name resolution out of the test.
 func newGRPCClient(t *testing.T, addr string) GRPCEchoClient {
 	t.Helper()
+	return NewGRPCEchoClient(newGRPCConn(t, addr))
+}
+
+// newGRPCConn is a grpc-go client connection to addr, closed when the test
+// ends.
+func newGRPCConn(t *testing.T, addr string) *grpc.ClientConn {
+	t.Helper()
 	cc, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, cc.Close(), "grpc-go ClientConn.Close") })
-	return NewGRPCEchoClient(cc)
+	return cc
 }
 
 // newActorpcClient is an actorpc echo client for addr, closed when the
