@@ -1,6 +1,7 @@
 package connactor
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -95,10 +96,10 @@ func (c *Conn) Inspect(ctx context.Context) actors.Info { return c.ref.Inspect(c
 
 // start spawns the reader, the writer and the connection actor on a
 // connection whose handshake is done.
-func start(parent context.Context, nc net.Conn, cfg Config, rfr *http2.Framer, w *writer, peer []http2.Setting) *Conn {
+func start(parent context.Context, nc net.Conn, cfg Config, br *bufio.Reader, rfr *http2.Framer, w *writer, peer []http2.Setting) *Conn {
 	quit := make(chan struct{})
 	w.quit = quit
-	frames := make(chan inFrame, 8)
+	frames := make(chan []inFrame, 8)
 	c := &Conn{
 		role:    cfg.Role,
 		inbox:   make(chan connMsg, 64),
@@ -114,7 +115,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, rfr *http2.Framer, w
 		werr <- w.run()
 	}()
 	rdone := make(chan struct{})
-	rd := &reader{fr: rfr, out: frames, quit: quit}
+	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	go func() {
 		defer close(rdone)
 		rd.run()

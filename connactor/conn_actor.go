@@ -20,7 +20,7 @@ type connActor struct {
 	*Conn
 	cfg    Config
 	nc     net.Conn
-	frames <-chan inFrame
+	frames <-chan []inFrame
 	quit   chan struct{}
 	rdone  <-chan struct{}
 	werr   <-chan error
@@ -67,9 +67,11 @@ func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
 	for {
 		select {
-		case f := <-a.frames:
-			if err := a.onFrame(f); err != nil {
-				return err
+		case batch := <-a.frames:
+			for _, f := range batch {
+				if err := a.onFrame(f); err != nil {
+					return err
+				}
 			}
 		case m := <-a.inbox:
 			a.onMessage(m)

@@ -38,7 +38,7 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	if err := ackPeerSettings(w, peer); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}
-	return start(ctx, nc, cfg, rfr, w, peer), nil
+	return start(ctx, nc, cfg, br, rfr, w, peer), nil
 }
 
 // Accept runs the server side of the handshake on nc: our SETTINGS, the
@@ -69,7 +69,7 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	if err := ackPeerSettings(w, peer); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}
-	return start(ctx, nc, cfg, rfr, w, peer), nil
+	return start(ctx, nc, cfg, br, rfr, w, peer), nil
 }
 
 func newReadFramer(r io.Reader, cfg Config) *http2.Framer {
