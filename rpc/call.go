@@ -7,6 +7,7 @@ import (
 
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
@@ -16,6 +17,10 @@ import (
 // status error (see package status).
 func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any, opts ...CallOption) error {
 	ci := newCallInfo(cc.opts.callOptions, opts)
+	comp, err := ci.sendCompressor()
+	if err != nil {
+		return err
+	}
 	payload, err := ci.codec.Marshal(args)
 	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
@@ -23,9 +28,13 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	if len(payload) > ci.maxSendMsgSize {
 		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), ci.maxSendMsgSize)
 	}
+	wire, compressed, err := deflate(comp, payload)
+	if err != nil {
+		return err
+	}
 	var res streamactor.UnaryResult
 	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
-		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method), payload, ci.maxRecvMsgSize)
+		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method, comp), wire, compressed, ci.maxRecvMsgSize)
 		return res.Status, res.Unprocessed
 	})
 	if ci.header != nil {
@@ -37,7 +46,11 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	if err != nil {
 		return err
 	}
-	if err := ci.codec.Unmarshal(res.Response, reply); err != nil {
+	response, err := inflate(res.Response, res.Compressed, res.Encoding, ci.maxRecvMsgSize, codes.Internal)
+	if err != nil {
+		return err
+	}
+	if err := ci.codec.Unmarshal(response, reply); err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
 	return nil
@@ -77,12 +90,16 @@ func pickStatus(ctx context.Context, err error) *status.Status {
 }
 
 // requestHead is what every call's request headers carry.
-func (cc *ClientConn) requestHead(ctx context.Context, method string) streamactor.RequestHead {
+func (cc *ClientConn) requestHead(ctx context.Context, method string, comp encoding.Compressor) streamactor.RequestHead {
 	head := streamactor.RequestHead{
-		Method:    method,
-		Authority: cc.authority,
-		Scheme:    "http",
-		UserAgent: cc.opts.userAgent,
+		Method:         method,
+		Authority:      cc.authority,
+		Scheme:         cc.scheme(),
+		UserAgent:      cc.opts.userAgent,
+		AcceptEncoding: acceptEncoding(),
+	}
+	if comp != nil {
+		head.Encoding = comp.Name()
 	}
 	if d, ok := ctx.Deadline(); ok {
 		head.Timeout = max(time.Until(d), time.Nanosecond)

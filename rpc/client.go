@@ -108,3 +108,6 @@ func (cc *ClientConn) connFailed(conn *connactor.Conn) {
 	case <-cc.ref.Done():
 	}
 }
+
+// scheme is the :scheme of the client's requests.
+func (cc *ClientConn) scheme() string { return "http" }

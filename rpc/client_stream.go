@@ -6,6 +6,7 @@ import (
 
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
@@ -16,17 +17,25 @@ import (
 // when abandoning a stream early, as with grpc-go.
 func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
 	ci := newCallInfo(cc.opts.callOptions, opts)
+	comp, err := ci.sendCompressor()
+	if err != nil {
+		return nil, err
+	}
 	var cs *streamactor.ClientStream
-	err := cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
+	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
 		var st *status.Status
-		cs, st = streamactor.NewClientStream(ctx, conn, cc.requestHead(ctx, method), ci.maxRecvMsgSize)
+		cs, st = streamactor.NewClientStream(ctx, conn, cc.requestHead(ctx, method, comp), ci.maxRecvMsgSize)
 		return st, st != nil && ctx.Err() == nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &clientStream{ctx: ctx, cs: cs, ci: ci, desc: desc}, nil
+	s := &clientStream{cs: cs, ci: ci, desc: desc, comp: comp}
+	s.ctx = context.WithValue(ctx, clientStreamKey{}, s)
+	return s, nil
 }
+
+type clientStreamKey struct{}
 
 // clientStream is the ClientStream applications use: the stream actor's
 // handle plus the codec, limits and the grpc-go conventions (io.EOF).
@@ -35,10 +44,14 @@ type clientStream struct {
 	cs   *streamactor.ClientStream
 	ci   callInfo
 	desc *StreamDesc
+	comp encoding.Compressor // compresses what we send; nil for none
+	// Owned by the sending goroutine.
+	compressOff bool
 	// Owned by the receiving goroutine.
 	received int
 }
 
+// Context is the call's context; SetMessageCompression accepts it.
 func (s *clientStream) Context() context.Context { return s.ctx }
 
 func (s *clientStream) Header() (metadata.MD, error) {
@@ -66,7 +79,15 @@ func (s *clientStream) SendMsg(m any) error {
 	if len(payload) > s.ci.maxSendMsgSize {
 		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.ci.maxSendMsgSize)
 	}
-	st := s.cs.Send(payload)
+	comp := s.comp
+	if s.compressOff {
+		comp = nil
+	}
+	wire, compressed, err := deflate(comp, payload)
+	if err != nil {
+		return err
+	}
+	st := s.cs.Send(wire, compressed)
 	switch {
 	case st == nil:
 		return nil
@@ -95,10 +116,11 @@ func (s *clientStream) RecvMsg(m any) error {
 		return st.Err()
 	}
 	s.received++
-	if msg.Compressed {
-		return status.Error(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated")
+	payload, err := inflate(msg.Payload, msg.Compressed, s.cs.Encoding(), s.ci.maxRecvMsgSize, codes.Internal)
+	if err != nil {
+		return err
 	}
-	if err := s.ci.codec.Unmarshal(msg.Payload, m); err != nil {
+	if err := s.ci.codec.Unmarshal(payload, m); err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
 	if !s.desc.ServerStreams {

@@ -5,9 +5,11 @@ import (
 	"net"
 	"time"
 
+	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	protocodec "github.com/actorpc/actorpc/rpc/encoding/proto"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/status"
 )
 
 const (
@@ -108,6 +110,7 @@ type callInfo struct {
 	header         *metadata.MD
 	trailer        *metadata.MD
 	codec          encoding.Codec
+	compressor     string
 }
 
 // Header stores the response header metadata of a unary call in md.
@@ -125,6 +128,18 @@ func MaxCallSendMsgSize(n int) CallOption { return func(c *callInfo) { c.maxSend
 
 // ForceCodec makes the call use codec instead of the protobuf codec.
 func ForceCodec(codec encoding.Codec) CallOption { return func(c *callInfo) { c.codec = codec } }
+
+// sendCompressor is the compressor UseCompressor named, nil for none.
+func (ci *callInfo) sendCompressor() (encoding.Compressor, error) {
+	if ci.compressor == "" || ci.compressor == encoding.Identity {
+		return nil, nil
+	}
+	c := encoding.GetCompressor(ci.compressor)
+	if c == nil {
+		return nil, status.Errorf(codes.Internal, "grpc: compressor %q is not registered (import its package, e.g. rpc/encoding/gzip)", ci.compressor)
+	}
+	return c, nil
+}
 
 func newCallInfo(defaults, opts []CallOption) callInfo {
 	ci := callInfo{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
@@ -33,17 +34,28 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 		defer cancelTimeout()
 	}
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
-	stream := &serverStream{ss: ss, codec: s.opts, method: ss.Req.Method}
+	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)
+	ss.AcceptEncoding = acceptEncoding()
+	if enc := ss.Req.Encoding; enc != "" {
+		stream.sendComp = encoding.GetCompressor(enc)
+		if stream.sendComp == nil {
+			// PROTOCOL-HTTP2: an encoding we do not know is Unimplemented,
+			// and grpc-accept-encoding tells the client what we do know.
+			ss.SendEncoding = ""
+			ss.Finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil, false)
+			return
+		}
+	}
 
 	m, ok := s.methods[ss.Req.Method]
 	if !ok {
-		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
+		ss.Finish(s.unknownMethod(ss.Req.Method), nil, false)
 		return
 	}
 	if m.unary != nil {
-		s.serveUnary(ctx, ss, m)
+		s.serveUnary(ctx, stream, m)
 		return
 	}
 	s.serveStreaming(stream, m)
@@ -60,41 +72,34 @@ func (s *Server) unknownMethod(full string) *status.Status {
 	return status.Newf(codes.Unimplemented, "unknown method %s for service %s", method, service)
 }
 
-func (s *Server) serveUnary(ctx context.Context, ss *streamactor.ServerStream, m *methodInfo) {
-	msg, err := ss.RecvMsg()
+func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *methodInfo) {
+	ss := stream.ss
+	payload, err := stream.recvPayload()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = status.Error(codes.Internal, "the client sent no request message for a unary call")
 		}
-		ss.Finish(toStatus(err), nil)
-		return
-	}
-	if msg.Compressed {
-		ss.Finish(status.New(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated"), nil)
+		ss.Finish(toStatus(err), nil, false)
 		return
 	}
 	ss.DrainArrived()
 	dec := func(v any) error {
-		if err := s.opts.codec.Unmarshal(msg.Payload, v); err != nil {
+		if err := s.opts.codec.Unmarshal(payload, v); err != nil {
 			return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 		}
 		return nil
 	}
 	reply, appErr := m.unary.Handler(m.service.impl, ctx, dec, s.opts.unaryInterceptor)
 	if appErr != nil {
-		ss.Finish(toStatus(appErr), nil)
+		ss.Finish(toStatus(appErr), nil, false)
 		return
 	}
-	payload, err := s.opts.codec.Marshal(reply)
+	wire, compressed, err := stream.encode(reply)
 	if err != nil {
-		ss.Finish(status.Newf(codes.Internal, "grpc: error while marshaling the response: %v", err), nil)
+		ss.Finish(toStatus(err), nil, false)
 		return
 	}
-	if len(payload) > s.opts.maxSendMsgSize {
-		ss.Finish(status.Newf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.opts.maxSendMsgSize), nil)
-		return
-	}
-	ss.Finish(status.New(codes.OK, ""), payload)
+	ss.Finish(status.New(codes.OK, ""), wire, compressed)
 }
 
 func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
@@ -109,7 +114,7 @@ func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
 	if appErr != nil {
 		st = toStatus(appErr)
 	}
-	stream.ss.Finish(st, nil)
+	stream.ss.Finish(st, nil, false)
 }
 
 // toStatus is the status a handler's error ends its call with: a status

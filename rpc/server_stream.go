@@ -4,17 +4,23 @@ import (
 	"context"
 
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
 )
 
 // serverStream is the ServerStream handlers see: the stream plus the
-// server's codec and limits.
+// server's codec, limits and compression. It belongs to the goroutine
+// running the handler, like the stream under it.
 type serverStream struct {
 	ss     *streamactor.ServerStream
-	codec  serverOptions
+	opts   serverOptions
 	method string
+
+	sendComp       encoding.Compressor // compresses responses; nil for none
+	compressOff    bool                // SetMessageCompression(false)
+	lastCompressed bool                // the last request message was compressed
 }
 
 type serverStreamKey struct{}
@@ -24,26 +30,62 @@ func (s *serverStream) SetHeader(md metadata.MD) error  { return s.ss.SetHeader(
 func (s *serverStream) SendHeader(md metadata.MD) error { return s.ss.SendHeader(md) }
 func (s *serverStream) SetTrailer(md metadata.MD)       { s.ss.SetTrailer(md) }
 
-func (s *serverStream) SendMsg(m any) error {
-	payload, err := s.codec.codec.Marshal(m)
-	if err != nil {
-		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+func (s *serverStream) setSendCompressor(name string) error {
+	if s.ss.HeaderSent() {
+		return status.Error(codes.Internal, "rpc: SetSendCompressor after the response headers were sent")
 	}
-	if len(payload) > s.codec.maxSendMsgSize {
-		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.codec.maxSendMsgSize)
+	if name == "" || name == encoding.Identity {
+		s.sendComp, s.ss.SendEncoding = nil, ""
+		return nil
 	}
-	return s.ss.SendMsg(payload)
+	c := encoding.GetCompressor(name)
+	if c == nil {
+		return status.Errorf(codes.Internal, "rpc: compressor %q is not registered", name)
+	}
+	s.sendComp, s.ss.SendEncoding = c, name
+	return nil
 }
 
-func (s *serverStream) RecvMsg(m any) error {
-	msg, err := s.ss.RecvMsg()
+// encode marshals a response and compresses it when the call does.
+func (s *serverStream) encode(m any) ([]byte, bool, error) {
+	payload, err := s.opts.codec.Marshal(m)
+	if err != nil {
+		return nil, false, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+	}
+	if len(payload) > s.opts.maxSendMsgSize {
+		return nil, false, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.opts.maxSendMsgSize)
+	}
+	comp := s.sendComp
+	if s.compressOff {
+		comp = nil
+	}
+	return deflate(comp, payload)
+}
+
+func (s *serverStream) SendMsg(m any) error {
+	wire, compressed, err := s.encode(m)
 	if err != nil {
 		return err
 	}
-	if msg.Compressed {
-		return status.Error(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated")
+	return s.ss.SendMsg(wire, compressed)
+}
+
+// recvPayload returns the next request message, decompressed.
+func (s *serverStream) recvPayload() ([]byte, error) {
+	msg, err := s.ss.RecvMsg()
+	if err != nil {
+		return nil, err
 	}
-	if err := s.codec.codec.Unmarshal(msg.Payload, m); err != nil {
+	s.lastCompressed = msg.Compressed
+	return inflate(msg.Payload, msg.Compressed, s.ss.Req.Encoding, s.opts.maxRecvMsgSize, codes.Unimplemented)
+}
+
+func (s *serverStream) RecvMsg(m any) error {
+	payload, err := s.recvPayload()
+	if err != nil {
+		return err
+	}
+	if err := s.opts.codec.Unmarshal(payload, m); err != nil {
 		return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 	}
 	return nil

@@ -28,10 +28,11 @@ type ClientStream struct {
 
 	// Written by the actor before it closes headerReady (header) or done
 	// (the rest); read by the application only after.
-	header  metadata.MD
-	trailer metadata.MD
-	final   *status.Status
-	rest    []Message
+	header   metadata.MD
+	encoding string // the response's grpc-encoding
+	trailer  metadata.MD
+	final    *status.Status
+	rest     []Message
 
 	// Owned by the application's sending goroutine (one at a time, as in
 	// grpc-go).
@@ -91,6 +92,7 @@ func (cs *ClientStream) serve(r *receiver) {
 		}
 		if r.gotHeader && !headerSignalled && r.final == nil {
 			cs.header = r.header
+			cs.encoding = r.encoding
 			close(cs.headerReady)
 			headerSignalled = true
 		}
@@ -99,6 +101,7 @@ func (cs *ClientStream) serve(r *receiver) {
 	cs.rest = r.msgs
 	if !headerSignalled {
 		cs.header = r.header
+		cs.encoding = r.encoding
 		close(cs.headerReady)
 	}
 	cs.trailer = r.trailer
@@ -114,11 +117,11 @@ func (cs *ClientStream) serve(r *receiver) {
 // Send sends one message. It returns once the message is on its way to
 // the socket, so a peer that stops reading stops the sender (flow
 // control). After the call ended it returns the final status.
-func (cs *ClientStream) Send(payload []byte) *status.Status {
+func (cs *ClientStream) Send(payload []byte, compressed bool) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
-	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, false), Done: cs.sendAck}
+	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed), Done: cs.sendAck}
 	if err := cs.link.Write(w); err != nil {
 		return cs.wait()
 	}
@@ -179,6 +182,13 @@ func (cs *ClientStream) Header() (metadata.MD, *status.Status) {
 	default:
 	}
 	return cs.header, nil
+}
+
+// Encoding is the response's grpc-encoding ("" for none). Messages arrive
+// only after the headers, so it is known by the time Recv returns one.
+func (cs *ClientStream) Encoding() string {
+	<-cs.headerReady
+	return cs.encoding
 }
 
 // Trailer is the trailer metadata; valid once the call ended.

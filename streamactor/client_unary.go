@@ -13,9 +13,13 @@ import (
 // UnaryResult is the outcome of a unary call.
 type UnaryResult struct {
 	Response []byte // the response message payload, when Status is OK
-	Header   metadata.MD
-	Trailer  metadata.MD
-	Status   *status.Status
+	// Compressed: Response is compressed with Encoding, the response's
+	// grpc-encoding ("" when none was named).
+	Compressed bool
+	Encoding   string
+	Header     metadata.MD
+	Trailer    metadata.MD
+	Status     *status.Status
 	// Unprocessed: the server never saw the call (the stream could not be
 	// opened, or GOAWAY or REFUSED_STREAM said so), so it is safe to retry.
 	Unprocessed bool
@@ -24,14 +28,14 @@ type UnaryResult struct {
 // Unary makes a unary call on conn. The calling goroutine is the stream's
 // actor for the length of the call: no goroutine is spawned, and the
 // request (headers, message, END_STREAM) leaves in a single Open.
-func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request []byte, maxRecv int) UnaryResult {
+func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request []byte, compressed bool, maxRecv int) UnaryResult {
 	fields, err := head.Fields()
 	if err != nil {
 		return UnaryResult{Status: status.New(codes.Internal, err.Error())}
 	}
 	link, err := conn.Open(ctx, connactor.OpenRequest{
 		Header:    fields,
-		Data:      AppendMessage(make([]byte, 0, prefixLen+len(request)), request, false),
+		Data:      AppendMessage(make([]byte, 0, prefixLen+len(request)), request, compressed),
 		EndStream: true,
 	})
 	if err != nil {
@@ -44,16 +48,14 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 			r.fail(status.FromContextError(ctx.Err()), true)
 		}
 	}
-	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed}
+	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed, Encoding: r.encoding}
 	if r.final.Code() != codes.OK {
 		return res
 	}
 	switch len(r.msgs) {
 	case 1:
 		res.Response = r.msgs[0].Payload
-		if r.msgs[0].Compressed {
-			res.Status = status.New(codes.Internal, "grpc: received a compressed message but no grpc-encoding was negotiated")
-		}
+		res.Compressed = r.msgs[0].Compressed
 	case 0:
 		res.Status = status.New(codes.Internal, "cardinality violation: received no response message from a unary call")
 	default:

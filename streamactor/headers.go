@@ -25,6 +25,10 @@ type RequestHead struct {
 	Timeout   time.Duration // 0: no deadline
 	UserAgent string
 	Metadata  metadata.MD
+	// Encoding is the grpc-encoding of the request messages ("" or
+	// "identity": none); AcceptEncoding the grpc-accept-encoding list.
+	Encoding       string
+	AcceptEncoding string
 }
 
 // Fields renders the request headers in the order PROTOCOL-HTTP2 gives.
@@ -42,7 +46,20 @@ func (h RequestHead) Fields() ([]hpack.HeaderField, error) {
 	if h.Timeout > 0 {
 		fields = append(fields, hpack.HeaderField{Name: "grpc-timeout", Value: EncodeTimeout(h.Timeout)})
 	}
+	fields = appendEncodings(fields, h.Encoding, h.AcceptEncoding)
 	return appendMetadata(fields, h.Metadata)
+}
+
+// appendEncodings adds grpc-encoding (unless identity) and
+// grpc-accept-encoding.
+func appendEncodings(fields []hpack.HeaderField, encoding, accept string) []hpack.HeaderField {
+	if encoding != "" && encoding != "identity" {
+		fields = append(fields, hpack.HeaderField{Name: "grpc-encoding", Value: encoding})
+	}
+	if accept != "" {
+		fields = append(fields, hpack.HeaderField{Name: "grpc-accept-encoding", Value: accept})
+	}
+	return fields
 }
 
 // Request is what a server learns from the request headers.
@@ -50,6 +67,7 @@ type Request struct {
 	Method      string
 	Authority   string
 	ContentType string
+	Encoding    string        // grpc-encoding of the request messages, "" for none
 	Timeout     time.Duration // valid when HasTimeout
 	HasTimeout  bool
 	Metadata    metadata.MD
@@ -81,6 +99,10 @@ func ParseRequest(fields []hpack.HeaderField, truncated bool) (Request, *Rejecti
 			req.Metadata[f.Name] = append(req.Metadata[f.Name], f.Value)
 		case "content-type":
 			req.ContentType = f.Value
+		case "grpc-encoding":
+			if f.Value != "identity" {
+				req.Encoding = f.Value
+			}
 		case "grpc-timeout":
 			d, err := DecodeTimeout(f.Value)
 			if err != nil {
@@ -163,6 +185,7 @@ func statusFields(st *status.Status) []hpack.HeaderField {
 type responseHead struct {
 	httpStatus  int
 	contentType string
+	encoding    string // grpc-encoding of the response messages
 	md          metadata.MD
 	status      *status.Status // from grpc-status, when present
 }
@@ -185,6 +208,10 @@ func parseResponse(fields []hpack.HeaderField) (responseHead, error) {
 			h.httpStatus = n
 		case "content-type":
 			h.contentType = f.Value
+		case "grpc-encoding":
+			if f.Value != "identity" {
+				h.encoding = f.Value
+			}
 		case "grpc-status":
 			n, err := strconv.ParseUint(f.Value, 10, 32)
 			if err != nil {

@@ -30,6 +30,7 @@ type receiver struct {
 
 	gotHeader bool        // client: response headers arrived
 	header    metadata.MD // client: response header metadata
+	encoding  string      // client: grpc-encoding of the response
 	trailer   metadata.MD // client: trailer metadata
 
 	unprocessed bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
@@ -181,6 +182,7 @@ func (r *receiver) clientHeaders(ev connactor.Event) {
 			return
 		}
 		r.gotHeader = true
+		r.encoding = head.encoding
 		if !ev.EndStream {
 			r.header = head.md
 			return

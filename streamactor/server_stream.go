@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
@@ -25,11 +26,16 @@ type ServerStream struct {
 	r    *receiver
 
 	contentType string
-	header      metadata.MD
-	headerSent  bool
-	trailer     metadata.MD
-	sendAck     chan error
-	finished    bool
+	// SendEncoding is the grpc-encoding of the response messages and
+	// AcceptEncoding the grpc-accept-encoding list; set before the headers
+	// go out.
+	SendEncoding   string
+	AcceptEncoding string
+	header         metadata.MD
+	headerSent     bool
+	trailer        metadata.MD
+	sendAck        chan error
+	finished       bool
 }
 
 // AcceptServerStream reads the request headers, the stream's first event.
@@ -59,6 +65,7 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 	}
 	ss.Req = req
 	ss.contentType = req.ContentType
+	ss.SendEncoding = req.Encoding
 	return ss, nil
 }
 
@@ -107,7 +114,7 @@ func (ss *ServerStream) SendHeader(md metadata.MD) error {
 	if err := ss.SetHeader(md); err != nil {
 		return err
 	}
-	fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+	fields, err := ss.headerFields(ss.header)
 	if err != nil {
 		return status.New(codes.Internal, err.Error()).Err()
 	}
@@ -115,18 +122,27 @@ func (ss *ServerStream) SendHeader(md metadata.MD) error {
 	return ss.send(connactor.Write{Header: fields})
 }
 
+// headerFields renders the response headers with md.
+func (ss *ServerStream) headerFields(md metadata.MD) ([]hpack.HeaderField, error) {
+	fields, err := ResponseHeaderFields(ss.contentType, md)
+	if err != nil {
+		return nil, err
+	}
+	return appendEncodings(fields, ss.SendEncoding, ss.AcceptEncoding), nil
+}
+
 // SetTrailer merges md into the trailers.
 func (ss *ServerStream) SetTrailer(md metadata.MD) { ss.trailer = metadata.Join(ss.trailer, md) }
 
 // SendMsg sends one response message and returns once it is on its way to
 // the socket; a client that stops reading stops the handler here.
-func (ss *ServerStream) SendMsg(payload []byte) error {
+func (ss *ServerStream) SendMsg(payload []byte, compressed bool) error {
 	if ss.finished {
 		return status.New(codes.Internal, "SendMsg called after the call ended").Err()
 	}
-	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, false)}
+	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed)}
 	if !ss.headerSent {
-		fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+		fields, err := ss.headerFields(ss.header)
 		if err != nil {
 			return status.New(codes.Internal, err.Error()).Err()
 		}
@@ -161,7 +177,7 @@ func (ss *ServerStream) sendFailed() error {
 
 // Finish ends the call with st and the trailers; response, when not nil,
 // is sent first, in the same hop (a unary response is one Write).
-func (ss *ServerStream) Finish(st *status.Status, response []byte) {
+func (ss *ServerStream) Finish(st *status.Status, response []byte, compressed bool) {
 	if ss.finished {
 		return
 	}
@@ -169,13 +185,13 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	defer ss.link.Release()
 	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
 	if response != nil {
-		w.Data = AppendMessage(make([]byte, 0, prefixLen+len(response)), response, false)
+		w.Data = AppendMessage(make([]byte, 0, prefixLen+len(response)), response, compressed)
 	}
 	if !ss.headerSent {
-		fields, err := ResponseHeaderFields(ss.contentType, ss.header)
+		fields, err := ss.headerFields(ss.header)
 		if err != nil {
 			st = status.New(codes.Internal, err.Error())
-			fields, _ = ResponseHeaderFields(ss.contentType, nil)
+			fields, _ = ss.headerFields(nil)
 			w.Data = nil
 			w.Trailer = TrailerFields(st, nil)
 		}
@@ -190,3 +206,6 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	}
 	ss.link.Write(w)
 }
+
+// HeaderSent reports whether the response headers went out.
+func (ss *ServerStream) HeaderSent() bool { return ss.headerSent }

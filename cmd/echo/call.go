@@ -11,6 +11,7 @@ import (
 
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/encoding/gzip"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 )
@@ -21,6 +22,7 @@ type callConfig struct {
 	method   string
 	headers  headerFlag
 	timeout  time.Duration
+	gzip     bool
 	messages []string
 }
 
@@ -40,7 +42,11 @@ func runCall(args []string, stdout, stderr io.Writer) int {
 	if cfg.headers.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, cfg.headers.md)
 	}
-	cc, err := rpc.NewClient(cfg.addr, rpc.WithUserAgent("actorpc-echo"))
+	opts := []rpc.DialOption{rpc.WithUserAgent("actorpc-echo")}
+	if cfg.gzip {
+		opts = append(opts, rpc.WithDefaultCallOptions(rpc.UseCompressor(gzip.Name)))
+	}
+	cc, err := rpc.NewClient(cfg.addr, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "echo call: connect to %s: %v\n", cfg.addr, err)
 		return exitFail
@@ -65,6 +71,7 @@ func parseCall(args []string, stderr io.Writer) (cfg callConfig, code int, ok bo
 	fs.StringVar(&cfg.method, "method", "", "kind of call: "+methodNames()+" (required)")
 	fs.Var(&cfg.headers, "header", "request metadata `key=value`; repeatable; values of keys ending in -bin are sent as raw bytes")
 	fs.DurationVar(&cfg.timeout, "timeout", 0, "deadline for the call, e.g. 500ms; 0 means none")
+	fs.BoolVar(&cfg.gzip, "gzip", false, "compress the request messages with gzip")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: echo call --addr HOST:PORT --method unary|server|client|bidi [flags] MESSAGE...
 

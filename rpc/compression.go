@@ -1,0 +1,117 @@
+package rpc
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// acceptEncoding is the grpc-accept-encoding we send: every registered
+// compressor.
+func acceptEncoding() string { return strings.Join(encoding.CompressorNames(), ",") }
+
+// compress returns payload compressed with c.
+func compress(c encoding.Compressor, payload []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := c.Compress(&buf)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(payload); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decompress undoes compression, reading at most max bytes of output: a
+// message that inflates beyond the receive limit is refused as soon as it
+// passes it, so no zip bomb is ever held in memory.
+func decompress(c encoding.Compressor, data []byte, max int) ([]byte, error) {
+	r, err := c.Decompress(bytes.NewReader(data))
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "grpc: failed to decompress the message with %s: %v", c.Name(), err)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "grpc: failed to decompress the message with %s: %v", c.Name(), err)
+	}
+	if len(out) > max {
+		return nil, status.Errorf(codes.ResourceExhausted, "grpc: received message after decompression larger than max (more than %d bytes)", max)
+	}
+	return out, nil
+}
+
+// inflate returns the payload of a received message: as it is when it is
+// not compressed, decompressed with the stream's encoding when it is. A
+// compressed message needs a grpc-encoding the receiver knows.
+func inflate(payload []byte, compressed bool, encodingName string, max int, unknownCode codes.Code) ([]byte, error) {
+	if !compressed {
+		return payload, nil
+	}
+	if encodingName == "" {
+		return nil, status.Error(codes.Internal, "grpc: received a compressed message but the stream has no grpc-encoding")
+	}
+	c := encoding.GetCompressor(encodingName)
+	if c == nil {
+		return nil, status.Errorf(unknownCode, "grpc: no decompressor registered for grpc-encoding %q", encodingName)
+	}
+	return decompress(c, payload, max)
+}
+
+// deflate compresses payload when c is set.
+func deflate(c encoding.Compressor, payload []byte) ([]byte, bool, error) {
+	if c == nil {
+		return payload, false, nil
+	}
+	out, err := compress(c, payload)
+	if err != nil {
+		return nil, false, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", c.Name(), err)
+	}
+	return out, true, nil
+}
+
+// UseCompressor compresses the call's request messages with the compressor
+// registered as name (import rpc/encoding/gzip for "gzip").
+func UseCompressor(name string) CallOption { return func(c *callInfo) { c.compressor = name } }
+
+// SetSendCompressor makes the server compress the responses of the call in
+// ctx with the compressor registered as name ("identity": none). By default
+// a server answers in the request's encoding when it knows it.
+func SetSendCompressor(ctx context.Context, name string) error {
+	s, ok := ctx.Value(serverStreamKey{}).(*serverStream)
+	if !ok {
+		return status.Errorf(codes.Internal, "rpc: SetSendCompressor: no call in the context")
+	}
+	return s.setSendCompressor(name)
+}
+
+// SetMessageCompression turns compression of the following messages the
+// call in ctx sends on or off, within the call's grpc-encoding (a message
+// may always go uncompressed). ctx is a server handler's context or a
+// client stream's Context(); call it from the goroutine that sends.
+func SetMessageCompression(ctx context.Context, enabled bool) error {
+	if s, ok := ctx.Value(serverStreamKey{}).(*serverStream); ok {
+		s.compressOff = !enabled
+		return nil
+	}
+	if s, ok := ctx.Value(clientStreamKey{}).(*clientStream); ok {
+		s.compressOff = !enabled
+		return nil
+	}
+	return status.Errorf(codes.Internal, "rpc: SetMessageCompression: no call in the context")
+}
+
+// RecvCompressed reports whether the last message the call in ctx
+// received was compressed.
+func RecvCompressed(ctx context.Context) bool {
+	s, ok := ctx.Value(serverStreamKey{}).(*serverStream)
+	return ok && s.lastCompressed
+}
