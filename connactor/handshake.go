@@ -33,6 +33,9 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	peer, err := readPeerSettings(rfr)
 	if err != nil {
 		refuse(w, err)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("%w (the server hung up before its SETTINGS: does it expect TLS, or not speak HTTP/2?)", err)
+		}
 		return nil, handshakeError(cfg.Name, err)
 	}
 	if err := ackPeerSettings(w, peer); err != nil {

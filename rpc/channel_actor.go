@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"net"
 
 	"github.com/actorpc/actorpc/connactor"
 )
@@ -95,8 +96,16 @@ func (a *channelActor) dial(ctx context.Context) {
 	defer cancel()
 	res := dialResult{}
 	nc, err := a.cc.opts.dialer(dctx, a.cc.addr)
+	if err == nil {
+		var secured net.Conn
+		secured, _, err = a.cc.opts.creds.ClientHandshake(dctx, a.cc.authority, nc)
+		if err != nil {
+			nc.Close()
+		}
+		nc = secured
+	}
 	if err != nil {
-		res.err = fmt.Errorf("dialing %s: %w", a.cc.addr, err)
+		res.err = fmt.Errorf("connecting to %s: %w", a.cc.addr, err)
 	} else {
 		conn, err := connactor.Dial(ctx, nc, connactor.Config{Name: "client " + a.cc.addr})
 		if err != nil {

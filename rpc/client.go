@@ -110,4 +110,9 @@ func (cc *ClientConn) connFailed(conn *connactor.Conn) {
 }
 
 // scheme is the :scheme of the client's requests.
-func (cc *ClientConn) scheme() string { return "http" }
+func (cc *ClientConn) scheme() string {
+	if cc.opts.creds.Info().SecurityProtocol == "tls" {
+		return "https"
+	}
+	return "http"
+}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	protocodec "github.com/actorpc/actorpc/rpc/encoding/proto"
 	"github.com/actorpc/actorpc/rpc/metadata"
@@ -28,14 +30,31 @@ type serverOptions struct {
 	unaryInterceptor     UnaryServerInterceptor
 	streamInterceptor    StreamServerInterceptor
 	codec                encoding.Codec
+	creds                credentials.TransportCredentials
+	handshakeTimeout     time.Duration
 }
 
 func defaultServerOptions() serverOptions {
 	return serverOptions{
-		maxRecvMsgSize: defaultMaxRecvMsgSize,
-		maxSendMsgSize: defaultMaxSendMsgSize,
-		codec:          protocodec.Codec(),
+		maxRecvMsgSize:   defaultMaxRecvMsgSize,
+		maxSendMsgSize:   defaultMaxSendMsgSize,
+		codec:            protocodec.Codec(),
+		creds:            insecure.NewCredentials(),
+		handshakeTimeout: 20 * time.Second,
 	}
+}
+
+// Creds secures the server's connections, e.g. with
+// credentials.NewServerTLSFromFile. Without it the server speaks plaintext
+// HTTP/2 (h2c with prior knowledge).
+func Creds(c credentials.TransportCredentials) ServerOption {
+	return func(o *serverOptions) { o.creds = c }
+}
+
+// ConnectionTimeout bounds the TLS and HTTP/2 handshakes of each new
+// connection (default 20 s).
+func ConnectionTimeout(d time.Duration) ServerOption {
+	return func(o *serverOptions) { o.handshakeTimeout = d }
 }
 
 // MaxRecvMsgSize is the largest request message the server accepts
@@ -70,12 +89,14 @@ type dialOptions struct {
 	dialer      func(ctx context.Context, addr string) (net.Conn, error)
 	callOptions []CallOption
 	connTimeout time.Duration
+	creds       credentials.TransportCredentials
 }
 
 func defaultDialOptions() dialOptions {
 	return dialOptions{
 		userAgent:   defaultUserAgent,
 		connTimeout: 20 * time.Second,
+		creds:       insecure.NewCredentials(),
 		dialer: func(ctx context.Context, addr string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", addr)
@@ -86,6 +107,14 @@ func defaultDialOptions() dialOptions {
 // WithUserAgent prepends ua to the user-agent the client sends.
 func WithUserAgent(ua string) DialOption {
 	return func(o *dialOptions) { o.userAgent = ua + " " + defaultUserAgent }
+}
+
+// WithTransportCredentials secures the client's connections, e.g. with
+// credentials.NewClientTLSFromFile. Without it the client speaks plaintext
+// HTTP/2; with it, a server that cannot do TLS with ALPN h2 fails the
+// connection: there is no fallback to plaintext.
+func WithTransportCredentials(c credentials.TransportCredentials) DialOption {
+	return func(o *dialOptions) { o.creds = c }
 }
 
 // WithAuthority sets the :authority of every call (default: the target).

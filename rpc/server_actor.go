@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"net"
+	"time"
 
 	"github.com/actorpc/actorpc/connactor"
 )
@@ -118,12 +119,29 @@ func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
 	c.Close(nil)
 }
 
+// secureAndAccept runs the credentials' handshake (TLS) and then HTTP/2's,
+// both bounded by the connection timeout.
+func (s *Server) secureAndAccept(raw net.Conn) (*connactor.Conn, error) {
+	raw.SetDeadline(time.Now().Add(s.opts.handshakeTimeout))
+	// Stop must not wait for a client that stalls its TLS handshake.
+	unstop := context.AfterFunc(s.ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+	nc, _, err := s.opts.creds.ServerHandshake(raw)
+	unstop()
+	if err != nil {
+		return nil, err
+	}
+	raw.SetDeadline(time.Time{})
+	cfg := s.connConfig(raw)
+	cfg.HandshakeTimeout = s.opts.handshakeTimeout
+	return connactor.Accept(s.ctx, nc, cfg)
+}
+
 // handshake runs the HTTP/2 handshake off the accept loop, so a slow
 // client cannot hold up others, and then reports the connection's end.
-func (s *Server) handshake(nc net.Conn) {
-	conn, err := connactor.Accept(s.ctx, nc, s.connConfig(nc))
+func (s *Server) handshake(raw net.Conn) {
+	conn, err := s.secureAndAccept(raw)
 	if err != nil {
-		nc.Close()
+		raw.Close()
 		s.tell(serverMsg{kind: msgConnReady})
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/credentials"
 	"github.com/actorpc/actorpc/rpc/encoding/gzip"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -23,6 +24,8 @@ type callConfig struct {
 	headers  headerFlag
 	timeout  time.Duration
 	gzip     bool
+	tlsCA    string
+	tlsName  string
 	messages []string
 }
 
@@ -45,6 +48,14 @@ func runCall(args []string, stdout, stderr io.Writer) int {
 	opts := []rpc.DialOption{rpc.WithUserAgent("actorpc-echo")}
 	if cfg.gzip {
 		opts = append(opts, rpc.WithDefaultCallOptions(rpc.UseCompressor(gzip.Name)))
+	}
+	if cfg.tlsCA != "" {
+		creds, err := credentials.NewClientTLSFromFile(cfg.tlsCA, cfg.tlsName)
+		if err != nil {
+			fmt.Fprintf(stderr, "echo call: %v\n", err)
+			return exitFail
+		}
+		opts = append(opts, rpc.WithTransportCredentials(creds))
 	}
 	cc, err := rpc.NewClient(cfg.addr, opts...)
 	if err != nil {
@@ -72,6 +83,8 @@ func parseCall(args []string, stderr io.Writer) (cfg callConfig, code int, ok bo
 	fs.Var(&cfg.headers, "header", "request metadata `key=value`; repeatable; values of keys ending in -bin are sent as raw bytes")
 	fs.DurationVar(&cfg.timeout, "timeout", 0, "deadline for the call, e.g. 500ms; 0 means none")
 	fs.BoolVar(&cfg.gzip, "gzip", false, "compress the request messages with gzip")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "connect with TLS, trusting the PEM CA certificates in `file`")
+	fs.StringVar(&cfg.tlsName, "tls-server-name", "", "the `name` the server's certificate must carry (default: the host of --addr)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: echo call --addr HOST:PORT --method unary|server|client|bidi [flags] MESSAGE...
 
@@ -97,6 +110,8 @@ A non-OK status is printed as "CodeName: message" on stderr, exit status 1.
 		problem = fmt.Sprintf("--method %q: want one of %s", cfg.method, methodNames())
 	case cfg.timeout < 0:
 		problem = "--timeout must not be negative"
+	case cfg.tlsName != "" && cfg.tlsCA == "":
+		problem = "--tls-server-name needs --tls-ca"
 	}
 	if problem != "" {
 		fmt.Fprintf(stderr, "echo call: %s\n", problem)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/credentials"
 )
 
 // runServe implements "echo serve".
@@ -19,8 +20,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("echo serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:50051", "`HOST:PORT` to listen on; port 0 picks a free port")
+	certFile := fs.String("tls-cert", "", "serve TLS with this PEM certificate `file` (needs --tls-key)")
+	keyFile := fs.String("tls-key", "", "PEM private key `file` of --tls-cert")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT]\n\nServes until SIGINT or SIGTERM, then stops gracefully; a second signal stops at once.\nPrints \"listening on HOST:PORT\" when ready.\n\n")
+		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE]\n\nServes until SIGINT or SIGTERM, then stops gracefully; a second signal stops at once.\nPrints \"listening on HOST:PORT\" when ready.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -31,12 +34,26 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	if (*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(stderr, "echo serve: --tls-cert and --tls-key go together")
+		fs.Usage()
+		return exitUsage
+	}
+	var opts []rpc.ServerOption
+	if *certFile != "" {
+		creds, err := credentials.NewServerTLSFromFile(*certFile, *keyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "echo serve: %v\n", err)
+			return exitFail
+		}
+		opts = append(opts, rpc.Creds(creds))
+	}
 	// Two slots so a second signal is not dropped while the first is
 	// being handled.
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	if err := serve(*addr, signals, stdout, stderr); err != nil {
+	if err := serve(*addr, opts, signals, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "echo serve: %v\n", err)
 		return exitFail
 	}
@@ -46,12 +63,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // serve runs an echo server on addr until the first value on signals, then
 // stops it gracefully, or at once on a second value (a stuck call must not
 // make the process unkillable by ordinary means).
-func serve(addr string, signals <-chan os.Signal, stdout, stderr io.Writer) error {
+func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdout, stderr io.Writer) error {
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := rpc.NewServer()
+	srv := rpc.NewServer(opts...)
 	echoserver.Register(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()

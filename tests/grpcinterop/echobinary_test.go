@@ -63,25 +63,54 @@ func TestEchoCallGzipAgainstGRPCGo(t *testing.T) {
 // TestGRPCGoGzipAgainstEchoServe: a grpc-go client with gzip against the
 // `echo serve` binary.
 func TestGRPCGoGzipAgainstEchoServe(t *testing.T) {
-	bin := buildEcho(t)
+	addr := startEchoServe(t, buildEcho(t))
 	ctx, cancel := context.WithTimeout(context.Background(), failsafe)
 	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
-	stdout, err := serve.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, serve.Start())
-	t.Cleanup(func() {
-		serve.Process.Kill()
-		serve.Wait()
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	require.NoError(t, err)
-	addr := strings.TrimSpace(line[strings.LastIndex(line, " ")+1:])
-
 	before := gzipCounter.inflated.Load()
 	client := newGRPCClient(t, addr)
 	resp, err := client.UnaryEcho(ctx, &echopb.EchoRequest{Message: compressible}, grpc.UseCompressor(grpcgzip.Name))
 	require.NoError(t, err)
 	require.Equal(t, compressible, resp.Message)
 	require.Greater(t, gzipCounter.inflated.Load()-before, int64(0), "echo serve did not answer in gzip")
+}
+
+// startEchoServe runs `echo serve` with args until the test ends and
+// returns the address it listens on.
+func startEchoServe(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), failsafe)
+	serve := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := serve.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, serve.Start())
+	t.Cleanup(func() {
+		serve.Process.Kill()
+		serve.Wait()
+		cancel()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	return strings.TrimSpace(line[strings.LastIndex(line, " ")+1:])
+}
+
+// TestEchoBinaryOverTLS: `echo serve --tls-cert/--tls-key` answers
+// `echo call --tls-ca --tls-server-name` and a grpc-go TLS client.
+func TestEchoBinaryOverTLS(t *testing.T) {
+	bin := buildEcho(t)
+	addr := startEchoServe(t, bin, "--tls-cert", serverCert, "--tls-key", serverKey)
+	ctx, cancel := context.WithTimeout(context.Background(), failsafe)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "call", "--addr", addr, "--method", "server",
+		"--tls-ca", serverCA, "--tls-server-name", tlsServerName, "over", "tls").CombinedOutput()
+	require.NoError(t, err, "echo call: %s", out)
+	require.Equal(t, "over\ntls\n", string(out))
+
+	resp, err := grpcTLSClient(t, addr).UnaryEcho(ctx, &echopb.EchoRequest{Message: "grpc-go"})
+	require.NoError(t, err)
+	require.Equal(t, "grpc-go", resp.Message)
+
+	// A plaintext call to the TLS server fails; it does not hang.
+	out, err = exec.CommandContext(ctx, bin, "call", "--addr", addr, "--method", "unary", "plain").CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(out), "Unavailable")
 }
