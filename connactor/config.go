@@ -73,6 +73,11 @@ func (c Config) withDefaults() Config {
 	if c.ConnWindow == 0 {
 		c.ConnWindow = 4 << 20
 	}
+	// The connection window starts at 65535 and can only grow (RFC 9113
+	// 6.9.2); a stream window under 64 KiB would stall the 16 KiB batches
+	// in which streams report what they consumed.
+	c.ConnWindow = max(c.ConnWindow, defaultWindow)
+	c.StreamWindow = max(c.StreamWindow, defaultWindow)
 	if c.MaxFrameSize == 0 {
 		c.MaxFrameSize = minMaxFrameSize
 	}

@@ -50,7 +50,15 @@ func (c *Conn) tell(m connMsg) {
 	}
 }
 
+// write hands op to the writer. Once the writer has ended nothing is
+// accepted (its mailbox may still have room, so that is checked first); a
+// Write that slips in as it ends is failed by the connection's shutdown.
 func (c *Conn) write(op writerOp) error {
+	select {
+	case <-c.wdone:
+		return ErrConnClosed
+	default:
+	}
 	select {
 	case c.wops <- op:
 		return nil
@@ -132,6 +140,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *bufio.Reader, rf
 		nextID:         1,
 		peerMaxStreams: 1<<31 - 1,
 		connRecvAvail:  int64(cfg.ConnWindow),
+		wresets:        w.resets,
+		wopsIn:         w.ops,
 	}
 	a.applyPeerSettings(peer)
 	probe := make(chan chan<- string)

@@ -18,13 +18,15 @@ import (
 // goroutine, as x/net/http2's serverConn is by its serve loop.
 type connActor struct {
 	*Conn
-	cfg    Config
-	nc     net.Conn
-	frames <-chan []inFrame
-	quit   chan struct{}
-	rdone  <-chan struct{}
-	werr   <-chan error
-	probe  <-chan chan<- string
+	cfg     Config
+	nc      net.Conn
+	frames  <-chan []inFrame
+	quit    chan struct{}
+	rdone   <-chan struct{}
+	werr    <-chan error
+	wresets <-chan uint32   // streams the writer reset
+	wopsIn  <-chan writerOp // the writer's mailbox, drained once the writer ended
+	probe   <-chan chan<- string
 
 	streams map[uint32]*streamEntry
 
@@ -51,11 +53,17 @@ type streamEntry struct {
 	unacked    int64  // consumed, not yet granted back
 	buffered   int64  // delivered to the stream, not yet consumed
 	recvClosed bool   // END_STREAM or RST arrived (or we reset it)
+	reset      bool   // reset by either side, or the connection ended: the stream was told
 	cancel     func() // server role: cancels the handler's context
 }
 
-// abort delivers a terminal event and cancels the stream's context.
-func (e *streamEntry) abort(ev Event) {
+// abortOnce tells the stream it is over (a reset, the connection's end)
+// and cancels its context; later calls do nothing.
+func (e *streamEntry) abortOnce(ev Event) {
+	if e.reset {
+		return
+	}
+	e.reset = true
 	e.recvClosed = true
 	e.deliver(ev)
 	if e.cancel != nil {
@@ -75,6 +83,10 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			}
 		case m := <-a.inbox:
 			a.onMessage(m)
+		case id := <-a.wresets:
+			if e, ok := a.streams[id]; ok {
+				e.abortOnce(Event{Kind: EventReset, Code: http2.ErrCodeFlowControl, Err: errors.New("the peer overflowed the stream's send window")})
+			}
 		case err := <-a.werr:
 			if err == nil {
 				return nil
@@ -154,14 +166,30 @@ func (a *connActor) shutdown(reason error) {
 	a.nc.Close()
 	<-a.wdone
 	<-a.rdone
+	a.failQueuedWrites()
 	why := reason
 	if why == nil {
 		why = ErrConnClosed
 	}
 	for _, e := range a.streams {
-		e.abort(Event{Kind: EventClosed, Err: why})
+		e.abortOnce(Event{Kind: EventClosed, Err: why})
 	}
 	a.failWaiting(why)
+}
+
+// failQueuedWrites fails the Writes that reached the writer's mailbox as
+// it ended, so that nobody waits on their Done.
+func (a *connActor) failQueuedWrites() {
+	for {
+		select {
+		case op := <-a.wopsIn:
+			if op.kind == opWrite || op.kind == opOpen {
+				op.write.finish(ErrConnClosed)
+			}
+		default:
+			return
+		}
+	}
 }
 
 func (a *connActor) describe() string {
@@ -176,8 +204,8 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 // EventReset to our stream; the entry stays until the stream releases it.
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
 	a.write(writerOp{kind: opRST, streamID: id, code: code})
-	if e, ok := a.streams[id]; ok && !e.recvClosed {
-		e.abort(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why)})
+	if e, ok := a.streams[id]; ok {
+		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why)})
 	}
 }
 

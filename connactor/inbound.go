@@ -78,9 +78,11 @@ func (a *connActor) applyPeerSettings(settings []http2.Setting) {
 // idle reports a stream id the peer could not have used yet.
 func (a *connActor) idle(id uint32) bool {
 	if a.role == RoleServer {
-		return id > a.lastPeerID
+		// Even ids are ours, and we never open (push) one.
+		return id%2 == 0 || id > a.lastPeerID
 	}
-	return id >= a.nextID
+	// Even ids are the server's, which may not open any: push is off.
+	return id%2 == 0 || id >= a.nextID
 }
 
 func (a *connActor) onData(f inFrame) error {
@@ -96,6 +98,11 @@ func (a *connActor) onData(f inFrame) error {
 		}
 		// A stream we already closed: the data was in flight. Give the
 		// window back and drop it.
+		a.grantConn(n)
+		return nil
+	}
+	if e.reset {
+		// In flight when the stream was reset: ignored (RFC 9113 5.1).
 		a.grantConn(n)
 		return nil
 	}
@@ -136,8 +143,11 @@ func (a *connActor) onHeaders(f inFrame) error {
 		if a.idle(f.streamID) {
 			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("HEADERS on idle stream %d", f.streamID)}
 		}
-		// HEADERS on a stream we closed: a stream error (RFC 9113 5.1).
-		a.write(writerOp{kind: opRST, streamID: f.streamID, code: http2.ErrCodeStreamClosed})
+		// A stream that is gone: it ended or was reset, and what the peer
+		// had in flight is ignored (RFC 9113 5.1).
+		return nil
+	}
+	if e.reset {
 		return nil
 	}
 	if e.recvClosed {
@@ -190,7 +200,7 @@ func (a *connActor) onReset(f inFrame) error {
 		return nil
 	}
 	a.write(writerOp{kind: opForget, streamID: f.streamID})
-	e.abort(Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
+	e.abortOnce(Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
 		Err: fmt.Errorf("stream reset by the peer with %v", f.code)})
 	return nil
 }
@@ -203,7 +213,7 @@ func (a *connActor) onGoAway(f inFrame) {
 	why := fmt.Errorf("the peer sent GOAWAY (%v, last stream %d): %s", f.code, f.lastID, f.debug)
 	for id, e := range a.streams {
 		if a.role == RoleClient && id > f.lastID && !e.recvClosed {
-			e.abort(Event{Kind: EventClosed, Unprocessed: true, Err: why})
+			e.abortOnce(Event{Kind: EventClosed, Unprocessed: true, Err: why})
 		}
 	}
 	a.failWaiting(fmt.Errorf("%w: %v", ErrGoingAway, why))

@@ -83,6 +83,12 @@ func (r *reader) frameBuffered() bool {
 		return false
 	}
 	length := int(h[0])<<16 | int(h[1])<<8 | int(h[2])
+	typ, flags := http2.FrameType(h[3]), http2.Flags(h[4])
+	if (typ == http2.FrameHeaders || typ == http2.FramePushPromise) && !flags.Has(http2.FlagHeadersEndHeaders) {
+		// ReadFrame reads on through the CONTINUATION frames, which may
+		// not be here yet: hand over what we have first.
+		return false
+	}
 	return r.br.Buffered() >= headerLen+length
 }
 

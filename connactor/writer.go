@@ -41,6 +41,13 @@ type writer struct {
 	maxHeaderListSize uint32 // the peer's SETTINGS_MAX_HEADER_LIST_SIZE (0: unlimited)
 	dirty             bool   // bytes in bw not yet flushed
 	err               error  // the socket failed; the writer ends with it
+	lastPeerStream    uint32 // the highest stream the peer opened, for a GOAWAY of our own
+
+	// resets tells the connection actor of streams the writer reset (the
+	// peer overflowed their send window). It never blocks: when it is
+	// full, the peer is overflowing windows wholesale and the connection
+	// ends instead.
+	resets chan uint32
 }
 
 // outStream is the writer's view of one stream that may still send.
@@ -61,6 +68,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	bw := bufio.NewWriterSize(nc, 32<<10)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
+		resets:        make(chan uint32, 64),
 		nc:            nc,
 		writeTimeout:  writeTimeout,
 		bw:            bw,
@@ -154,6 +162,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 		return false, w.enqueue(op.write)
 	case opAnnounce:
 		w.addStream(op.streamID)
+		w.lastPeerStream = max(w.lastPeerStream, op.streamID)
 	case opForget:
 		w.dropStream(op.streamID, ErrStreamClosed)
 	case opPeerWindow:
@@ -403,7 +412,7 @@ func (w *writer) grant(id uint32, incr uint32) error {
 	if id == 0 {
 		w.connWindow += int64(incr)
 		if w.connWindow > maxWindow {
-			if err := w.fr.WriteGoAway(0, http2.ErrCodeFlowControl, []byte("connection send window overflow")); err != nil {
+			if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeFlowControl, []byte("connection send window overflow")); err != nil {
 				return err
 			}
 			w.flush()
@@ -418,6 +427,15 @@ func (w *writer) grant(id uint32, incr uint32) error {
 	s.window += int64(incr)
 	if s.window > maxWindow {
 		w.dropStream(id, ErrStreamClosed)
+		select {
+		case w.resets <- id:
+		default:
+			if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeFlowControl, []byte("stream send windows overflowed")); err != nil {
+				return err
+			}
+			w.flush()
+			return errFlowControlOverflow
+		}
 		return w.fr.WriteRSTStream(id, http2.ErrCodeFlowControl)
 	}
 	w.markRunnable(s)
