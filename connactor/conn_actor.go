@@ -24,8 +24,8 @@ type connActor struct {
 	quit    chan struct{}
 	rdone   <-chan struct{}
 	werr    <-chan error
-	wresets <-chan uint32   // streams the writer reset
-	wopsIn  <-chan writerOp // the writer's mailbox, drained once the writer ended
+	wresets <-chan writerReset // streams the writer ended
+	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
 	probe   <-chan chan<- string
 
 	streams map[uint32]*streamEntry
@@ -83,9 +83,9 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			}
 		case m := <-a.inbox:
 			a.onMessage(m)
-		case id := <-a.wresets:
-			if e, ok := a.streams[id]; ok {
-				e.abortOnce(Event{Kind: EventReset, Code: http2.ErrCodeFlowControl, Err: errors.New("the peer overflowed the stream's send window")})
+		case r := <-a.wresets:
+			if e, ok := a.streams[r.id]; ok {
+				e.abortOnce(Event{Kind: EventReset, Code: r.code, Err: r.err, Local: true})
 			}
 		case err := <-a.werr:
 			if err == nil {
@@ -205,7 +205,7 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
 	a.write(writerOp{kind: opRST, streamID: id, code: code})
 	if e, ok := a.streams[id]; ok {
-		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why)})
+		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
 	}
 }
 

@@ -34,6 +34,8 @@ type Event struct {
 	Code        http2.ErrCode
 	Err         error
 	Unprocessed bool
+	// Local: this side reset the stream (Err says why), not the peer.
+	Local bool
 }
 
 // mergeData folds a DATA event into a spilled DATA event, so that what the

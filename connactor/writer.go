@@ -3,6 +3,7 @@ package connactor
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -47,7 +48,42 @@ type writer struct {
 	// peer overflowed their send window). It never blocks: when it is
 	// full, the peer is overflowing windows wholesale and the connection
 	// ends instead.
-	resets chan uint32
+	resets chan writerReset
+}
+
+// writerReset is a stream the writer ended on its own.
+type writerReset struct {
+	id   uint32
+	code http2.ErrCode
+	err  error
+}
+
+// headerListTooLarge: a header block is over the peer's
+// SETTINGS_MAX_HEADER_LIST_SIZE, so sending it would only make the peer
+// fail the stream; the stream fails here instead, with a clear reason.
+type headerListTooLarge struct {
+	size, limit   uint32
+	peerSawStream bool // an earlier HEADERS went out, so RST_STREAM is due
+}
+
+func (e headerListTooLarge) Error() string {
+	return fmt.Sprintf("header list of %d bytes exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of %d", e.size, e.limit)
+}
+
+// checkHeaderList refuses fields over the peer's limit (RFC 9113 6.5.2:
+// name + value + 32 per field).
+func (w *writer) checkHeaderList(fields []hpack.HeaderField, peerSawStream bool) error {
+	if w.maxHeaderListSize == 0 {
+		return nil
+	}
+	var size uint32
+	for _, f := range fields {
+		size += f.Size()
+	}
+	if size > w.maxHeaderListSize {
+		return headerListTooLarge{size: size, limit: w.maxHeaderListSize, peerSawStream: peerSawStream}
+	}
+	return nil
 }
 
 // outStream is the writer's view of one stream that may still send.
@@ -57,6 +93,7 @@ type outStream struct {
 	window     int64
 	queue      []Write // the head may be partly written
 	runnable   bool    // in writer.runnable
+	peerKnows  bool    // the peer opened it, or our HEADERS went out: RST_STREAM is legal
 	gone       bool    // ended or forgotten; a stale runnable entry skips it
 }
 
@@ -68,7 +105,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	bw := bufio.NewWriterSize(nc, 32<<10)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
-		resets:        make(chan uint32, 64),
+		resets:        make(chan writerReset, 64),
 		nc:            nc,
 		writeTimeout:  writeTimeout,
 		bw:            bw,
@@ -161,7 +198,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	case opWrite:
 		return false, w.enqueue(op.write)
 	case opAnnounce:
-		w.addStream(op.streamID)
+		w.addStream(op.streamID).peerKnows = true
 		w.lastPeerStream = max(w.lastPeerStream, op.streamID)
 	case opForget:
 		w.dropStream(op.streamID, ErrStreamClosed)
@@ -193,8 +230,10 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	return false, nil
 }
 
-func (w *writer) addStream(id uint32) {
-	w.streams[id] = &outStream{id: id, window: w.initialWindow}
+func (w *writer) addStream(id uint32) *outStream {
+	s := &outStream{id: id, window: w.initialWindow}
+	w.streams[id] = s
+	return s
 }
 
 // dropStream forgets a stream and fails whatever it had queued.
@@ -277,6 +316,10 @@ func (w *writer) serveRunnable() {
 func (w *writer) serve(s *outStream, budget int) error {
 	for len(s.queue) > 0 && !s.gone {
 		done, err := w.progress(s, &s.queue[0], &budget)
+		var tooLarge headerListTooLarge
+		if errors.As(err, &tooLarge) {
+			return w.failStream(s, tooLarge)
+		}
 		if err != nil {
 			return err
 		}
@@ -295,6 +338,20 @@ func (w *writer) serve(s *outStream, budget int) error {
 	return nil
 }
 
+// failStream ends a stream that cannot send what it asked to: its writes
+// fail with the reason, the peer gets RST_STREAM if it knows the stream,
+// and the connection actor tells the stream.
+func (w *writer) failStream(s *outStream, reason headerListTooLarge) error {
+	w.dropStream(s.id, reason)
+	if err := w.tellReset(writerReset{id: s.id, code: http2.ErrCodeInternal, err: reason}); err != nil {
+		return err
+	}
+	if reason.peerSawStream {
+		return w.fr.WriteRSTStream(s.id, http2.ErrCodeInternal)
+	}
+	return nil
+}
+
 func (w *writer) markRunnable(s *outStream) {
 	if s.gone || s.runnable || len(s.queue) == 0 || s.window <= 0 {
 		return
@@ -309,10 +366,13 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 		header := wr.Header
 		wr.Header = nil
 		if !s.headerSent {
-			s.headerSent = true
 			if wr.Trailer != nil && len(wr.Data) == 0 && !wr.SeparateHeader {
 				// Trailers-only: the headers and the status in one frame.
 				fields := append(append(make([]hpack.HeaderField, 0, len(header)+len(wr.Trailer)), header...), wr.Trailer...)
+				if err := w.checkHeaderList(fields, s.peerKnows); err != nil {
+					return false, err
+				}
+				s.headerSent = true
 				wr.Trailer = nil
 				wr.EndStream = false
 				if err := w.writeHeaders(s.id, fields, true); err != nil {
@@ -320,6 +380,11 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 				}
 				return true, w.writeReset(wr)
 			}
+			if err := w.checkHeaderList(header, s.peerKnows); err != nil {
+				return false, err
+			}
+			s.headerSent = true
+			s.peerKnows = true
 			endNow := len(wr.Data) == 0 && wr.Trailer == nil && wr.EndStream
 			if endNow {
 				wr.EndStream = false
@@ -356,6 +421,9 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 		}
 	}
 	if wr.Trailer != nil {
+		if err := w.checkHeaderList(wr.Trailer, true); err != nil {
+			return false, err
+		}
 		trailer := wr.Trailer
 		wr.Trailer = nil
 		if err := w.writeHeaders(s.id, trailer, true); err != nil {
@@ -405,6 +473,22 @@ func (w *writer) writeHeaders(id uint32, fields []hpack.HeaderField, endStream b
 	return err
 }
 
+// tellReset tells the connection actor of a stream the writer ended, without
+// waiting. A full channel means the peer provokes resets wholesale: the
+// connection ends instead.
+func (w *writer) tellReset(r writerReset) error {
+	select {
+	case w.resets <- r:
+		return nil
+	default:
+		if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeEnhanceYourCalm, []byte("too many streams failed at once")); err != nil {
+			return err
+		}
+		w.flush()
+		return errFlowControlOverflow
+	}
+}
+
 // grant applies a WINDOW_UPDATE from the peer. An increment that overflows
 // the window is the peer's error (RFC 9113 6.9.1): for a stream, that stream
 // is reset; for the connection, the connection ends.
@@ -427,14 +511,8 @@ func (w *writer) grant(id uint32, incr uint32) error {
 	s.window += int64(incr)
 	if s.window > maxWindow {
 		w.dropStream(id, ErrStreamClosed)
-		select {
-		case w.resets <- id:
-		default:
-			if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeFlowControl, []byte("stream send windows overflowed")); err != nil {
-				return err
-			}
-			w.flush()
-			return errFlowControlOverflow
+		if err := w.tellReset(writerReset{id: id, code: http2.ErrCodeFlowControl, err: errors.New("the peer overflowed the stream's send window")}); err != nil {
+			return err
 		}
 		return w.fr.WriteRSTStream(id, http2.ErrCodeFlowControl)
 	}

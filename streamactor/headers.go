@@ -47,7 +47,7 @@ func (h RequestHead) Fields() ([]hpack.HeaderField, error) {
 		fields = append(fields, hpack.HeaderField{Name: "grpc-timeout", Value: EncodeTimeout(h.Timeout)})
 	}
 	fields = appendEncodings(fields, h.Encoding, h.AcceptEncoding)
-	return appendMetadata(fields, h.Metadata)
+	return appendMetadata(fields, h.Metadata, true)
 }
 
 // appendEncodings adds grpc-encoding (unless identity) and
@@ -147,7 +147,7 @@ func ResponseHeaderFields(contentType string, md metadata.MD) ([]hpack.HeaderFie
 		hpack.HeaderField{Name: ":status", Value: "200"},
 		hpack.HeaderField{Name: "content-type", Value: contentType},
 	)
-	return appendMetadata(fields, md)
+	return appendMetadata(fields, md, false)
 }
 
 // RejectionFields renders a trailers-only answer to a refused request.
@@ -163,7 +163,7 @@ func RejectionFields(r *Rejection) []hpack.HeaderField {
 // that cannot be sent is dropped rather than losing the status.
 func TrailerFields(st *status.Status, md metadata.MD) []hpack.HeaderField {
 	fields := statusFields(st)
-	if withMD, err := appendMetadata(fields, md); err == nil {
+	if withMD, err := appendMetadata(fields, md, false); err == nil {
 		fields = withMD
 	}
 	return fields

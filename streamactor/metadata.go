@@ -10,10 +10,17 @@ import (
 
 // appendMetadata renders md as header fields: "-bin" values in base64,
 // others checked to be printable ASCII, as PROTOCOL-HTTP2 requires.
-// Reserved names are the transport's to set, so they are left out.
-func appendMetadata(fields []hpack.HeaderField, md metadata.MD) ([]hpack.HeaderField, error) {
+// Reserved names (pseudo-headers, content-type, te, user-agent, grpc-*)
+// are the transport's to set. A request that names one is refused, so
+// that the caller learns at once why it had no effect; on a response, where
+// the status must get through, they were refused by SetHeader already and
+// are left out here.
+func appendMetadata(fields []hpack.HeaderField, md metadata.MD, refuseReserved bool) ([]hpack.HeaderField, error) {
 	for k, vals := range md {
 		if metadata.IsReservedKey(k) {
+			if refuseReserved {
+				return nil, ReservedKeyError(k)
+			}
 			continue
 		}
 		if err := metadata.ValidKey(k); err != nil {
@@ -30,6 +37,21 @@ func appendMetadata(fields []hpack.HeaderField, md metadata.MD) ([]hpack.HeaderF
 		}
 	}
 	return fields, nil
+}
+
+// ReservedKeyError says metadata named a header the transport owns.
+func ReservedKeyError(k string) error {
+	return fmt.Errorf("metadata key %q is reserved for the transport", k)
+}
+
+// CheckReserved refuses metadata that names a reserved header.
+func CheckReserved(md metadata.MD) error {
+	for k := range md {
+		if metadata.IsReservedKey(k) {
+			return ReservedKeyError(k)
+		}
+	}
+	return nil
 }
 
 // addField adds one received field to md, decoding "-bin" values.

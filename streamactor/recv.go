@@ -254,5 +254,9 @@ func resetStatus(ev connactor.Event) *status.Status {
 	case http2.ErrCodeInadequateSecurity:
 		code = codes.PermissionDenied
 	}
-	return status.New(code, fmt.Sprintf("stream terminated by RST_STREAM with error code: %v", ev.Code))
+	msg := fmt.Sprintf("stream terminated by RST_STREAM with error code: %v", ev.Code)
+	if ev.Local && ev.Err != nil {
+		msg += " (" + ev.Err.Error() + ")"
+	}
+	return status.New(code, msg)
 }

@@ -105,6 +105,9 @@ func (ss *ServerStream) SetHeader(md metadata.MD) error {
 	if ss.headerSent {
 		return status.New(codes.Internal, "SetHeader called after the headers were sent").Err()
 	}
+	if err := CheckReserved(md); err != nil {
+		return status.New(codes.Internal, err.Error()).Err()
+	}
 	ss.header = metadata.Join(ss.header, md)
 	return nil
 }
