@@ -56,7 +56,7 @@ func (a *channelActor) run(ctx context.Context) error {
 			a.dialing = false
 			a.conn = res.conn
 			for _, w := range a.waiting {
-				w <- pickResult{conn: res.conn, err: res.err}
+				w <- pickResult(res)
 			}
 			a.waiting = nil
 		case <-connDone:

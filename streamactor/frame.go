@@ -2,7 +2,6 @@ package streamactor
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -94,7 +93,3 @@ func (r *reassembler) check(flag byte, n int) *status.Status {
 
 // partial reports bytes of an unfinished message.
 func (r *reassembler) partial() bool { return r.have > 0 }
-
-func (r *reassembler) String() string {
-	return fmt.Sprintf("reassembler{have %d, want %d, got %d}", r.have, r.want, len(r.msg))
-}

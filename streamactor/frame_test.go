@@ -260,10 +260,3 @@ func TestReassemblerExactlyMaxSize(t *testing.T) {
 		require.Equal(t, []wantMsg{{payload, false}}, msgsOf(t, out))
 	}
 }
-
-func TestReassemblerString(t *testing.T) {
-	r := reassembler{maxSize: 100}
-	_, st := r.feed([]byte{0, 0, 0, 0, 10, 'a', 'b'}, nil)
-	require.Nil(t, st)
-	require.Equal(t, "reassembler{have 5, want 10, got 2}", r.String())
-}
