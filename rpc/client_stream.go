@@ -48,7 +48,8 @@ type clientStream struct {
 	// Owned by the sending goroutine.
 	compressOff bool
 	// Owned by the receiving goroutine.
-	received int
+	received       int
+	lastCompressed bool
 }
 
 // Context is the call's context; SetMessageCompression accepts it.
@@ -116,6 +117,7 @@ func (s *clientStream) RecvMsg(m any) error {
 		return st.Err()
 	}
 	s.received++
+	s.lastCompressed = msg.Compressed
 	payload, err := inflate(msg.Payload, msg.Compressed, s.cs.Encoding(), s.ci.maxRecvMsgSize, codes.Internal)
 	if err != nil {
 		return err

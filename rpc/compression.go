@@ -110,8 +110,14 @@ func SetMessageCompression(ctx context.Context, enabled bool) error {
 }
 
 // RecvCompressed reports whether the last message the call in ctx
-// received was compressed.
+// received was compressed; ctx is a server handler's context or a client
+// stream's Context(). Call it from the goroutine that receives.
 func RecvCompressed(ctx context.Context) bool {
-	s, ok := ctx.Value(serverStreamKey{}).(*serverStream)
-	return ok && s.lastCompressed
+	if s, ok := ctx.Value(serverStreamKey{}).(*serverStream); ok {
+		return s.lastCompressed
+	}
+	if s, ok := ctx.Value(clientStreamKey{}).(*clientStream); ok {
+		return s.lastCompressed
+	}
+	return false
 }
