@@ -45,7 +45,7 @@ type Config struct {
 	ConnWindow uint32
 	// MaxFrameSize is the largest frame we accept. Default 16 KiB.
 	MaxFrameSize uint32
-	// MaxHeaderListSize is the largest header list we accept. Default 16 KiB.
+	// MaxHeaderListSize is the largest header list we accept. Default 64 KiB.
 	MaxHeaderListSize uint32
 	// HandshakeTimeout bounds the preface and SETTINGS exchange. Default 20 s.
 	HandshakeTimeout time.Duration
@@ -82,7 +82,7 @@ func (c Config) withDefaults() Config {
 		c.MaxFrameSize = minMaxFrameSize
 	}
 	if c.MaxHeaderListSize == 0 {
-		c.MaxHeaderListSize = 16 << 10
+		c.MaxHeaderListSize = 64 << 10
 	}
 	if c.HandshakeTimeout == 0 {
 		c.HandshakeTimeout = 20 * time.Second

@@ -195,7 +195,9 @@ func (r *receiver) clientHeaders(ev connactor.Event) {
 	r.recvDone = true
 	r.trailer = head.md
 	if head.status == nil {
-		r.fail(status.New(codes.Internal, "server ended the stream without grpc-status"), false)
+		// The HTTP status was 200, and PROTOCOL-HTTP2's mapping of a 200
+		// without grpc-status is UNKNOWN (http-grpc-status-mapping).
+		r.fail(status.New(codes.Unknown, "server ended the stream without grpc-status"), false)
 		return
 	}
 	r.final = head.status

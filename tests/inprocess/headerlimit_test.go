@@ -14,12 +14,12 @@ import (
 	"github.com/actorpc/actorpc/rpc/status"
 )
 
-// TestHeaderListOverPeerLimit: the server advertises a 16 KiB
+// TestHeaderListOverPeerLimit: the server advertises a 64 KiB
 // SETTINGS_MAX_HEADER_LIST_SIZE; a client request over it fails locally
 // with a reason, and trailers over the client's limit end the call too.
 // The connection keeps serving.
 func TestHeaderListOverPeerLimit(t *testing.T) {
-	big := strings.Repeat("v", 20<<10)
+	big := strings.Repeat("v", 80<<10)
 	f := start(t, hooks{unary: func(ctx context.Context, r *echopb.EchoRequest) (*echopb.EchoResponse, error) {
 		if r.Message == "big trailer" {
 			rpc.SetTrailer(ctx, metadata.Pairs("x-big", big))
