@@ -166,6 +166,8 @@ func TestDemo(t *testing.T) {
 		"bidi   < pong\n",
 		"bidi     trailer x-echo-demo: actorpc\n",
 		"server stopped\n",
+		"tls    < hello over TLS, gzip-compressed\n",
+		"tls server stopped\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q; got:\n%s", want, r.stdout)

@@ -40,6 +40,11 @@ func runDemo(stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintln(stdout, "server stopped")
+	if err := demoTLS(stdout); err != nil {
+		fmt.Fprintf(stderr, "echo: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintln(stdout, "tls server stopped")
 	return exitOK
 }
 
