@@ -16,8 +16,10 @@ type Stream struct {
 }
 
 // eventCapacity is how many events wait in a stream's channel before the
-// connection spills; a unary call needs three (headers, data, trailers).
-const eventCapacity = 16
+// connection spills; a unary response needs three (headers, data,
+// trailers). Every stream allocates the channel, so it is kept small: a
+// busy stream spills, and the spill folds its DATA.
+const eventCapacity = 4
 
 func newStream(c *Conn, id uint32) *Stream {
 	return &Stream{ID: id, conn: c, events: mailbox.NewSpill(eventCapacity, mergeData)}
