@@ -77,6 +77,9 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 
 func newReadFramer(r io.Reader, cfg Config) *http2.Framer {
 	fr := http2.NewFramer(nil, r)
+	// The reader copies what it keeps out of every frame, so the framer may
+	// reuse its frame values.
+	fr.SetReuseFrames()
 	fr.SetMaxReadFrameSize(cfg.MaxFrameSize)
 	fr.MaxHeaderListSize = cfg.MaxHeaderListSize
 	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)

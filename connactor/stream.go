@@ -12,7 +12,7 @@ type Stream struct {
 	// events is owned by the connection actor (it is the sender); the
 	// stream only reads Receive() and Wake(), until the connection has
 	// ended, when TakeOver hands what is left to the stream.
-	events *mailbox.Spill[Event]
+	events mailbox.Spill[Event]
 }
 
 // eventCapacity is how many events wait in a stream's channel before the
@@ -22,7 +22,7 @@ type Stream struct {
 const eventCapacity = 4
 
 func newStream(c *Conn, id uint32) *Stream {
-	return &Stream{ID: id, conn: c, events: mailbox.NewSpill(eventCapacity, mergeData)}
+	return &Stream{ID: id, conn: c, events: mailbox.MakeSpill(eventCapacity, mergeData)}
 }
 
 // Events is the channel of what happened to the stream.

@@ -19,7 +19,15 @@ type Spill[T any] struct {
 // NewSpill makes a never-blocking edge whose channel holds capacity
 // messages before spilling. merge may be nil.
 func NewSpill[T any](capacity int, merge func(last *T, next T) bool) *Spill[T] {
-	return &Spill[T]{ch: make(chan T, capacity), wake: make(chan struct{}, 1), merge: merge}
+	s := MakeSpill(capacity, merge)
+	return &s
+}
+
+// MakeSpill is NewSpill for a Spill held by value inside another struct,
+// which saves an allocation on hot paths (one Spill per stream). It must
+// not be copied once in use.
+func MakeSpill[T any](capacity int, merge func(last *T, next T) bool) Spill[T] {
+	return Spill[T]{ch: make(chan T, capacity), wake: make(chan struct{}, 1), merge: merge}
 }
 
 // Offer delivers msg without waiting: straight into the channel when it has
