@@ -293,8 +293,34 @@ func (w *writer) enqueue(wr Write) error {
 		s.queue = append(s.queue, wr)
 		return nil
 	}
+	// Nothing queued: write it straight away, and queue only what the
+	// windows hold back (the common case costs no queue).
+	budget := quantum
+	done, err := w.progress(s, &wr, &budget)
+	var tooLarge headerListTooLarge
+	if errors.As(err, &tooLarge) {
+		wr.finish(tooLarge)
+		return w.failStream(s, tooLarge)
+	}
+	if err != nil {
+		return err
+	}
+	if done {
+		w.completed(s, wr)
+		return nil
+	}
 	s.queue = append(s.queue, wr)
-	return w.serve(s, quantum)
+	w.markRunnable(s)
+	return nil
+}
+
+// completed reports a Write done and forgets a stream that can send no
+// more.
+func (w *writer) completed(s *outStream, wr Write) {
+	wr.finish(nil)
+	if wr.endsSending() {
+		w.dropStream(s.id, ErrStreamClosed)
+	}
 }
 
 // serveRunnable gives the first runnable stream one turn.
@@ -329,10 +355,7 @@ func (w *writer) serve(s *outStream, budget int) error {
 		head := s.queue[0]
 		s.queue[0] = Write{}
 		s.queue = s.queue[1:]
-		head.finish(nil)
-		if head.endsSending() {
-			w.dropStream(s.id, ErrStreamClosed)
-		}
+		w.completed(s, head)
 	}
 	w.markRunnable(s)
 	return nil

@@ -99,7 +99,7 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 		ss.Finish(toStatus(err), nil, false)
 		return
 	}
-	ss.Finish(status.New(codes.OK, ""), wire, compressed)
+	ss.Finish(statusOK, wire, compressed)
 }
 
 func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
@@ -110,12 +110,16 @@ func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
 	} else {
 		appErr = m.stream.Handler(m.service.impl, stream)
 	}
-	st := status.New(codes.OK, "")
+	st := statusOK
 	if appErr != nil {
 		st = toStatus(appErr)
 	}
 	stream.ss.Finish(st, nil, false)
 }
+
+// statusOK ends every successful call; a Status is immutable, so one
+// serves all.
+var statusOK = status.New(codes.OK, "")
 
 // toStatus is the status a handler's error ends its call with: a status
 // error as it is, a context error as its code, anything else Unknown.
