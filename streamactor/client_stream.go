@@ -36,7 +36,7 @@ type ClientStream struct {
 
 	// Owned by the application's sending goroutine (one at a time, as in
 	// grpc-go).
-	sendAck    chan error
+	pipe       sendPipe
 	sendClosed bool
 	// Owned by the application's receiving goroutine once done is closed.
 	restTaken int
@@ -58,7 +58,7 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		msgs:        make(chan Message),
 		headerReady: make(chan struct{}),
 		done:        make(chan struct{}),
-		sendAck:     make(chan error, 1),
+		pipe:        newSendPipe(),
 	}
 	r := newClientReceiver(ctx, link, maxRecv)
 	cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
@@ -114,35 +114,23 @@ func (cs *ClientStream) serve(r *receiver) {
 	r.link.Release()
 }
 
-// Send sends one message. It returns once the message is on its way to
-// the socket, so a peer that stops reading stops the sender (flow
-// control). After the call ended it returns the final status.
+// Send hands one message to the writer. It waits only while the stream
+// has a full pipe of writes in flight (see sendPipe), so a peer that stops
+// reading stops the sender. After the call ended, or once an earlier write
+// failed, it returns the final status.
 func (cs *ClientStream) Send(payload []byte, compressed bool) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
-	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed), Done: cs.sendAck}
-	if err := cs.link.Write(w); err != nil {
+	data := AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed)
+	if failed, aborted := cs.pipe.reserve(len(data), cs.done); failed != nil || aborted {
 		return cs.wait()
 	}
-	select {
-	case err := <-cs.sendAck:
-		if err != nil {
-			return cs.wait()
-		}
-		return nil
-	case <-cs.done:
-		// The call may end (the server answered) just as the write is
-		// acknowledged: a message that went out counts as sent.
-		select {
-		case err := <-cs.sendAck:
-			if err == nil {
-				return nil
-			}
-		default:
-		}
-		return cs.final
+	if err := cs.link.Write(connactor.Write{Data: data, Done: cs.pipe.acks}); err != nil {
+		return cs.wait()
 	}
+	cs.pipe.sent(len(data))
+	return nil
 }
 
 // CloseSend half-closes the stream.

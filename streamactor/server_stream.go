@@ -34,14 +34,14 @@ type ServerStream struct {
 	header         metadata.MD
 	headerSent     bool
 	trailer        metadata.MD
-	sendAck        chan error
+	pipe           sendPipe
 	finished       bool
 }
 
 // AcceptServerStream reads the request headers, the stream's first event.
 // A request that is not acceptable gets its answer here and a nil stream.
 func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int) (*ServerStream, *status.Status) {
-	ss := &ServerStream{link: link, ctx: ctx, r: newReceiver(link, false, maxRecv), sendAck: make(chan error, 1)}
+	ss := &ServerStream{link: link, ctx: ctx, r: newReceiver(link, false, maxRecv), pipe: newSendPipe()}
 	var first connactor.Event
 	select {
 	case first = <-link.Events():
@@ -155,20 +155,21 @@ func (ss *ServerStream) SendMsg(payload []byte, compressed bool) error {
 	return ss.send(w)
 }
 
+// send hands w to the writer through the stream's pipe (see sendPipe).
 func (ss *ServerStream) send(w connactor.Write) error {
-	w.Done = ss.sendAck
+	failed, aborted := ss.pipe.reserve(len(w.Data), ss.ctx.Done())
+	if aborted {
+		return status.FromContextError(ss.ctx.Err()).Err()
+	}
+	if failed != nil {
+		return ss.sendFailed()
+	}
+	w.Done = ss.pipe.acks
 	if err := ss.link.Write(w); err != nil {
 		return ss.sendFailed()
 	}
-	select {
-	case err := <-ss.sendAck:
-		if err != nil {
-			return ss.sendFailed()
-		}
-		return nil
-	case <-ss.ctx.Done():
-		return status.FromContextError(ss.ctx.Err()).Err()
-	}
+	ss.pipe.sent(len(w.Data))
+	return nil
 }
 
 func (ss *ServerStream) sendFailed() error {
