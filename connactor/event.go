@@ -38,12 +38,25 @@ type Event struct {
 	Local bool
 }
 
-// mergeData folds a DATA event into a spilled DATA event, so that what the
-// spill holds is bounded by the bytes the stream window let in, not by how
-// many frames carried them.
+// mergeChunk is the size up to which spilled DATA is folded together.
+const mergeChunk = 16 << 10
+
+// mergeData folds a small DATA event into the spilled DATA event before
+// it, so that a flood of tiny frames costs spill entries by the 16 KiB,
+// not by the frame: what the spill holds stays bounded by the bytes the
+// stream window let in. Full-size frames are left as they are, so large
+// messages are never copied here.
 func mergeData(last *Event, next Event) bool {
 	if last.Kind != EventData || next.Kind != EventData || last.EndStream {
 		return false
+	}
+	if len(last.Data)+len(next.Data) > mergeChunk {
+		return false
+	}
+	if cap(last.Data)-len(last.Data) < len(next.Data) {
+		// Start the chunk at its full size: one allocation per chunk, not
+		// one per doubling.
+		last.Data = append(make([]byte, 0, mergeChunk), last.Data...)
 	}
 	last.Data = append(last.Data, next.Data...)
 	last.EndStream = next.EndStream

@@ -23,7 +23,7 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg = cfg.withDefaults()
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
-	w := newWriter(nc, cfg.WriteTimeout, 256)
+	w := newWriter(nc, cfg.WriteTimeout, writerMailbox)
 	w.bw.WriteString(clientPreface)
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
@@ -51,7 +51,7 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg = cfg.withDefaults()
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
-	w := newWriter(nc, cfg.WriteTimeout, 256)
+	w := newWriter(nc, cfg.WriteTimeout, writerMailbox)
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}

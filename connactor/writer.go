@@ -3,9 +3,11 @@ package connactor
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -97,6 +99,15 @@ type outStream struct {
 	gone       bool    // ended or forgotten; a stale runnable entry skips it
 }
 
+// writerMailbox is how many ops wait for the writer before their senders
+// do. Every connection holds one, so it is sized for bursts, not floods:
+// a flood waits, which is the back-pressure the edge is for.
+const writerMailbox = 64
+
+// smallFlush is the buffered size under which the writer yields once
+// before flushing.
+const smallFlush = 16 << 10
+
 // quantum is how much DATA one stream writes before the next runnable
 // stream gets a turn, so that one large message cannot starve the rest.
 const quantum = 64 << 10
@@ -147,6 +158,7 @@ func (w *writer) run() error {
 // next returns the next op, writing queued DATA while the mailbox is empty
 // and flushing once there is nothing left to do.
 func (w *writer) next() (writerOp, bool) {
+	yielded := false
 	for {
 		select {
 		case op := <-w.ops:
@@ -160,6 +172,15 @@ func (w *writer) next() (writerOp, bool) {
 			w.serveRunnable()
 			continue
 		}
+		if w.dirty && !yielded && w.bw.Buffered() < smallFlush {
+			// Little to send: let the streams that are about to write do
+			// so first, so that one syscall carries them all (grpc-go's
+			// writer does the same).
+			yielded = true
+			runtime.Gosched()
+			continue
+		}
+		yielded = false
 		if w.dirty {
 			if err := w.flush(); err != nil {
 				w.err = err
@@ -297,13 +318,9 @@ func (w *writer) enqueue(wr Write) error {
 	// windows hold back (the common case costs no queue).
 	budget := quantum
 	done, err := w.progress(s, &wr, &budget)
-	var tooLarge headerListTooLarge
-	if errors.As(err, &tooLarge) {
-		wr.finish(tooLarge)
-		return w.failStream(s, tooLarge)
-	}
 	if err != nil {
-		return err
+		wr.finish(err)
+		return w.progressFailed(s, err)
 	}
 	if done {
 		w.completed(s, wr)
@@ -342,12 +359,8 @@ func (w *writer) serveRunnable() {
 func (w *writer) serve(s *outStream, budget int) error {
 	for len(s.queue) > 0 && !s.gone {
 		done, err := w.progress(s, &s.queue[0], &budget)
-		var tooLarge headerListTooLarge
-		if errors.As(err, &tooLarge) {
-			return w.failStream(s, tooLarge)
-		}
 		if err != nil {
-			return err
+			return w.progressFailed(s, err)
 		}
 		if !done {
 			break
@@ -359,6 +372,16 @@ func (w *writer) serve(s *outStream, budget int) error {
 	}
 	w.markRunnable(s)
 	return nil
+}
+
+// progressFailed handles a failed write: a header list over the peer's
+// limit fails its stream alone; anything else is the socket's failure.
+func (w *writer) progressFailed(s *outStream, err error) error {
+	var tooLarge headerListTooLarge
+	if errors.As(err, &tooLarge) {
+		return w.failStream(s, tooLarge)
+	}
+	return err
 }
 
 // failStream ends a stream that cannot send what it asked to: its writes
@@ -427,7 +450,7 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 		if end {
 			wr.EndStream = false
 		}
-		if err := w.fr.WriteData(s.id, end, wr.Data[:n]); err != nil {
+		if err := w.writeData(s.id, end, wr.Data[:n]); err != nil {
 			return false, err
 		}
 		wr.Data = wr.Data[n:]
@@ -439,7 +462,7 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 	if wr.EndStream {
 		// Half-close with nothing left to carry it: an empty DATA frame.
 		wr.EndStream = false
-		if err := w.fr.WriteData(s.id, true, nil); err != nil {
+		if err := w.writeData(s.id, true, nil); err != nil {
 			return false, err
 		}
 	}
@@ -561,4 +584,24 @@ func (w *writer) applyPeerSettings(settings []http2.Setting) {
 			w.maxHeaderListSize = st.Val
 		}
 	}
+}
+
+// writeData writes a DATA frame straight into the buffered writer: the
+// framer would first copy the payload into a frame buffer of its own, one
+// copy too many for every byte a stream sends. (bufio hands a payload
+// larger than its free space straight to the socket.)
+func (w *writer) writeData(id uint32, endStream bool, data []byte) error {
+	var h [9]byte
+	n := len(data)
+	h[0], h[1], h[2] = byte(n>>16), byte(n>>8), byte(n)
+	h[3] = byte(http2.FrameData)
+	if endStream {
+		h[4] = byte(http2.FlagDataEndStream)
+	}
+	binary.BigEndian.PutUint32(h[5:], id&(1<<31-1))
+	if _, err := w.bw.Write(h[:]); err != nil {
+		return err
+	}
+	_, err := w.bw.Write(data)
+	return err
 }
