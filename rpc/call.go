@@ -21,20 +21,13 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	if err != nil {
 		return err
 	}
-	payload, err := ci.codec.Marshal(args)
-	if err != nil {
-		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
-	}
-	if len(payload) > ci.maxSendMsgSize {
-		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), ci.maxSendMsgSize)
-	}
-	wire, compressed, err := deflate(comp, payload)
+	request, err := frameMessage(ci.codec, comp, args, ci.maxSendMsgSize)
 	if err != nil {
 		return err
 	}
 	var res streamactor.UnaryResult
 	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
-		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method, comp), wire, compressed, ci.maxRecvMsgSize)
+		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method, comp), request, ci.maxRecvMsgSize)
 		return res.Status, res.Unprocessed
 	})
 	if ci.header != nil {

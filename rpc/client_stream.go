@@ -73,22 +73,15 @@ func (s *clientStream) CloseSend() error {
 // SendMsg sends m. When the call has already ended it returns io.EOF, and
 // RecvMsg tells the status, as in grpc-go.
 func (s *clientStream) SendMsg(m any) error {
-	payload, err := s.ci.codec.Marshal(m)
-	if err != nil {
-		return status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
-	}
-	if len(payload) > s.ci.maxSendMsgSize {
-		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.ci.maxSendMsgSize)
-	}
 	comp := s.comp
 	if s.compressOff {
 		comp = nil
 	}
-	wire, compressed, err := deflate(comp, payload)
+	framed, err := frameMessage(s.ci.codec, comp, m, s.ci.maxSendMsgSize)
 	if err != nil {
 		return err
 	}
-	st := s.cs.Send(wire, compressed)
+	st := s.cs.Send(framed)
 	switch {
 	case st == nil:
 		return nil

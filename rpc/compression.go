@@ -9,6 +9,7 @@ import (
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/status"
+	"github.com/actorpc/actorpc/streamactor"
 )
 
 // acceptEncoding is the grpc-accept-encoding we send: every registered
@@ -66,16 +67,37 @@ func inflate(payload []byte, compressed bool, encodingName string, max int, unkn
 	return decompress(c, payload, max)
 }
 
-// deflate compresses payload when c is set.
-func deflate(c encoding.Compressor, payload []byte) ([]byte, bool, error) {
-	if c == nil {
-		return payload, false, nil
+// frameMessage marshals m, compresses it when comp is set, and frames it
+// with the gRPC prefix. A codec that can marshal in place (AppendMarshaler)
+// writes the message behind a reserved prefix, saving a copy of every
+// uncompressed message.
+func frameMessage(codec encoding.Codec, comp encoding.Compressor, m any, maxSend int) ([]byte, error) {
+	if am, ok := codec.(encoding.AppendMarshaler); ok && comp == nil {
+		framed, err := am.MarshalAppend(make([]byte, streamactor.PrefixLen), m)
+		if err != nil {
+			return nil, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+		}
+		if n := len(framed) - streamactor.PrefixLen; n > maxSend {
+			return nil, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", n, maxSend)
+		}
+		streamactor.SetPrefix(framed, false)
+		return framed, nil
 	}
-	out, err := compress(c, payload)
+	payload, err := codec.Marshal(m)
 	if err != nil {
-		return nil, false, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", c.Name(), err)
+		return nil, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
 	}
-	return out, true, nil
+	if len(payload) > maxSend {
+		return nil, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), maxSend)
+	}
+	if comp == nil {
+		return streamactor.Frame(payload, false), nil
+	}
+	out, err := compress(comp, payload)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", comp.Name(), err)
+	}
+	return streamactor.Frame(out, true), nil
 }
 
 // UseCompressor compresses the call's request messages with the compressor

@@ -44,14 +44,14 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 			// PROTOCOL-HTTP2: an encoding we do not know is Unimplemented,
 			// and grpc-accept-encoding tells the client what we do know.
 			ss.SendEncoding = ""
-			ss.Finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil, false)
+			ss.Finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil)
 			return
 		}
 	}
 
 	m, ok := s.methods[ss.Req.Method]
 	if !ok {
-		ss.Finish(s.unknownMethod(ss.Req.Method), nil, false)
+		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
 		return
 	}
 	if m.unary != nil {
@@ -79,7 +79,7 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 		if errors.Is(err, io.EOF) {
 			err = status.Error(codes.Internal, "the client sent no request message for a unary call")
 		}
-		ss.Finish(toStatus(err), nil, false)
+		ss.Finish(toStatus(err), nil)
 		return
 	}
 	ss.DrainArrived()
@@ -91,15 +91,15 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 	}
 	reply, appErr := m.unary.Handler(m.service.impl, ctx, dec, s.opts.unaryInterceptor)
 	if appErr != nil {
-		ss.Finish(toStatus(appErr), nil, false)
+		ss.Finish(toStatus(appErr), nil)
 		return
 	}
-	wire, compressed, err := stream.encode(reply)
+	framed, err := stream.encode(reply)
 	if err != nil {
-		ss.Finish(toStatus(err), nil, false)
+		ss.Finish(toStatus(err), nil)
 		return
 	}
-	ss.Finish(statusOK, wire, compressed)
+	ss.Finish(statusOK, framed)
 }
 
 func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
@@ -114,7 +114,7 @@ func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
 	if appErr != nil {
 		st = toStatus(appErr)
 	}
-	stream.ss.Finish(st, nil, false)
+	stream.ss.Finish(st, nil)
 }
 
 // statusOK ends every successful call; a Status is immutable, so one

@@ -46,28 +46,21 @@ func (s *serverStream) setSendCompressor(name string) error {
 	return nil
 }
 
-// encode marshals a response and compresses it when the call does.
-func (s *serverStream) encode(m any) ([]byte, bool, error) {
-	payload, err := s.opts.codec.Marshal(m)
-	if err != nil {
-		return nil, false, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
-	}
-	if len(payload) > s.opts.maxSendMsgSize {
-		return nil, false, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), s.opts.maxSendMsgSize)
-	}
+// encode frames a response, compressed when the call is.
+func (s *serverStream) encode(m any) ([]byte, error) {
 	comp := s.sendComp
 	if s.compressOff {
 		comp = nil
 	}
-	return deflate(comp, payload)
+	return frameMessage(s.opts.codec, comp, m, s.opts.maxSendMsgSize)
 }
 
 func (s *serverStream) SendMsg(m any) error {
-	wire, compressed, err := s.encode(m)
+	framed, err := s.encode(m)
 	if err != nil {
 		return err
 	}
-	return s.ss.SendMsg(wire, compressed)
+	return s.ss.SendMsg(framed)
 }
 
 // recvPayload returns the next request message, decompressed.

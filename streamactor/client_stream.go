@@ -118,11 +118,13 @@ func (cs *ClientStream) serve(r *receiver) {
 // has a full pipe of writes in flight (see sendPipe), so a peer that stops
 // reading stops the sender. After the call ended, or once an earlier write
 // failed, it returns the final status.
-func (cs *ClientStream) Send(payload []byte, compressed bool) *status.Status {
+//
+// data is the framed message (see Frame and SetPrefix); the writer owns it
+// from now on.
+func (cs *ClientStream) Send(data []byte) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
-	data := AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed)
 	if failed, aborted := cs.pipe.reserve(len(data), cs.done); failed != nil || aborted {
 		return cs.wait()
 	}

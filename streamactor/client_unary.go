@@ -28,14 +28,16 @@ type UnaryResult struct {
 // Unary makes a unary call on conn. The calling goroutine is the stream's
 // actor for the length of the call: no goroutine is spawned, and the
 // request (headers, message, END_STREAM) leaves in a single Open.
-func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request []byte, compressed bool, maxRecv int) UnaryResult {
+//
+// request is the framed request message (see Frame and SetPrefix).
+func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request []byte, maxRecv int) UnaryResult {
 	fields, err := head.Fields()
 	if err != nil {
 		return UnaryResult{Status: status.New(codes.Internal, err.Error())}
 	}
 	link, err := conn.Open(ctx, connactor.OpenRequest{
 		Header:    fields,
-		Data:      AppendMessage(make([]byte, 0, prefixLen+len(request)), request, compressed),
+		Data:      request,
 		EndStream: true,
 	})
 	if err != nil {

@@ -11,6 +11,25 @@ import (
 // big-endian length (PROTOCOL-HTTP2, Length-Prefixed-Message).
 const prefixLen = 5
 
+// PrefixLen is the length of the gRPC message prefix, which senders
+// reserve in front of a message they build in place (see SetPrefix).
+const PrefixLen = prefixLen
+
+// SetPrefix fills in the prefix of a message framed in place: framed holds
+// PrefixLen reserved bytes and then the payload.
+func SetPrefix(framed []byte, compressed bool) {
+	framed[0] = 0
+	if compressed {
+		framed[0] = 1
+	}
+	binary.BigEndian.PutUint32(framed[1:prefixLen], uint32(len(framed)-prefixLen))
+}
+
+// Frame returns payload with its gRPC prefix, in a new buffer.
+func Frame(payload []byte, compressed bool) []byte {
+	return AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed)
+}
+
 // AppendMessage appends payload with its gRPC prefix to dst.
 func AppendMessage(dst, payload []byte, compressed bool) []byte {
 	var flag byte

@@ -139,11 +139,12 @@ func (ss *ServerStream) SetTrailer(md metadata.MD) { ss.trailer = metadata.Join(
 
 // SendMsg sends one response message and returns once it is on its way to
 // the socket; a client that stops reading stops the handler here.
-func (ss *ServerStream) SendMsg(payload []byte, compressed bool) error {
+// framed is the message with its prefix (see Frame and SetPrefix).
+func (ss *ServerStream) SendMsg(framed []byte) error {
 	if ss.finished {
 		return status.New(codes.Internal, "SendMsg called after the call ended").Err()
 	}
-	w := connactor.Write{Data: AppendMessage(make([]byte, 0, prefixLen+len(payload)), payload, compressed)}
+	w := connactor.Write{Data: framed}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)
 		if err != nil {
@@ -181,7 +182,8 @@ func (ss *ServerStream) sendFailed() error {
 
 // Finish ends the call with st and the trailers; response, when not nil,
 // is sent first, in the same hop (a unary response is one Write).
-func (ss *ServerStream) Finish(st *status.Status, response []byte, compressed bool) {
+// response, when not nil, is framed (see Frame and SetPrefix).
+func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	if ss.finished {
 		return
 	}
@@ -189,7 +191,7 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte, compressed bo
 	defer ss.link.Release()
 	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
 	if response != nil {
-		w.Data = AppendMessage(make([]byte, 0, prefixLen+len(response)), response, compressed)
+		w.Data = response
 	}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)

@@ -11,3 +11,10 @@ type Codec interface {
 	// must be lower-case and constant.
 	Name() string
 }
+
+// AppendMarshaler is implemented by codecs that can marshal onto the end of
+// a buffer. The transport then reserves the 5-byte gRPC message prefix in
+// front of the message and sends it without copying it again.
+type AppendMarshaler interface {
+	MarshalAppend(dst []byte, v any) ([]byte, error)
+}

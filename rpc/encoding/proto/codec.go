@@ -39,6 +39,15 @@ func (codec) Marshal(v any) ([]byte, error) {
 	return proto.Marshal(m)
 }
 
+// MarshalAppend appends the protobuf wire encoding of v to dst.
+func (codec) MarshalAppend(dst []byte, v any) ([]byte, error) {
+	m := messageOf(v)
+	if m == nil {
+		return nil, fmt.Errorf("proto: failed to marshal, message is %T, want proto.Message", v)
+	}
+	return proto.MarshalOptions{}.MarshalAppend(dst, m)
+}
+
 // Unmarshal replaces the contents of v with the message decoded from data.
 func (codec) Unmarshal(data []byte, v any) error {
 	m := messageOf(v)
