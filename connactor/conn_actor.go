@@ -65,10 +65,12 @@ func (e *streamEntry) abortOnce(ev Event) {
 	}
 	e.reset = true
 	e.recvClosed = true
-	e.deliver(ev)
+	// Cancel before telling: a handler woken by the event then already
+	// sees its context ended.
 	if e.cancel != nil {
 		e.cancel()
 	}
+	e.deliver(ev)
 }
 
 func (a *connActor) run(ctx context.Context) (err error) {
