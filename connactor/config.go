@@ -54,6 +54,27 @@ type Config struct {
 	// reading cannot hold our writer, and through it every stream, for
 	// ever. Default 30 s.
 	WriteTimeout time.Duration
+	// KeepaliveTime turns keepalive on (gRPC's A8 design, with grpc-go's
+	// keepalive.ClientParameters semantics, in either role): when no frame
+	// at all has arrived for this long, the connection sends a PING, so
+	// that a peer or a path that died silently (a NAT that dropped the
+	// mapping, a host that vanished without a FIN) is found before a call
+	// waits on it. Zero or less: off. No minimum is enforced here; the
+	// layer above chooses (a grpc-go server by default tolerates one ping
+	// every 5 minutes and answers more with GOAWAY ENHANCE_YOUR_CALM
+	// "too_many_pings").
+	KeepaliveTime time.Duration
+	// KeepaliveTimeout is how long after a keepalive PING the connection
+	// waits for a frame (any frame: the ACK, or anything else that proves
+	// the peer is there) before it closes with ErrKeepaliveTimeout, which
+	// every stream on it ends with. Zero or less: 20 s. Only used when
+	// KeepaliveTime is on.
+	KeepaliveTimeout time.Duration
+	// KeepalivePermitWithoutStream lets keepalive PINGs go out while no
+	// stream is open. When false (the default) an idle connection sends
+	// none, which spares idle peers the traffic; the first stream that
+	// opens wakes keepalive again.
+	KeepalivePermitWithoutStream bool
 	// Accept is called on the connection actor's goroutine for each stream
 	// the peer opens (server role). It must not block: it starts the
 	// stream's own actor, whose first event is the request headers. It
@@ -90,6 +111,9 @@ func (c Config) withDefaults() Config {
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 30 * time.Second
 	}
+	if c.KeepaliveTimeout <= 0 {
+		c.KeepaliveTimeout = 20 * time.Second
+	}
 	if c.Name == "" {
 		c.Name = c.Role.String()
 	}
@@ -116,6 +140,9 @@ var (
 	// ended without a more precise one.
 	ErrConnClosed = errors.New("connection closed")
 	// ErrGoingAway is returned by Open once the connection is draining.
-	ErrGoingAway           = errors.New("connection is going away")
+	ErrGoingAway = errors.New("connection is going away")
+	// ErrKeepaliveTimeout is why a connection ended when keepalive found
+	// its peer silent (Config.KeepaliveTime); the error carries the timeout.
+	ErrKeepaliveTimeout    = errors.New("keepalive: no answer to a PING")
 	errFlowControlOverflow = errors.New("peer overflowed the connection send window")
 )

@@ -22,6 +22,9 @@ type Conn struct {
 	wdone   <-chan struct{}
 	remote  net.Addr
 	closeCh chan error // Close's request; room for one, later ones are moot
+	// goingAway is closed by the connection actor (markGoingAway) when the
+	// connection stops taking new streams.
+	goingAway chan struct{}
 }
 
 // connMsg is what streams and the API tell the connection actor.
@@ -109,11 +112,12 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *bufio.Reader, rf
 	w.quit = quit
 	frames := make(chan []inFrame, 8)
 	c := &Conn{
-		role:    cfg.Role,
-		inbox:   make(chan connMsg, 64),
-		wops:    w.ops,
-		remote:  nc.RemoteAddr(),
-		closeCh: make(chan error, 1),
+		role:      cfg.Role,
+		inbox:     make(chan connMsg, 64),
+		wops:      w.ops,
+		remote:    nc.RemoteAddr(),
+		closeCh:   make(chan error, 1),
+		goingAway: make(chan struct{}),
 	}
 	wdone := make(chan struct{})
 	c.wdone = wdone
@@ -142,6 +146,10 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *bufio.Reader, rf
 		connRecvAvail:  int64(cfg.ConnWindow),
 		wresets:        w.resets,
 		wopsIn:         w.ops,
+	}
+	if cfg.KeepaliveTime > 0 {
+		a.ka = newKeepalive(cfg, time.Now())
+		a.kaTimer = a.ka.timer.C
 	}
 	a.applyPeerSettings(peer)
 	probe := make(chan chan<- string)

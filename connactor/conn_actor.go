@@ -27,6 +27,7 @@ type connActor struct {
 	wresets <-chan writerReset // streams the writer ended
 	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
 	probe   <-chan chan<- string
+	kaTimer <-chan time.Time // ka's timer; nil (never ready) with keepalive off
 
 	streams map[uint32]*streamEntry
 
@@ -44,6 +45,10 @@ type connActor struct {
 	goAwaySent     bool
 	goAwayReceived bool
 	peerLastID     uint32 // from the peer's GOAWAY
+
+	goingAwayClosed bool // GoingAway() is closed
+
+	ka *keepalive // nil: keepalive is off
 }
 
 // streamEntry is the connection's view of one stream.
@@ -78,10 +83,8 @@ func (a *connActor) run(ctx context.Context) (err error) {
 	for {
 		select {
 		case batch := <-a.frames:
-			for _, f := range batch {
-				if err := a.onFrame(f); err != nil {
-					return err
-				}
+			if err := a.onBatch(batch); err != nil {
+				return err
 			}
 		case m := <-a.inbox:
 			a.onMessage(m)
@@ -94,6 +97,10 @@ func (a *connActor) run(ctx context.Context) (err error) {
 				return nil
 			}
 			return err
+		case <-a.kaTimer:
+			if err := a.onKeepaliveTimer(); err != nil {
+				return err
+			}
 		case reply := <-a.probe:
 			actors.Probe(reply, a.describe())
 		case <-ctx.Done():
@@ -108,6 +115,19 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			return nil
 		}
 	}
+}
+
+// onBatch handles frames that arrived together, in order.
+func (a *connActor) onBatch(batch []inFrame) error {
+	if a.ka != nil {
+		a.ka.lastRead = time.Now()
+	}
+	for _, f := range batch {
+		if err := a.onFrame(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // drained reports a draining connection whose last stream has ended.
@@ -141,12 +161,17 @@ func (a *connActor) goAway(code http2.ErrCode, why string) {
 		return
 	}
 	a.goAwaySent = true
+	a.markGoingAway()
 	a.write(writerOp{kind: opGoAway, lastID: a.lastPeerID, code: code, debug: []byte(why)})
 	a.failWaiting(ErrGoingAway)
 }
 
 // shutdown ends the reader and the writer and tells every stream.
 func (a *connActor) shutdown(reason error) {
+	a.markGoingAway()
+	if a.ka != nil {
+		a.ka.timer.Stop()
+	}
 	var pe protocolError
 	if errors.As(reason, &pe) && !a.goAwaySent {
 		// A connection error: tell the peer why before hanging up.
@@ -195,8 +220,12 @@ func (a *connActor) failQueuedWrites() {
 }
 
 func (a *connActor) describe() string {
-	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v",
-		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived)
+	ka := "keepalive off"
+	if a.ka != nil {
+		ka = a.ka.describe()
+	}
+	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s",
+		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka)
 }
 
 // deliver hands ev to the stream without ever waiting.

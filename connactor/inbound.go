@@ -188,6 +188,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 func (a *connActor) addStream(id uint32) *streamEntry {
 	e := &streamEntry{s: newStream(a.Conn, id), recvAvail: int64(a.cfg.StreamWindow)}
 	a.streams[id] = e
+	a.keepaliveWake()
 	return e
 }
 
@@ -209,6 +210,7 @@ func (a *connActor) onReset(f inFrame) error {
 // were never processed and may be retried elsewhere (RFC 9113 6.8).
 func (a *connActor) onGoAway(f inFrame) {
 	a.goAwayReceived = true
+	a.markGoingAway()
 	a.peerLastID = f.lastID
 	why := fmt.Errorf("the peer sent GOAWAY (%v, last stream %d): %s", f.code, f.lastID, f.debug)
 	for id, e := range a.streams {

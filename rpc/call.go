@@ -2,20 +2,25 @@ package rpc
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/serviceconfig"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
 )
 
 // Invoke makes a unary call: it sends args and fills reply. The error is a
 // status error (see package status).
+//
+// The calling goroutine drives the whole call, retries included: it picks
+// a connection from the channel, opens the stream, and when the method's
+// retry policy allows, waits its backoff and makes the next attempt with
+// the same request bytes.
 func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any, opts ...CallOption) error {
+	start := time.Now()
 	ci := newCallInfo(cc.opts.callOptions, opts)
 	comp, err := ci.sendCompressor()
 	if err != nil {
@@ -25,11 +30,7 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	if err != nil {
 		return err
 	}
-	var res streamactor.UnaryResult
-	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
-		res = streamactor.Unary(ctx, conn, cc.requestHead(ctx, method, comp), request, ci.maxRecvMsgSize)
-		return res.Status, res.Unprocessed
-	})
+	res, err := cc.unaryAttempts(ctx, method, &ci, comp, request, start)
 	if ci.header != nil {
 		*ci.header = res.Header
 	}
@@ -49,37 +50,52 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	return nil
 }
 
-// withConn runs call on a ready connection. When the server never saw
-// the call (the connection was going away or had ended before the stream
-// opened, or GOAWAY or REFUSED_STREAM said so), the call is made once more
-// on a fresh connection: a transparent retry, safe because nothing was
-// processed.
-func (cc *ClientConn) withConn(ctx context.Context, call func(*connactor.Conn) (st *status.Status, unprocessed bool)) error {
-	for attempt := 0; ; attempt++ {
-		conn, err := cc.pick(ctx)
+// unaryAttempts makes the attempts of one unary call: a transparent retry
+// when the server never saw an attempt, and the retries the method's
+// retry policy allows (gRPC's A6 design).
+func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (streamactor.UnaryResult, error) {
+	var rs retryState
+	for {
+		picked, err := cc.pick(ctx, method, ci, start)
 		if err != nil {
-			return pickStatus(ctx, err).Err()
+			return streamactor.UnaryResult{}, err
 		}
-		st, unprocessed := call(conn)
-		if st == nil || st.Code() == codes.OK {
-			return nil
+		if err := ci.applyMethodLimits(picked.method, len(request)-streamactor.PrefixLen); err != nil {
+			picked.cancel()
+			return streamactor.UnaryResult{}, err
 		}
-		if attempt == 0 && unprocessed && ctx.Err() == nil {
-			cc.connFailed(conn)
-			continue
+		head := cc.requestHead(picked.ctx, method, comp)
+		head.PreviousAttempts = rs.attempts
+		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
+		picked.cancel()
+		outcome := attemptOutcome{st: res.Status, unprocessed: res.Unprocessed, committed: res.HeaderReceived, trailer: res.Trailer}
+		if !cc.retryAfter(ctx, &rs, picked, outcome) {
+			if res.Status != nil && res.Status.Code() != codes.OK {
+				return res, res.Status.Err()
+			}
+			return res, nil
 		}
-		return st.Err()
 	}
 }
 
-func pickStatus(ctx context.Context, err error) *status.Status {
-	if ctx.Err() != nil {
-		return status.FromContextError(ctx.Err())
+// applyMethodLimits narrows the call's message limits by the service
+// config's (a limit set by the caller is only lowered) and checks the
+// request against the send limit.
+func (ci *callInfo) applyMethodLimits(mc serviceconfig.MethodConfig, requestLen int) error {
+	if n := mc.MaxResponseMessageBytes; n != nil {
+		if !ci.recvLimitSet || *n < ci.maxRecvMsgSize {
+			ci.maxRecvMsgSize = *n
+		}
 	}
-	if errors.Is(err, ErrClientConnClosing) {
-		return status.New(codes.Canceled, err.Error())
+	if n := mc.MaxRequestMessageBytes; n != nil {
+		if !ci.sendLimitSet || *n < ci.maxSendMsgSize {
+			ci.maxSendMsgSize = *n
+		}
 	}
-	return status.Newf(codes.Unavailable, "connection error: %v", err)
+	if requestLen > ci.maxSendMsgSize {
+		return status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", requestLen, ci.maxSendMsgSize)
+	}
+	return nil
 }
 
 // requestHead is what every call's request headers carry.

@@ -3,153 +3,227 @@ package rpc
 import (
 	"context"
 	"fmt"
-	"net"
+	"sort"
+	"strings"
+
+	"github.com/actorpc/actorpc/actors"
 
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/balancer"
+	"github.com/actorpc/actorpc/rpc/connectivity"
+	"github.com/actorpc/actorpc/rpc/resolver"
+	"github.com/actorpc/actorpc/rpc/serviceconfig"
 )
 
+// channelMsg is what calls and the application tell the channel actor.
 type channelMsg struct {
 	kind  channelMsgKind
-	reply chan<- pickResult
-	conn  *connactor.Conn
+	pick  *pickRequest
+	conn  *connactor.Conn // msgConnFailed
+	watch *stateWatch     // msgGetState, msgWatchState
+	retry chan<- bool     // msgRetryFailure
 }
 
 type channelMsgKind uint8
 
 const (
-	msgPick       channelMsgKind = iota
-	msgConnFailed                // the connection is going away: dial a new one on the next pick
+	msgPick         channelMsgKind = iota
+	msgConnFailed                  // a call found conn going away
+	msgGetState                    // GetState
+	msgWatchState                  // WaitForStateChange
+	msgConnect                     // Connect: leave IDLE
+	msgRetryFailure                // a call with a retry policy failed retryably: may it retry?
+	msgRetrySuccess                // a call with a retry policy succeeded
 )
 
-type pickResult struct {
-	conn *connactor.Conn
-	err  error
-}
-
-type dialResult struct {
-	conn *connactor.Conn
-	err  error
-}
-
-// channelActor owns the client's connection and the calls waiting for one.
+// channelActor owns the client channel: its resolver, its service config,
+// its balancer (which runs on this goroutine), the subchannels' latest
+// connections, the calls waiting for a pick and the retry throttle.
+//
+// Edges: resolver -> channel is a slot holding the newest state (never
+// blocks the resolver); subchannel -> channel is a shared channel each
+// subchannel sends to from its own select, keeping only its newest report
+// meanwhile (never blocks the subchannel); calls -> channel is the inbox,
+// and every reply channel has room for what the channel sends on it, so
+// the channel never waits on anyone.
 type channelActor struct {
-	cc      *ClientConn
-	conn    *connactor.Conn
-	retired []*connactor.Conn // going away: still serving their calls
-	dialing bool
-	dialed  chan dialResult
-	waiting []chan<- pickResult
+	cc  *ClientConn
+	ctx context.Context
+
+	target      resolver.Target
+	builder     resolver.Builder
+	resolver    resolver.Resolver // nil until the channel leaves IDLE
+	resolverIn  *resolverLink
+	resolved    bool  // a first state arrived
+	resolverErr error // the last error, cleared by a good state
+
+	config   *serviceconfig.Config // the service config in force
+	throttle *serviceconfig.Throttle
+
+	lbName string
+	lb     balancer.Balancer
+	picker balancer.Picker
+	state  connectivity.State
+
+	// subchannels maps each live subchannel to its connection while it
+	// is READY (nil otherwise).
+	subchannels map[*subchannel]*connactor.Conn
+	removed     []*subchannel // shut down, maybe still draining
+	scUpdates   chan subchannelUpdate
+
+	waiting  []*pickRequest
+	watchers []*stateWatch
+
+	probe <-chan chan<- string // Inspect's questions
 }
 
 func (a *channelActor) run(ctx context.Context) error {
-	a.dialed = make(chan dialResult, 1)
+	a.ctx = ctx
+	a.subchannels = make(map[*subchannel]*connactor.Conn)
+	a.scUpdates = make(chan subchannelUpdate, 16)
+	a.resolverIn = newResolverLink()
+	a.config = a.cc.opts.defaultServiceConfig
 	defer a.shutdown()
 	for {
-		var connDone <-chan struct{}
-		if a.conn != nil {
-			connDone = a.conn.Done()
-		}
 		select {
 		case m := <-a.cc.inbox:
-			a.handle(ctx, m)
-		case res := <-a.dialed:
-			a.dialing = false
-			a.conn = res.conn
-			for _, w := range a.waiting {
-				w <- pickResult(res)
-			}
-			a.waiting = nil
-		case <-connDone:
-			a.conn = nil
+			a.handle(m)
+		case u := <-a.resolverIn.updates:
+			a.resolverUpdate(u)
+		case u := <-a.scUpdates:
+			a.subchannelUpdate(u)
+		case reply := <-a.probe:
+			actors.Probe(reply, a.describe())
 		case <-ctx.Done():
 			return nil
 		}
-		a.pruneRetired()
 	}
 }
 
-func (a *channelActor) handle(ctx context.Context, m channelMsg) {
+func (a *channelActor) handle(m channelMsg) {
 	switch m.kind {
 	case msgPick:
-		if a.conn != nil {
-			m.reply <- pickResult{conn: a.conn}
-			return
-		}
-		a.waiting = append(a.waiting, m.reply)
-		if !a.dialing {
-			a.dialing = true
-			go a.dial(ctx)
+		a.exitIdle()
+		if !a.place(m.pick) {
+			a.queue(m.pick)
 		}
 	case msgConnFailed:
-		if m.conn == a.conn {
-			a.retired = append(a.retired, a.conn)
-			a.conn = nil
+		for sc, conn := range a.subchannels {
+			if conn == m.conn {
+				// The subchannel will see GOAWAY itself and report; until
+				// then no call is sent to it.
+				a.subchannels[sc] = nil
+			}
+		}
+	case msgGetState:
+		m.watch.reply <- a.state
+	case msgWatchState:
+		a.watch(m.watch)
+	case msgConnect:
+		a.exitIdle()
+		if a.lb != nil {
+			a.lb.ExitIdle()
+		}
+	case msgRetryFailure:
+		allowed := true
+		if a.throttle != nil {
+			a.throttle.RecordFailure()
+			allowed = a.throttle.RetryAllowed()
+		}
+		m.retry <- allowed
+	case msgRetrySuccess:
+		if a.throttle != nil {
+			a.throttle.RecordSuccess()
 		}
 	}
 }
 
-// dial connects off the actor's goroutine; the result comes back as a
-// message. The connection's parent context is the channel's, so closing
-// the channel ends it.
-func (a *channelActor) dial(ctx context.Context) {
-	dctx, cancel := context.WithTimeout(ctx, a.cc.opts.connTimeout)
-	defer cancel()
-	res := dialResult{}
-	nc, err := a.cc.opts.dialer(dctx, a.cc.addr)
-	if err == nil {
-		var secured net.Conn
-		secured, _, err = a.cc.opts.creds.ClientHandshake(dctx, a.cc.authority, nc)
-		if err != nil {
-			nc.Close()
-		}
-		nc = secured
+// exitIdle starts resolving on the first call or Connect, as grpc-go's
+// NewClient does: a channel nobody uses costs no lookup and no connection.
+func (a *channelActor) exitIdle() {
+	if a.resolver != nil || a.resolverErr != nil {
+		return
 	}
+	a.setState(connectivity.Connecting)
+	r, err := a.builder.Build(a.target, a.resolverIn, resolver.BuildOptions{})
 	if err != nil {
-		res.err = fmt.Errorf("connecting to %s: %w", a.cc.addr, err)
-	} else {
-		conn, err := connactor.Dial(ctx, nc, connactor.Config{Name: "client " + a.cc.addr})
-		if err != nil {
-			nc.Close()
-			res.err = err
-		}
-		res.conn = conn
+		a.resolverFailed(err)
+		return
 	}
-	a.dialed <- res
+	a.resolver = r
 }
 
-func (a *channelActor) pruneRetired() {
-	live := a.retired[:0]
-	for _, c := range a.retired {
-		select {
-		case <-c.Done():
-		default:
-			live = append(live, c)
-		}
+// subchannelUpdate records a subchannel's report and hands it to the
+// balancer. A report from a subchannel the balancer shut down is dropped.
+func (a *channelActor) subchannelUpdate(u subchannelUpdate) {
+	if _, live := a.subchannels[u.sc]; !live {
+		return
 	}
-	a.retired = live
+	a.subchannels[u.sc] = u.conn
+	if u.state == connectivity.TransientFailure && a.resolver != nil {
+		a.resolver.ResolveNow()
+	}
+	a.lb.UpdateSubConnState(u.sc, balancer.SubConnState{ConnectivityState: u.state, ConnectionError: u.err})
+	// A call may have waited for this very subchannel to come back.
+	a.repick()
 }
 
-// shutdown closes every connection and waits for them and the dial in
-// progress, so that no goroutine of the channel outlives Close.
+// shutdown ends everything the channel started and waits for it, so that
+// no goroutine of the channel outlives Close.
 func (a *channelActor) shutdown() {
-	if a.dialing {
-		res := <-a.dialed
-		if res.conn != nil {
-			a.retired = append(a.retired, res.conn)
+	a.resolverIn.close()
+	if a.resolver != nil {
+		a.resolver.Close()
+	}
+	if a.lb != nil {
+		a.lb.Close()
+	}
+	for sc := range a.subchannels {
+		sc.Shutdown()
+	}
+	a.setState(connectivity.Shutdown)
+	for _, p := range a.waiting {
+		p.fail(errClosing())
+	}
+	for _, sc := range a.removed {
+		<-sc.ref.Done()
+	}
+}
+
+// spawnSubchannel is the balancer's NewSubConn.
+func (a *channelActor) spawnSubchannel(addr resolver.Address) *subchannel {
+	sc := a.cc.newSubchannel(a.ctx, addr, a.scUpdates)
+	sc.owner = a
+	a.subchannels[sc] = nil
+	return sc
+}
+
+// removeSubchannel is a SubConn's Shutdown, which the balancer calls on
+// this goroutine.
+func (a *channelActor) removeSubchannel(sc *subchannel) {
+	if _, live := a.subchannels[sc]; !live {
+		return
+	}
+	delete(a.subchannels, sc)
+	sc.ref.Stop()
+	live := a.removed[:0]
+	for _, old := range a.removed {
+		select {
+		case <-old.ref.Done():
+		default:
+			live = append(live, old)
 		}
 	}
-	for _, w := range a.waiting {
-		w <- pickResult{err: ErrClientConnClosing}
+	a.removed = append(live, sc)
+}
+
+// describe is what Inspect shows: the channel's state and policy, each
+// subchannel with whether it has a connection, the calls waiting.
+func (a *channelActor) describe() string {
+	var scs []string
+	for sc, conn := range a.subchannels {
+		scs = append(scs, fmt.Sprintf("%s ready=%t", sc.addr, conn != nil))
 	}
-	conns := append(a.retired, a.conn)
-	for _, c := range conns {
-		if c != nil {
-			c.Close(ErrClientConnClosing)
-		}
-	}
-	for _, c := range conns {
-		if c != nil {
-			<-c.Done()
-		}
-	}
+	sort.Strings(scs)
+	return fmt.Sprintf("state=%s lb=%s subchannels=[%s] waiting=%d", a.state, a.lbName, strings.Join(scs, ", "), len(a.waiting))
 }

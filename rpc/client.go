@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/actorpc/actorpc/actors"
-	"github.com/actorpc/actorpc/connactor"
+	_ "github.com/actorpc/actorpc/rpc/balancer/pickfirst"  // the default policy
+	_ "github.com/actorpc/actorpc/rpc/balancer/roundrobin" // registered for service configs
+	"github.com/actorpc/actorpc/rpc/resolver"
+	_ "github.com/actorpc/actorpc/rpc/resolver/dns" // the default scheme
 )
 
 // ClientConnInterface is what generated client stubs need.
@@ -20,12 +22,12 @@ type ClientConnInterface interface {
 // ErrClientConnClosing is the cause of calls made on a closed ClientConn.
 var ErrClientConnClosing = errors.New("rpc: the client connection is closing")
 
-// ClientConn is a client channel to one target. The channel actor owns its
-// connection: it dials on the first call, and again when the connection
-// ends or goes away.
+// ClientConn is a client channel to one target: a name that its resolver
+// turns into backends, which its balancer spreads calls over, each reached
+// through a subchannel that reconnects with backoff. The channel actor owns
+// all of it; see channel_actor.go.
 type ClientConn struct {
 	target    string
-	addr      string
 	authority string
 	opts      dialOptions
 
@@ -35,79 +37,76 @@ type ClientConn struct {
 
 var _ ClientConnInterface = (*ClientConn)(nil)
 
-// NewClient makes a client for target, "host:port" (also written
-// "dns:///host:port" or "passthrough:///host:port"). It does not dial:
-// the first call does.
+// NewClient makes a client for target, named as gRPC's naming spec says:
+// "host:port" or "dns:///host:port" (resolved by DNS), "dns://server/host:port",
+// "passthrough:///addr", "unix:path" or "unix:///abs/path",
+// "static:///addr1,addr2", or a scheme of a resolver registered with
+// package resolver or given with WithResolvers. It does not dial: the first
+// call (or Connect) does.
 func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 	o := defaultDialOptions()
 	for _, opt := range opts {
 		opt(&o)
 	}
-	addr, err := parseTarget(target)
+	if o.err != nil {
+		return nil, o.err
+	}
+	builders := make(map[string]resolver.Builder, len(o.resolvers))
+	for _, b := range o.resolvers {
+		builders[strings.ToLower(b.Scheme())] = b
+	}
+	builderFor := func(scheme string) resolver.Builder {
+		if b, ok := builders[strings.ToLower(scheme)]; ok {
+			return b
+		}
+		return resolver.Get(scheme)
+	}
+	t, err := resolver.ParseTarget(target, func(scheme string) bool { return builderFor(scheme) != nil })
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rpc: target %q: %w", target, err)
 	}
-	cc := &ClientConn{target: target, addr: addr, authority: o.authority, opts: o, inbox: make(chan channelMsg, 64)}
+	b := builderFor(t.Scheme)
+	if b == nil {
+		return nil, fmt.Errorf("rpc: target %q: no resolver for scheme %q", target, t.Scheme)
+	}
+	cc := &ClientConn{target: target, authority: o.authority, opts: o, inbox: make(chan channelMsg, 64)}
 	if cc.authority == "" {
-		cc.authority = addr
+		cc.authority = defaultAuthority(t)
 	}
-	a := &channelActor{cc: cc}
+	a := &channelActor{cc: cc, target: t, builder: b}
+	probe := make(chan chan<- string)
+	a.probe = probe
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,
-		actors.WithMailbox(func() int { return len(cc.inbox) }))
+		actors.WithMailbox(func() int { return len(cc.inbox) }),
+		actors.WithProbe(probe))
 	return cc, nil
 }
 
-// parseTarget accepts "host:port" and the dns and passthrough schemes with
-// an empty authority.
-func parseTarget(target string) (string, error) {
-	addr := target
-	for _, scheme := range []string{"dns:///", "passthrough:///"} {
-		if strings.HasPrefix(target, scheme) {
-			addr = strings.TrimPrefix(target, scheme)
-		}
+// defaultAuthority is the :authority of calls when WithAuthority is not
+// given: the endpoint for host names, "localhost" for unix sockets and for
+// endpoints that are not one host (a static list).
+func defaultAuthority(t resolver.Target) string {
+	if t.Scheme == "unix" || t.Endpoint == "" || strings.ContainsAny(t.Endpoint, ",/") {
+		return "localhost"
 	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return "", fmt.Errorf("rpc: target %q: want host:port: %w", target, err)
-	}
-	return addr, nil
+	return t.Endpoint
 }
 
 // Target is the target the client was made with.
 func (cc *ClientConn) Target() string { return cc.target }
 
-// Close ends the client: its connection closes and calls in flight end
-// with Unavailable or Canceled. It waits for the channel's actors to end.
+// Close ends the client: its resolver, balancer, subchannels and
+// connections end, and calls in flight end with Canceled. It waits for all
+// of the channel's goroutines to end.
 func (cc *ClientConn) Close() error {
 	cc.ref.Stop()
 	<-cc.ref.Done()
 	return nil
 }
 
-// Inspect describes the channel actor while it runs.
+// Inspect describes the channel actor while it runs: its state, its
+// balancer, its subchannels and the calls waiting for a pick.
 func (cc *ClientConn) Inspect(ctx context.Context) actors.Info { return cc.ref.Inspect(ctx) }
-
-// pick returns a ready connection, dialling one if need be.
-func (cc *ClientConn) pick(ctx context.Context) (*connactor.Conn, error) {
-	res, err := actors.Ask(ctx, cc.inbox, cc.ref.Done(), func(reply chan<- pickResult) channelMsg {
-		return channelMsg{kind: msgPick, reply: reply}
-	})
-	if errors.Is(err, actors.ErrGone) {
-		return nil, ErrClientConnClosing
-	}
-	if err != nil {
-		return nil, err
-	}
-	return res.conn, res.err
-}
-
-// connFailed tells the channel that conn refused a new stream (it is going
-// away), so that the next pick dials anew.
-func (cc *ClientConn) connFailed(conn *connactor.Conn) {
-	select {
-	case cc.inbox <- channelMsg{kind: msgConnFailed, conn: conn}:
-	case <-cc.ref.Done():
-	}
-}
 
 // scheme is the :scheme of the client's requests.
 func (cc *ClientConn) scheme() string {

@@ -3,8 +3,8 @@ package rpc
 import (
 	"context"
 	"io"
+	"time"
 
-	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
@@ -15,22 +15,21 @@ import (
 // NewStream starts a streaming call. The stream ends when RecvMsg returns
 // an error (io.EOF for status OK), or when ctx is cancelled: cancel ctx
 // when abandoning a stream early, as with grpc-go.
+//
+// Opening is retried as Invoke's attempts are (transparently, and by the
+// method's retry policy). A server-streaming call with a retry policy is
+// also retried when it fails before any response arrived: it replays its
+// one request. Client and bidi streams commit once open.
 func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
 	ci := newCallInfo(cc.opts.callOptions, opts)
 	comp, err := ci.sendCompressor()
 	if err != nil {
 		return nil, err
 	}
-	var cs *streamactor.ClientStream
-	err = cc.withConn(ctx, func(conn *connactor.Conn) (*status.Status, bool) {
-		var st *status.Status
-		cs, st = streamactor.NewClientStream(ctx, conn, cc.requestHead(ctx, method, comp), ci.maxRecvMsgSize)
-		return st, st != nil && ctx.Err() == nil
-	})
-	if err != nil {
+	s := &clientStream{cc: cc, parent: ctx, method: method, start: time.Now(), ci: ci, desc: desc, comp: comp}
+	if err := s.open(); err != nil {
 		return nil, err
 	}
-	s := &clientStream{cs: cs, ci: ci, desc: desc, comp: comp}
 	s.ctx = context.WithValue(ctx, clientStreamKey{}, s)
 	return s, nil
 }
@@ -40,16 +39,82 @@ type clientStreamKey struct{}
 // clientStream is the ClientStream applications use: the stream actor's
 // handle plus the codec, limits and the grpc-go conventions (io.EOF).
 type clientStream struct {
-	ctx  context.Context
-	cs   *streamactor.ClientStream
-	ci   callInfo
-	desc *StreamDesc
-	comp encoding.Compressor // compresses what we send; nil for none
-	// Owned by the sending goroutine.
+	cc     *ClientConn
+	parent context.Context // the caller's
+	method string
+	start  time.Time
+	ctx    context.Context
+	cs     *streamactor.ClientStream
+	ci     callInfo
+	desc   *StreamDesc
+	comp   encoding.Compressor // compresses what we send; nil for none
+	picked pickedCall          // the current attempt's
+	retry  retryState
+	// Owned by the sending goroutine until CloseSend, then by the
+	// receiving one (server streaming replays it on a retry).
 	compressOff bool
+	request     []byte // server streaming with a retry policy: the one request
+	sendClosed  bool
 	// Owned by the receiving goroutine.
 	received       int
 	lastCompressed bool
+}
+
+// open makes attempts until a stream opens or the call gives up.
+func (s *clientStream) open() error {
+	for {
+		picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start)
+		if err != nil {
+			return err
+		}
+		if err := s.ci.applyMethodLimits(picked.method, 0); err != nil {
+			picked.cancel()
+			return err
+		}
+		head := s.cc.requestHead(picked.ctx, s.method, s.comp)
+		head.PreviousAttempts = s.retry.attempts
+		cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+		if st == nil {
+			s.cs, s.picked = cs, picked
+			if picked.method.Timeout != 0 {
+				// The config's timeout made a context of our own: release
+				// it when the call ends.
+				go func() { <-cs.Done(); picked.cancel() }()
+			}
+			return nil
+		}
+		picked.cancel()
+		outcome := attemptOutcome{st: st, unprocessed: s.parent.Err() == nil}
+		if !s.cc.retryAfter(s.parent, &s.retry, picked, outcome) {
+			return st.Err()
+		}
+	}
+}
+
+// retryable: this call may be retried after it failed before any
+// response: it is server streaming, has a retry policy, and its one
+// request has been sent and kept.
+func (s *clientStream) retryable() bool {
+	return !s.desc.ClientStreams && s.request != nil && s.sendClosed && s.received == 0
+}
+
+// reattempt is RecvMsg's retry of a server-streaming call: when the
+// attempt that just ended with st may be retried, it opens the next one
+// and replays the request. It reports whether a new attempt runs.
+func (s *clientStream) reattempt(st *status.Status) bool {
+	headerReceived, unprocessed := s.cs.Outcome()
+	outcome := attemptOutcome{st: st, unprocessed: unprocessed, committed: headerReceived, trailer: s.cs.Trailer()}
+	if !s.cc.retryAfter(s.parent, &s.retry, s.picked, outcome) {
+		return false
+	}
+	if err := s.open(); err != nil {
+		return false
+	}
+	if s.cs.Send(s.request) != nil {
+		return true // the new attempt's status tells
+	}
+	s.cs.CloseSend()
+	return true
 }
 
 // Context is the call's context; SetMessageCompression accepts it.
@@ -66,6 +131,7 @@ func (s *clientStream) Header() (metadata.MD, error) {
 func (s *clientStream) Trailer() metadata.MD { return s.cs.Trailer() }
 
 func (s *clientStream) CloseSend() error {
+	s.sendClosed = true
 	s.cs.CloseSend()
 	return nil
 }
@@ -80,6 +146,9 @@ func (s *clientStream) SendMsg(m any) error {
 	framed, err := frameMessage(s.ci.codec, comp, m, s.ci.maxSendMsgSize)
 	if err != nil {
 		return err
+	}
+	if !s.desc.ClientStreams && s.picked.method.RetryPolicy != nil && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize {
+		s.request = framed // kept to replay on a retry (the writer only reads it)
 	}
 	st := s.cs.Send(framed)
 	switch {
@@ -100,7 +169,11 @@ func (s *clientStream) SendMsg(m any) error {
 // status OK, otherwise the status error.
 func (s *clientStream) RecvMsg(m any) error {
 	msg, st := s.cs.Recv()
+	for st != nil && st.Code() != codes.OK && s.retryable() && s.reattempt(st) {
+		msg, st = s.cs.Recv()
+	}
 	if st != nil {
+		s.reportOutcome(st)
 		if st.Code() == codes.OK {
 			if !s.desc.ServerStreams && s.received == 0 {
 				return status.Error(codes.Internal, "cardinality violation: the server sent no response message")
@@ -108,6 +181,9 @@ func (s *clientStream) RecvMsg(m any) error {
 			return io.EOF
 		}
 		return st.Err()
+	}
+	if s.received == 0 {
+		s.request = nil // committed: nothing will be replayed
 	}
 	s.received++
 	s.lastCompressed = msg.Compressed
@@ -128,4 +204,12 @@ func (s *clientStream) RecvMsg(m any) error {
 		}
 	}
 	return nil
+}
+
+// reportOutcome tells the channel's retry throttle that a call with a
+// retry policy succeeded (failures were counted as they were retried).
+func (s *clientStream) reportOutcome(st *status.Status) {
+	if st.Code() == codes.OK && s.picked.throttled && s.picked.method.RetryPolicy != nil && !s.cc.opts.disableRetry {
+		s.cc.tell(channelMsg{kind: msgRetrySuccess})
+	}
 }

@@ -2,8 +2,14 @@ package rpc
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"time"
+
+	"github.com/actorpc/actorpc/rpc/backoff"
+	"github.com/actorpc/actorpc/rpc/keepalive"
+	"github.com/actorpc/actorpc/rpc/resolver"
+	"github.com/actorpc/actorpc/rpc/serviceconfig"
 
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/credentials"
@@ -84,24 +90,106 @@ func StreamInterceptor(i StreamServerInterceptor) ServerOption {
 type DialOption func(*dialOptions)
 
 type dialOptions struct {
-	userAgent   string
-	authority   string
-	dialer      func(ctx context.Context, addr string) (net.Conn, error)
-	callOptions []CallOption
-	connTimeout time.Duration
-	creds       credentials.TransportCredentials
+	userAgent     string
+	authority     string
+	dialer        func(ctx context.Context, addr resolver.Address) (net.Conn, error)
+	callOptions   []CallOption
+	connectParams ConnectParams
+	creds         credentials.TransportCredentials
+	keepalive     keepalive.ClientParameters
+	resolvers     []resolver.Builder
+	// defaultServiceConfig is used when the resolver gives none (or when
+	// disableServiceConfig makes the channel ignore the resolver's).
+	defaultServiceConfig *serviceconfig.Config
+	disableServiceConfig bool
+	disableRetry         bool
+	retryBufferSize      int   // per call
+	channelRetryBuffer   int   // all calls of the channel together
+	err                  error // an option that could not be applied
 }
 
 func defaultDialOptions() dialOptions {
 	return dialOptions{
-		userAgent:   defaultUserAgent,
-		connTimeout: 20 * time.Second,
-		creds:       insecure.NewCredentials(),
-		dialer: func(ctx context.Context, addr string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp", addr)
-		},
+		userAgent:          defaultUserAgent,
+		connectParams:      ConnectParams{Backoff: backoff.DefaultConfig, MinConnectTimeout: 20 * time.Second},
+		creds:              insecure.NewCredentials(),
+		dialer:             dialNetwork,
+		retryBufferSize:    256 << 10,
+		channelRetryBuffer: 16 << 20,
 	}
+}
+
+// dialNetwork is the default dialer: TCP, or a unix socket for unix
+// addresses.
+func dialNetwork(ctx context.Context, addr resolver.Address) (net.Conn, error) {
+	network := "tcp"
+	if addr.Network == "unix" {
+		network = "unix"
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr.Addr)
+}
+
+// ConnectParams is how subchannels connect: the backoff between failed
+// attempts and the least time one attempt is given.
+type ConnectParams struct {
+	Backoff           backoff.Config
+	MinConnectTimeout time.Duration
+}
+
+// WithConnectParams replaces the connection backoff (default: gRPC's
+// connection-backoff spec, 1 s growing by 1.6 to 120 s with 20% jitter, and
+// a 20 s minimum connect timeout).
+func WithConnectParams(p ConnectParams) DialOption {
+	return func(o *dialOptions) { o.connectParams = p }
+}
+
+// WithKeepaliveParams makes the client ping silent connections and close
+// those whose peer does not answer (see package keepalive).
+func WithKeepaliveParams(p keepalive.ClientParameters) DialOption {
+	return func(o *dialOptions) {
+		if p.Timeout == 0 {
+			p.Timeout = 20 * time.Second
+		}
+		o.keepalive = p
+	}
+}
+
+// WithResolvers makes these resolver builders known to this client only;
+// they win over the registered ones of the same scheme.
+func WithResolvers(b ...resolver.Builder) DialOption {
+	return func(o *dialOptions) { o.resolvers = append(o.resolvers, b...) }
+}
+
+// WithDefaultServiceConfig is the service config (JSON) used when the
+// resolver provides none, e.g. `{"loadBalancingConfig":[{"round_robin":{}}]}`.
+// An invalid config makes NewClient fail.
+func WithDefaultServiceConfig(js string) DialOption {
+	return func(o *dialOptions) {
+		cfg, err := serviceconfig.Parse(js)
+		if err != nil {
+			o.err = fmt.Errorf("rpc: WithDefaultServiceConfig: %w", err)
+			return
+		}
+		o.defaultServiceConfig = cfg
+	}
+}
+
+// WithDisableServiceConfig ignores the service configs resolvers provide;
+// the default one (WithDefaultServiceConfig) applies.
+func WithDisableServiceConfig() DialOption {
+	return func(o *dialOptions) { o.disableServiceConfig = true }
+}
+
+// WithDisableRetry turns retry policies off; transparent retries of calls
+// the server never processed still happen.
+func WithDisableRetry() DialOption { return func(o *dialOptions) { o.disableRetry = true } }
+
+// WithRetryBufferSize bounds what a call keeps of its request messages to
+// replay them on a retry (default 256 KiB); a call that sends more
+// commits to its current attempt.
+func WithRetryBufferSize(perCall int) DialOption {
+	return func(o *dialOptions) { o.retryBufferSize = perCall }
 }
 
 // WithUserAgent prepends ua to the user-agent the client sends.
@@ -120,9 +208,13 @@ func WithTransportCredentials(c credentials.TransportCredentials) DialOption {
 // WithAuthority sets the :authority of every call (default: the target).
 func WithAuthority(a string) DialOption { return func(o *dialOptions) { o.authority = a } }
 
-// WithContextDialer replaces how the client opens its TCP connection.
+// WithContextDialer replaces how the client opens its connections; addr
+// is a backend's address as its resolver gave it ("host:port", or a
+// socket path for unix targets).
 func WithContextDialer(d func(ctx context.Context, addr string) (net.Conn, error)) DialOption {
-	return func(o *dialOptions) { o.dialer = d }
+	return func(o *dialOptions) {
+		o.dialer = func(ctx context.Context, addr resolver.Address) (net.Conn, error) { return d(ctx, addr.Addr) }
+	}
 }
 
 // WithDefaultCallOptions applies opts to every call of the client.
@@ -140,7 +232,16 @@ type callInfo struct {
 	trailer        *metadata.MD
 	codec          encoding.Codec
 	compressor     string
+	waitForReady   *bool
+	// set when the caller chose a limit, so that the service config's
+	// only lowers it
+	recvLimitSet, sendLimitSet bool
 }
+
+// WaitForReady makes a call wait, instead of failing with Unavailable, while
+// the channel has no backend ready (until the call's deadline). It wins over
+// the service config's waitForReady.
+func WaitForReady(wait bool) CallOption { return func(c *callInfo) { c.waitForReady = &wait } }
 
 // Header stores the response header metadata of a unary call in md.
 func Header(md *metadata.MD) CallOption { return func(c *callInfo) { c.header = md } }
@@ -150,10 +251,14 @@ func Trailer(md *metadata.MD) CallOption { return func(c *callInfo) { c.trailer 
 
 // MaxCallRecvMsgSize is the largest response message the call accepts
 // (default 4 MiB); a larger one ends the call with ResourceExhausted.
-func MaxCallRecvMsgSize(n int) CallOption { return func(c *callInfo) { c.maxRecvMsgSize = n } }
+func MaxCallRecvMsgSize(n int) CallOption {
+	return func(c *callInfo) { c.maxRecvMsgSize, c.recvLimitSet = n, true }
+}
 
 // MaxCallSendMsgSize is the largest request message the call sends.
-func MaxCallSendMsgSize(n int) CallOption { return func(c *callInfo) { c.maxSendMsgSize = n } }
+func MaxCallSendMsgSize(n int) CallOption {
+	return func(c *callInfo) { c.maxSendMsgSize, c.sendLimitSet = n, true }
+}
 
 // ForceCodec makes the call use codec instead of the protobuf codec.
 func ForceCodec(codec encoding.Codec) CallOption { return func(c *callInfo) { c.codec = codec } }

@@ -33,6 +33,11 @@ type ClientStream struct {
 	trailer  metadata.MD
 	final    *status.Status
 	rest     []Message
+	// headerReceived: response headers came before the status (not a
+	// trailers-only response). unprocessed: the peer said it never
+	// processed the call (GOAWAY, REFUSED_STREAM).
+	headerReceived bool
+	unprocessed    bool
 
 	// Owned by the application's sending goroutine (one at a time, as in
 	// grpc-go).
@@ -106,6 +111,8 @@ func (cs *ClientStream) serve(r *receiver) {
 	}
 	cs.trailer = r.trailer
 	cs.final = r.final
+	cs.headerReceived = r.gotHeader
+	cs.unprocessed = r.unprocessed
 	if r.final.Code() == codes.OK || r.peerEnded {
 		// The server is done; if we are still sending, stop the stream.
 		r.link.Write(connactor.Write{Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true})
@@ -189,6 +196,14 @@ func (cs *ClientStream) Trailer() metadata.MD {
 	default:
 		return nil
 	}
+}
+
+// Outcome says, once the call has ended (Done is closed), whether response
+// headers arrived before the status and whether the peer said it never
+// processed the call: what a retry policy needs to know.
+func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
+	<-cs.done
+	return cs.headerReceived, cs.unprocessed
 }
 
 // Done is closed when the call has ended.

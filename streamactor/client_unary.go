@@ -20,6 +20,10 @@ type UnaryResult struct {
 	Header     metadata.MD
 	Trailer    metadata.MD
 	Status     *status.Status
+	// HeaderReceived: response headers arrived before the status (it was
+	// not a trailers-only response), so the server processed the call and
+	// a retry policy must not repeat it.
+	HeaderReceived bool
 	// Unprocessed: the server never saw the call (the stream could not be
 	// opened, or GOAWAY or REFUSED_STREAM said so), so it is safe to retry.
 	Unprocessed bool
@@ -50,7 +54,8 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 			r.fail(status.FromContextError(ctx.Err()), true)
 		}
 	}
-	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed, Encoding: r.encoding}
+	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed,
+		Encoding: r.encoding, HeaderReceived: r.gotHeader}
 	if r.final.Code() != codes.OK {
 		return res
 	}

@@ -29,6 +29,9 @@ type RequestHead struct {
 	// "identity": none); AcceptEncoding the grpc-accept-encoding list.
 	Encoding       string
 	AcceptEncoding string
+	// PreviousAttempts is how many attempts of this call came before
+	// (A6 retries); sent as grpc-previous-rpc-attempts when not zero.
+	PreviousAttempts int
 }
 
 // Fields renders the request headers in the order PROTOCOL-HTTP2 gives.
@@ -47,6 +50,9 @@ func (h RequestHead) Fields() ([]hpack.HeaderField, error) {
 		fields = append(fields, hpack.HeaderField{Name: "grpc-timeout", Value: EncodeTimeout(h.Timeout)})
 	}
 	fields = appendEncodings(fields, h.Encoding, h.AcceptEncoding)
+	if h.PreviousAttempts > 0 {
+		fields = append(fields, hpack.HeaderField{Name: "grpc-previous-rpc-attempts", Value: strconv.Itoa(h.PreviousAttempts)})
+	}
 	return appendMetadata(fields, h.Metadata, true)
 }
 

@@ -1,0 +1,184 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/balancer"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/serviceconfig"
+	"github.com/actorpc/actorpc/rpc/status"
+)
+
+// pickRequest is a call asking the channel for a connection.
+type pickRequest struct {
+	ctx          context.Context
+	method       string
+	waitForReady *bool // the call option; nil: the service config decides
+	// reply has room for both messages the channel may send: the early
+	// "queued" one carrying the method's config, then the outcome.
+	reply      chan pickReply
+	toldConfig bool
+}
+
+// pickReply is the channel's answer: a connection (or a status), with
+// what the service config says of the method.
+type pickReply struct {
+	conn   *connactor.Conn
+	err    *status.Status
+	method serviceconfig.MethodConfig
+	// queued: no connection yet; the call waits for a second reply.
+	queued bool
+	// throttled: the channel throttles retries, so the call reports its
+	// outcome when it has a retry policy.
+	throttled bool
+}
+
+func (p *pickRequest) fail(st *status.Status) { p.reply <- pickReply{err: st} }
+
+// place tries to pick for p; false means p must wait.
+func (a *channelActor) place(p *pickRequest) bool {
+	if p.ctx.Err() != nil {
+		p.fail(status.FromContextError(p.ctx.Err()))
+		return true
+	}
+	mc := a.config.Method(p.method)
+	wait := p.waitForReady != nil && *p.waitForReady || p.waitForReady == nil && mc.WaitForReady != nil && *mc.WaitForReady
+	if a.picker == nil {
+		if a.resolverErr != nil && !wait {
+			p.fail(status.New(codes.Unavailable, a.resolverErr.Error()))
+			return true
+		}
+		return false
+	}
+	res, err := a.picker.Pick(balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
+	if err == nil {
+		sc, ok := res.SubConn.(*subchannel)
+		if conn := a.subchannels[sc]; ok && conn != nil {
+			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil}
+			return true
+		}
+		return false // the picked subchannel just lost its connection
+	}
+	if errors.Is(err, balancer.ErrNoSubConnAvailable) {
+		return false
+	}
+	if st, ok := status.FromError(err); ok {
+		p.fail(st)
+		return true
+	}
+	if wait {
+		return false
+	}
+	p.fail(status.New(codes.Unavailable, err.Error()))
+	return true
+}
+
+// queue makes p wait for the next picker. Once the service config is
+// known the call is told its method's config, so that its timeout bounds
+// the wait too.
+func (a *channelActor) queue(p *pickRequest) {
+	a.tellConfig(p)
+	if len(a.waiting) >= 64 && len(a.waiting) == cap(a.waiting) {
+		a.pruneWaiting() // calls that gave up leave their request behind
+	}
+	a.waiting = append(a.waiting, p)
+}
+
+func (a *channelActor) tellConfig(p *pickRequest) {
+	if p.toldConfig || !a.resolved {
+		return
+	}
+	p.toldConfig = true
+	p.reply <- pickReply{queued: true, method: a.config.Method(p.method)}
+}
+
+// repick places every waiting call it can, in arrival order.
+func (a *channelActor) repick() {
+	still := a.waiting[:0]
+	for _, p := range a.waiting {
+		if !a.place(p) {
+			a.tellConfig(p)
+			still = append(still, p)
+		}
+	}
+	clear(a.waiting[len(still):])
+	a.waiting = still
+}
+
+func (a *channelActor) pruneWaiting() {
+	live := a.waiting[:0]
+	for _, p := range a.waiting {
+		if p.ctx.Err() == nil {
+			live = append(live, p)
+		}
+	}
+	clear(a.waiting[len(live):])
+	a.waiting = live
+}
+
+// pickedCall is what a call learnt from its pick: the connection, the
+// method's config, and the call's context bounded by the config's timeout
+// (cancel releases it).
+type pickedCall struct {
+	conn      *connactor.Conn
+	method    serviceconfig.MethodConfig
+	throttled bool
+	ctx       context.Context
+	cancel    context.CancelFunc
+}
+
+// pick asks the channel for a connection for a call to method. start is
+// when the call began: the service config's timeout counts from it.
+func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, start time.Time) (pickedCall, error) {
+	req := &pickRequest{ctx: ctx, method: method, waitForReady: ci.waitForReady, reply: make(chan pickReply, 2)}
+	select {
+	case cc.inbox <- channelMsg{kind: msgPick, pick: req}:
+	case <-ctx.Done():
+		return pickedCall{}, status.FromContextError(ctx.Err()).Err()
+	case <-cc.ref.Done():
+		return pickedCall{}, errClosing().Err()
+	}
+	picked := pickedCall{ctx: ctx, cancel: func() {}}
+	for {
+		select {
+		case r := <-req.reply:
+			picked.applyConfig(r.method, start)
+			if r.queued {
+				continue
+			}
+			if r.err != nil {
+				picked.cancel()
+				return pickedCall{}, r.err.Err()
+			}
+			picked.conn, picked.throttled = r.conn, r.throttled
+			return picked, nil
+		case <-picked.ctx.Done():
+			picked.cancel()
+			return pickedCall{}, status.FromContextError(picked.ctx.Err()).Err()
+		case <-cc.ref.Done():
+			picked.cancel()
+			return pickedCall{}, errClosing().Err()
+		}
+	}
+}
+
+// applyConfig bounds the call by the method's timeout, once.
+func (p *pickedCall) applyConfig(mc serviceconfig.MethodConfig, start time.Time) {
+	if p.method.Timeout != 0 || mc.Timeout == 0 {
+		p.method = mc
+		return
+	}
+	p.method = mc
+	p.ctx, p.cancel = context.WithDeadline(p.ctx, start.Add(mc.Timeout))
+}
+
+func errClosing() *status.Status { return status.New(codes.Canceled, ErrClientConnClosing.Error()) }
+
+// connFailed tells the channel that conn refused a new stream (it is going
+// away), so that no call is sent to it again.
+func (cc *ClientConn) connFailed(conn *connactor.Conn) {
+	cc.tell(channelMsg{kind: msgConnFailed, conn: conn})
+}

@@ -1,0 +1,248 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/balancer"
+	"github.com/actorpc/actorpc/rpc/connectivity"
+	"github.com/actorpc/actorpc/rpc/resolver"
+)
+
+// subchannel is the handle of a subchannel actor: the connection to one
+// backend, its connectivity state and its reconnection backoff. The
+// balancer holds it as a balancer.SubConn.
+type subchannel struct {
+	addr    resolver.Address
+	connect chan struct{} // Connect's signal; room for one, coalesced
+	ref     *actors.Ref
+	owner   *channelActor // touched only on the channel's goroutine
+}
+
+var _ balancer.SubConn = (*subchannel)(nil)
+
+// subchannelUpdate is what a subchannel reports to its channel: its new
+// state, with the connection when READY.
+type subchannelUpdate struct {
+	sc    *subchannel
+	state connectivity.State
+	conn  *connactor.Conn // READY only
+	err   error           // TRANSIENT_FAILURE: why the attempt failed
+}
+
+// Connect asks an IDLE subchannel to connect; it never blocks.
+func (sc *subchannel) Connect() {
+	select {
+	case sc.connect <- struct{}{}:
+	default:
+	}
+}
+
+// Shutdown ends the subchannel. Its connection is closed gracefully: calls
+// in flight on it finish. Like every SubConn method but Connect, it is
+// called by the balancer on the channel actor's goroutine.
+func (sc *subchannel) Shutdown() { sc.owner.removeSubchannel(sc) }
+
+// Address is the backend's address.
+func (sc *subchannel) Address() resolver.Address { return sc.addr }
+
+func (sc *subchannel) String() string { return "subchannel " + sc.addr.String() }
+
+// subchannelActor owns a subchannel's state. Its only edge up to the
+// channel is updates, and it never blocks on it: the newest report waits
+// in pending, and the send is one case of the actor's select, so the
+// subchannel keeps serving Connect and Shutdown while the channel is busy.
+type subchannelActor struct {
+	sc      *subchannel
+	cc      *ClientConn
+	connCtx context.Context // the channel's: connections outlive a shut subchannel until they drain
+	updates chan<- subchannelUpdate
+
+	state    connectivity.State
+	conn     *connactor.Conn   // READY's connection
+	draining []*connactor.Conn // gone away, still serving their calls
+	retries  int               // failed attempts since the last success
+	pending  *subchannelUpdate
+}
+
+func (a *subchannelActor) run(ctx context.Context) error {
+	defer a.drain()
+	for {
+		var out chan<- subchannelUpdate
+		var next subchannelUpdate
+		if a.pending != nil {
+			out, next = a.updates, *a.pending
+		}
+		switch a.state {
+		case connectivity.Idle:
+			select {
+			case out <- next:
+				a.pending = nil
+			case <-a.sc.connect:
+				a.attempt(ctx)
+				if ctx.Err() != nil {
+					return nil // shut down while connecting
+				}
+			case <-ctx.Done():
+				return nil
+			}
+		case connectivity.Ready:
+			select {
+			case out <- next:
+				a.pending = nil
+			case <-a.conn.GoingAway():
+				// GOAWAY, or the connection ended: calls in flight finish on
+				// it, new ones wait for the balancer's next move.
+				a.draining = append(a.draining, a.conn)
+				a.conn = nil
+				a.setState(connectivity.Idle, nil, nil)
+			case <-ctx.Done():
+				return nil
+			}
+		case connectivity.TransientFailure:
+			a.backoff(ctx, out, next)
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
+		a.pruneDrained()
+	}
+}
+
+// attempt connects once, bounded by the larger of the minimum connect
+// timeout and the current backoff (as the connection-backoff spec says).
+// It reports CONNECTING, then READY or TRANSIENT_FAILURE. A Shutdown
+// meanwhile cancels the dial.
+func (a *subchannelActor) attempt(ctx context.Context) {
+	a.setState(connectivity.Connecting, nil, nil)
+	// Report CONNECTING before the outcome, unless the channel is slow to
+	// take it: then the outcome replaces it.
+	select {
+	case a.updates <- *a.pending:
+		a.pending = nil
+	default:
+	}
+	cp := a.cc.opts.connectParams
+	timeout := max(cp.MinConnectTimeout, cp.Backoff.Delay(a.retries))
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res := a.cc.dialAddress(dctx, a.connCtx, a.sc.addr)
+	switch {
+	case res.err == nil && ctx.Err() != nil:
+		// Shut down while dialling: the new connection is not wanted.
+		res.conn.Close(ErrClientConnClosing)
+		<-res.conn.Done()
+	case res.err == nil:
+		a.retries = 0
+		a.conn = res.conn
+		a.setState(connectivity.Ready, res.conn, nil)
+	case ctx.Err() == nil:
+		a.setState(connectivity.TransientFailure, nil, res.err)
+	}
+}
+
+// backoff waits out the delay after a failed attempt, then goes IDLE: the
+// balancer decides whether to connect again.
+func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpdate, next subchannelUpdate) {
+	delay := a.cc.opts.connectParams.Backoff.Delay(a.retries)
+	a.retries++
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	for {
+		select {
+		case out <- next:
+			a.pending, out = nil, nil
+		case <-timer.C:
+			a.setState(connectivity.Idle, nil, nil)
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (a *subchannelActor) setState(s connectivity.State, conn *connactor.Conn, err error) {
+	a.state = s
+	a.pending = &subchannelUpdate{sc: a.sc, state: s, conn: conn, err: err}
+}
+
+func (a *subchannelActor) pruneDrained() {
+	live := a.draining[:0]
+	for _, c := range a.draining {
+		select {
+		case <-c.Done():
+		default:
+			live = append(live, c)
+		}
+	}
+	a.draining = live
+}
+
+// drain ends the subchannel: its connection closes gracefully, and the
+// actor waits until every connection it made has ended (they are the
+// channel's children, so closing the channel ends them).
+func (a *subchannelActor) drain() {
+	if a.conn != nil {
+		a.conn.GracefulClose()
+		a.draining = append(a.draining, a.conn)
+		a.conn = nil
+	}
+	for _, c := range a.draining {
+		<-c.Done()
+	}
+}
+
+// newSubchannel spawns a subchannel actor for addr, in state IDLE.
+func (cc *ClientConn) newSubchannel(parent context.Context, addr resolver.Address, updates chan<- subchannelUpdate) *subchannel {
+	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1)}
+	a := &subchannelActor{sc: sc, cc: cc, connCtx: parent, updates: updates, state: connectivity.Idle}
+	sc.ref = actors.Spawn(parent, "subchannel/"+addr.String(), a.run)
+	return sc
+}
+
+type dialResult struct {
+	conn *connactor.Conn
+	err  error
+}
+
+// dialAddress connects to addr: the socket, the credentials' handshake,
+// then HTTP/2's. The connection lives under parent.
+func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Address) dialResult {
+	nc, err := cc.opts.dialer(ctx, addr)
+	if err != nil {
+		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
+	}
+	serverName := cc.authority
+	if addr.ServerName != "" {
+		serverName = addr.ServerName
+	}
+	secured, _, err := cc.opts.creds.ClientHandshake(ctx, serverName, nc)
+	if err != nil {
+		nc.Close()
+		return dialResult{err: fmt.Errorf("handshake with %s: %w", addr, err)}
+	}
+	ka := cc.opts.keepalive
+	handshake := time.Duration(0) // connactor's default
+	if d, ok := ctx.Deadline(); ok {
+		handshake = max(time.Until(d), time.Millisecond)
+	}
+	conn, err := connactor.Dial(parent, secured, connactor.Config{
+		Name:                         "client " + addr.String(),
+		HandshakeTimeout:             handshake,
+		KeepaliveTime:                ka.Time,
+		KeepaliveTimeout:             ka.Timeout,
+		KeepalivePermitWithoutStream: ka.PermitWithoutStream,
+	})
+	if err != nil {
+		secured.Close()
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w (%w)", err, ctx.Err())
+		}
+		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
+	}
+	return dialResult{conn: conn}
+}
