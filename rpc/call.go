@@ -56,21 +56,31 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (streamactor.UnaryResult, error) {
 	var rs retryState
 	for {
-		picked, err := cc.pick(ctx, method, ci, start)
+		retryBytes := 0
+		if rs.reserved == 0 && !rs.policy {
+			retryBytes = len(request) // reserved once, on the first pick that reaches a connection
+		}
+		picked, err := cc.pick(ctx, method, ci, start, retryBytes)
 		if err != nil {
+			cc.endRetries(&rs, false)
 			return streamactor.UnaryResult{}, err
 		}
 		if err := ci.applyMethodLimits(picked.method, len(request)-streamactor.PrefixLen); err != nil {
 			picked.cancel()
+			rs.reserved += picked.reserved
+			cc.endRetries(&rs, false)
 			return streamactor.UnaryResult{}, err
 		}
 		head := cc.requestHead(picked.ctx, method, comp)
 		head.PreviousAttempts = rs.attempts
 		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
 		picked.cancel()
-		outcome := attemptOutcome{st: res.Status, unprocessed: res.Unprocessed, committed: res.HeaderReceived, trailer: res.Trailer}
+		outcome := attemptOutcome{st: res.Status, unprocessed: res.Unprocessed, committed: res.HeaderReceived,
+			replayable: rs.reserved+picked.reserved > 0, trailer: res.Trailer}
 		if !cc.retryAfter(ctx, &rs, picked, outcome) {
-			if res.Status != nil && res.Status.Code() != codes.OK {
+			failed := res.Status != nil && res.Status.Code() != codes.OK
+			cc.endRetries(&rs, !failed)
+			if failed {
 				return res, res.Status.Err()
 			}
 			return res, nil

@@ -22,6 +22,13 @@ type channelMsg struct {
 	conn  *connactor.Conn // msgConnFailed
 	watch *stateWatch     // msgGetState, msgWatchState
 	retry chan<- bool     // msgRetryFailure
+	done  retryDone       // msgRetryDone
+}
+
+// retryDone is what a call with a retry policy reports when it ends.
+type retryDone struct {
+	released int  // retry buffer bytes it had reserved
+	success  bool // it succeeded: the throttle earns a fraction of a token
 }
 
 type channelMsgKind uint8
@@ -33,7 +40,7 @@ const (
 	msgWatchState                  // WaitForStateChange
 	msgConnect                     // Connect: leave IDLE
 	msgRetryFailure                // a call with a retry policy failed retryably: may it retry?
-	msgRetrySuccess                // a call with a retry policy succeeded
+	msgRetryDone                   // a call with a retry policy ended
 )
 
 // channelActor owns the client channel: its resolver, its service config,
@@ -59,6 +66,10 @@ type channelActor struct {
 
 	config   *serviceconfig.Config // the service config in force
 	throttle *serviceconfig.Throttle
+	// retryBuffered is what calls with a retry policy keep of their
+	// requests to replay them, all together; bounded by the channel's
+	// retry buffer limit.
+	retryBuffered int
 
 	lbName string
 	lb     balancer.Balancer
@@ -131,8 +142,9 @@ func (a *channelActor) handle(m channelMsg) {
 			allowed = a.throttle.RetryAllowed()
 		}
 		m.retry <- allowed
-	case msgRetrySuccess:
-		if a.throttle != nil {
+	case msgRetryDone:
+		a.retryBuffered -= m.done.released
+		if m.done.success && a.throttle != nil {
 			a.throttle.RecordSuccess()
 		}
 	}
@@ -225,5 +237,10 @@ func (a *channelActor) describe() string {
 		scs = append(scs, fmt.Sprintf("%s ready=%t", sc.addr, conn != nil))
 	}
 	sort.Strings(scs)
-	return fmt.Sprintf("state=%s lb=%s subchannels=[%s] waiting=%d", a.state, a.lbName, strings.Join(scs, ", "), len(a.waiting))
+	desc := fmt.Sprintf("state=%s lb=%s subchannels=[%s] waiting=%d retry_buffered=%d",
+		a.state, a.lbName, strings.Join(scs, ", "), len(a.waiting), a.retryBuffered)
+	if a.throttle != nil {
+		desc += fmt.Sprintf(" retry_tokens=%.3f", a.throttle.Tokens())
+	}
+	return desc
 }

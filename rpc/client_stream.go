@@ -58,12 +58,13 @@ type clientStream struct {
 	// Owned by the receiving goroutine.
 	received       int
 	lastCompressed bool
+	reported       bool // the outcome went to the channel's throttle
 }
 
 // open makes attempts until a stream opens or the call gives up.
 func (s *clientStream) open() error {
 	for {
-		picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start)
+		picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 		if err != nil {
 			return err
 		}
@@ -84,7 +85,7 @@ func (s *clientStream) open() error {
 			return nil
 		}
 		picked.cancel()
-		outcome := attemptOutcome{st: st, unprocessed: s.parent.Err() == nil}
+		outcome := attemptOutcome{st: st, unprocessed: s.parent.Err() == nil, replayable: true}
 		if !s.cc.retryAfter(s.parent, &s.retry, picked, outcome) {
 			return st.Err()
 		}
@@ -103,7 +104,7 @@ func (s *clientStream) retryable() bool {
 // and replays the request. It reports whether a new attempt runs.
 func (s *clientStream) reattempt(st *status.Status) bool {
 	headerReceived, unprocessed := s.cs.Outcome()
-	outcome := attemptOutcome{st: st, unprocessed: unprocessed, committed: headerReceived, trailer: s.cs.Trailer()}
+	outcome := attemptOutcome{st: st, unprocessed: unprocessed, committed: headerReceived, replayable: true, trailer: s.cs.Trailer()}
 	if !s.cc.retryAfter(s.parent, &s.retry, s.picked, outcome) {
 		return false
 	}
@@ -209,7 +210,11 @@ func (s *clientStream) RecvMsg(m any) error {
 // reportOutcome tells the channel's retry throttle that a call with a
 // retry policy succeeded (failures were counted as they were retried).
 func (s *clientStream) reportOutcome(st *status.Status) {
-	if st.Code() == codes.OK && s.picked.throttled && s.picked.method.RetryPolicy != nil && !s.cc.opts.disableRetry {
-		s.cc.tell(channelMsg{kind: msgRetrySuccess})
+	if s.reported {
+		return // RecvMsg after the end tells the same status again
 	}
+	s.reported = true
+	s.retry.policy = s.retry.policy || s.picked.method.RetryPolicy != nil && !s.cc.opts.disableRetry
+	s.retry.throttled = s.picked.throttled
+	s.cc.endRetries(&s.retry, st.Code() == codes.OK)
 }

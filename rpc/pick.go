@@ -17,6 +17,10 @@ type pickRequest struct {
 	ctx          context.Context
 	method       string
 	waitForReady *bool // the call option; nil: the service config decides
+	// retryBytes is the size of the request a unary call would keep to
+	// replay it; the channel reserves it when the method has a retry
+	// policy and the buffer limits allow.
+	retryBytes int
 	// reply has room for both messages the channel may send: the early
 	// "queued" one carrying the method's config, then the outcome.
 	reply      chan pickReply
@@ -34,6 +38,7 @@ type pickReply struct {
 	// throttled: the channel throttles retries, so the call reports its
 	// outcome when it has a retry policy.
 	throttled bool
+	reserved  int // retry buffer bytes reserved for the call
 }
 
 func (p *pickRequest) fail(st *status.Status) { p.reply <- pickReply{err: st} }
@@ -57,7 +62,7 @@ func (a *channelActor) place(p *pickRequest) bool {
 	if err == nil {
 		sc, ok := res.SubConn.(*subchannel)
 		if conn := a.subchannels[sc]; ok && conn != nil {
-			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil}
+			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil, reserved: a.reserveRetryBuffer(p, mc)}
 			return true
 		}
 		return false // the picked subchannel just lost its connection
@@ -74,6 +79,19 @@ func (a *channelActor) place(p *pickRequest) bool {
 	}
 	p.fail(status.New(codes.Unavailable, err.Error()))
 	return true
+}
+
+// reserveRetryBuffer reserves room for p's request in the channel's retry
+// buffer, once, when its method has a retry policy: a call whose request
+// does not fit in either limit commits to its first attempt instead.
+func (a *channelActor) reserveRetryBuffer(p *pickRequest, mc serviceconfig.MethodConfig) int {
+	n := p.retryBytes
+	if n == 0 || mc.RetryPolicy == nil || a.cc.opts.disableRetry ||
+		n > a.cc.opts.retryBufferSize || a.retryBuffered+n > a.cc.opts.channelRetryBuffer {
+		return 0
+	}
+	a.retryBuffered += n
+	return n
 }
 
 // queue makes p wait for the next picker. Once the service config is
@@ -126,14 +144,15 @@ type pickedCall struct {
 	conn      *connactor.Conn
 	method    serviceconfig.MethodConfig
 	throttled bool
+	reserved  int // retry buffer bytes the channel reserved for the call
 	ctx       context.Context
 	cancel    context.CancelFunc
 }
 
 // pick asks the channel for a connection for a call to method. start is
 // when the call began: the service config's timeout counts from it.
-func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, start time.Time) (pickedCall, error) {
-	req := &pickRequest{ctx: ctx, method: method, waitForReady: ci.waitForReady, reply: make(chan pickReply, 2)}
+func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, start time.Time, retryBytes int) (pickedCall, error) {
+	req := &pickRequest{ctx: ctx, method: method, waitForReady: ci.waitForReady, retryBytes: retryBytes, reply: make(chan pickReply, 2)}
 	select {
 	case cc.inbox <- channelMsg{kind: msgPick, pick: req}:
 	case <-ctx.Done():
@@ -153,7 +172,7 @@ func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, sta
 				picked.cancel()
 				return pickedCall{}, r.err.Err()
 			}
-			picked.conn, picked.throttled = r.conn, r.throttled
+			picked.conn, picked.throttled, picked.reserved = r.conn, r.throttled, r.reserved
 			return picked, nil
 		case <-picked.ctx.Done():
 			picked.cancel()

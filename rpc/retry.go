@@ -15,6 +15,9 @@ type retryState struct {
 	attempts        int  // attempts made under the retry policy, before this one
 	transparentUsed bool // the one transparent retry is spent
 	backoffRetry    int  // the retry number the last backoff was computed for
+	reserved        int  // retry buffer bytes the channel reserved for the call
+	policy          bool // the call ran under a retry policy
+	throttled       bool // the channel throttles retries
 }
 
 // attemptOutcome is how one attempt ended.
@@ -22,7 +25,10 @@ type attemptOutcome struct {
 	st          *status.Status // nil or OK: success
 	unprocessed bool           // the server never saw it (GOAWAY, REFUSED_STREAM, not sent)
 	committed   bool           // response headers or messages arrived: no retry
-	trailer     metadata.MD
+	// replayable: what the call sent can be sent again (kept within the
+	// retry buffer limits, or nothing was sent yet).
+	replayable bool
+	trailer    metadata.MD
 }
 
 // retryAfter decides, after an attempt, whether the call makes another,
@@ -38,10 +44,10 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 	if cc.opts.disableRetry {
 		policy = nil
 	}
+	rs.policy = rs.policy || policy != nil
+	rs.throttled = picked.throttled
+	rs.reserved += picked.reserved
 	if o.st == nil || o.st.Code() == codes.OK {
-		if policy != nil && picked.throttled {
-			cc.tell(channelMsg{kind: msgRetrySuccess})
-		}
 		return false
 	}
 	if ctx.Err() != nil {
@@ -58,7 +64,7 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 		}
 		return true
 	}
-	if policy == nil || o.committed || !policy.Retryable(o.st.Code()) {
+	if policy == nil || o.committed || !o.replayable || !policy.Retryable(o.st.Code()) {
 		return false
 	}
 	// Every retryable failure counts against the throttle, the last
@@ -88,6 +94,18 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 	}
 	rs.attempts++
 	return true
+}
+
+// endRetries tells the channel how a call with a retry policy ended: the
+// retry buffer it reserved is free again, and a success earns the
+// throttle a fraction of a token (failures were counted as they came).
+func (cc *ClientConn) endRetries(rs *retryState, success bool) {
+	success = success && rs.policy && rs.throttled
+	if rs.reserved == 0 && !success {
+		return
+	}
+	cc.tell(channelMsg{kind: msgRetryDone, done: retryDone{released: rs.reserved, success: success}})
+	rs.reserved = 0
 }
 
 // pushback reads the server's grpc-retry-pushback-ms: its delay, or -1
