@@ -80,6 +80,11 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 		if !cc.retryAfter(ctx, &rs, picked, outcome) {
 			failed := res.Status != nil && res.Status.Code() != codes.OK
 			cc.endRetries(&rs, !failed)
+			if failed && rs.expired {
+				// The deadline passed while waiting to retry: that, not the
+				// last attempt's status, is why the call ended.
+				return res, status.FromContextError(ctx.Err()).Err()
+			}
 			if failed {
 				return res, res.Status.Err()
 			}

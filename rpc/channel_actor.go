@@ -34,13 +34,14 @@ type retryDone struct {
 type channelMsgKind uint8
 
 const (
-	msgPick         channelMsgKind = iota
-	msgConnFailed                  // a call found conn going away
-	msgGetState                    // GetState
-	msgWatchState                  // WaitForStateChange
-	msgConnect                     // Connect: leave IDLE
-	msgRetryFailure                // a call with a retry policy failed retryably: may it retry?
-	msgRetryDone                   // a call with a retry policy ended
+	msgPick          channelMsgKind = iota
+	msgConnFailed                   // a call found conn going away
+	msgGetState                     // GetState
+	msgWatchState                   // WaitForStateChange
+	msgConnect                      // Connect: leave IDLE
+	msgRetryFailure                 // a call with a retry policy failed retryably: may it retry?
+	msgRetryDone                    // a call with a retry policy ended
+	msgPickAbandoned                // a call gave up waiting for its pick
 )
 
 // channelActor owns the client channel: its resolver, its service config,
@@ -142,6 +143,9 @@ func (a *channelActor) handle(m channelMsg) {
 			allowed = a.throttle.RetryAllowed()
 		}
 		m.retry <- allowed
+	case msgPickAbandoned:
+		a.retryBuffered -= m.pick.reserved
+		m.pick.reserved = 0
 	case msgRetryDone:
 		a.retryBuffered -= m.done.released
 		if m.done.success && a.throttle != nil {

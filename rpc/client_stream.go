@@ -148,7 +148,7 @@ func (s *clientStream) SendMsg(m any) error {
 	if err != nil {
 		return err
 	}
-	if !s.desc.ClientStreams && s.picked.method.RetryPolicy != nil && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize {
+	if !s.desc.ClientStreams && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize {
 		s.request = framed // kept to replay on a retry (the writer only reads it)
 	}
 	st := s.cs.Send(framed)
@@ -200,8 +200,11 @@ func (s *clientStream) RecvMsg(m any) error {
 		// status that follows is OK (grpc-go reads on to it too).
 		if _, st := s.cs.Recv(); st == nil {
 			return status.Error(codes.Internal, "cardinality violation: expected <EOF> after the only response message")
-		} else if st.Code() != codes.OK {
-			return st.Err()
+		} else {
+			s.reportOutcome(st)
+			if st.Code() != codes.OK {
+				return st.Err()
+			}
 		}
 	}
 	return nil

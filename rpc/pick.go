@@ -25,6 +25,7 @@ type pickRequest struct {
 	// "queued" one carrying the method's config, then the outcome.
 	reply      chan pickReply
 	toldConfig bool
+	reserved   int
 }
 
 // pickReply is the channel's answer: a connection (or a status), with
@@ -62,7 +63,8 @@ func (a *channelActor) place(p *pickRequest) bool {
 	if err == nil {
 		sc, ok := res.SubConn.(*subchannel)
 		if conn := a.subchannels[sc]; ok && conn != nil {
-			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil, reserved: a.reserveRetryBuffer(p, mc)}
+			p.reserved = a.reserveRetryBuffer(p, mc)
+			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil, reserved: p.reserved}
 			return true
 		}
 		return false // the picked subchannel just lost its connection
@@ -176,6 +178,7 @@ func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, sta
 			return picked, nil
 		case <-picked.ctx.Done():
 			picked.cancel()
+			cc.tell(channelMsg{kind: msgPickAbandoned, pick: req})
 			return pickedCall{}, status.FromContextError(picked.ctx.Err()).Err()
 		case <-cc.ref.Done():
 			picked.cancel()

@@ -18,6 +18,7 @@ type retryState struct {
 	reserved        int  // retry buffer bytes the channel reserved for the call
 	policy          bool // the call ran under a retry policy
 	throttled       bool // the channel throttles retries
+	expired         bool // the call's context ended during a backoff
 }
 
 // attemptOutcome is how one attempt ended.
@@ -64,7 +65,17 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 		}
 		return true
 	}
-	if policy == nil || o.committed || !o.replayable || !policy.Retryable(o.st.Code()) {
+	if policy == nil || o.committed || !o.replayable {
+		return false
+	}
+	delay, ok := pushback(o.trailer)
+	if !ok {
+		if picked.throttled {
+			cc.retryAllowed(ctx)
+		}
+		return false
+	}
+	if !policy.Retryable(o.st.Code()) {
 		return false
 	}
 	// Every retryable failure counts against the throttle, the last
@@ -73,10 +84,6 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 		return false
 	}
 	if rs.attempts+1 >= policy.MaxAttempts {
-		return false
-	}
-	delay, ok := pushback(o.trailer)
-	if !ok {
 		return false
 	}
 	rs.backoffRetry++
@@ -90,6 +97,7 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
+		rs.expired = true
 		return false
 	}
 	rs.attempts++
@@ -100,7 +108,7 @@ func (cc *ClientConn) retryAfter(ctx context.Context, rs *retryState, picked pic
 // retry buffer it reserved is free again, and a success earns the
 // throttle a fraction of a token (failures were counted as they came).
 func (cc *ClientConn) endRetries(rs *retryState, success bool) {
-	success = success && rs.policy && rs.throttled
+	success = success && rs.throttled
 	if rs.reserved == 0 && !success {
 		return
 	}
