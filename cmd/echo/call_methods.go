@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
+	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/metadata"
 )
 
 // caller makes one kind of call with the command's MESSAGE arguments,
-// passing each response message to show.
-type caller func(ctx context.Context, c echopb.EchoClient, args []string, show func(string)) error
+// passing the response headers and each response message to out.
+type caller func(ctx context.Context, c echopb.EchoClient, args []string, out *output) error
 
 // callers maps --method values to the calls they make.
 var callers = map[string]caller{
@@ -21,24 +23,32 @@ var callers = map[string]caller{
 	"bidi":   callBidi,
 }
 
-func callUnary(ctx context.Context, c echopb.EchoClient, args []string, show func(string)) error {
-	resp, err := c.UnaryEcho(ctx, &echopb.EchoRequest{Message: strings.Join(args, " ")})
+// callUnary shows the headers even when the call fails: a server may
+// send some with its error status, and they can explain it.
+func callUnary(ctx context.Context, c echopb.EchoClient, args []string, out *output) error {
+	var header metadata.MD
+	resp, err := c.UnaryEcho(ctx, &echopb.EchoRequest{Message: strings.Join(args, " ")}, rpc.Header(&header))
+	out.headers(header)
 	if err != nil {
 		return err
 	}
-	show(resp.GetMessage())
+	out.message(resp.GetMessage())
 	return nil
 }
 
-func callServerStreaming(ctx context.Context, c echopb.EchoClient, args []string, show func(string)) error {
+func callServerStreaming(ctx context.Context, c echopb.EchoClient, args []string, out *output) error {
 	stream, err := c.ServerStreamingEcho(ctx, &echopb.EchoRequest{Message: strings.Join(args, " ")})
 	if err != nil {
 		return err
 	}
-	return recvAll(stream, show)
+	showHeaders(stream, out)
+	return recvAll(stream, out)
 }
 
-func callClientStreaming(ctx context.Context, c echopb.EchoClient, args []string, show func(string)) error {
+// callClientStreaming asks for the headers only once the response is in:
+// a server may hold them back until it has every request, and asking
+// before sending them all would wait until the deadline, or for ever.
+func callClientStreaming(ctx context.Context, c echopb.EchoClient, args []string, out *output) error {
 	stream, err := c.ClientStreamingEcho(ctx)
 	if err != nil {
 		return err
@@ -49,17 +59,18 @@ func callClientStreaming(ctx context.Context, c echopb.EchoClient, args []string
 		return err
 	}
 	resp, err := stream.CloseAndRecv()
+	showHeaders(stream, out)
 	if err != nil {
 		return err
 	}
-	show(resp.GetMessage())
+	out.message(resp.GetMessage())
 	return nil
 }
 
 // callBidi sends and receives concurrently: sending everything before
 // receiving could deadlock under flow control once the server blocks on
 // responses nobody reads.
-func callBidi(ctx context.Context, c echopb.EchoClient, args []string, show func(string)) error {
+func callBidi(ctx context.Context, c echopb.EchoClient, args []string, out *output) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream, err := c.BidirectionalStreamingEcho(ctx)
@@ -75,7 +86,10 @@ func callBidi(ctx context.Context, c echopb.EchoClient, args []string, show func
 			_ = stream.CloseSend()
 		}
 	}()
-	err = recvAll(stream, show)
+	// Waiting for the headers is safe here: the requests are going out
+	// meanwhile, so a server holding its headers back gets to send them.
+	showHeaders(stream, out)
+	err = recvAll(stream, out)
 	// The call is over; cancelling releases a sender still blocked on it.
 	cancel()
 	<-sent
@@ -102,7 +116,7 @@ type receiver interface {
 }
 
 // recvAll shows responses until the call ends; io.EOF means status OK.
-func recvAll(r receiver, show func(string)) error {
+func recvAll(r receiver, out *output) error {
 	for {
 		resp, err := r.Recv()
 		if errors.Is(err, io.EOF) {
@@ -111,6 +125,24 @@ func recvAll(r receiver, show func(string)) error {
 		if err != nil {
 			return err
 		}
-		show(resp.GetMessage())
+		out.message(resp.GetMessage())
+	}
+}
+
+// headerer is what the client streams have for their response headers.
+type headerer interface {
+	Header() (metadata.MD, error)
+}
+
+// showHeaders passes a stream's response headers to out. It waits for
+// them only with --show-headers, so calls without it behave as before. An
+// error means the call ended without headers; its status is what the
+// caller's next receive reports, so it is not reported twice here.
+func showHeaders(s headerer, out *output) {
+	if !out.showHeaders {
+		return
+	}
+	if md, err := s.Header(); err == nil {
+		out.headers(md)
 	}
 }

@@ -6,7 +6,14 @@
 //
 //	echo                                  run a server and a client in-process and show every kind of call
 //	echo serve [--addr HOST:PORT]          serve until SIGINT or SIGTERM
-//	echo call --addr HOST:PORT --method unary|server|client|bidi [flags] MESSAGE...
+//	echo call --target TARGET --method unary|server|client|bidi [flags] MESSAGE...
+//
+// TARGET is any target the client channel accepts: "host:port",
+// "dns:///host:port", "dns://server/host:port", "passthrough:///addr",
+// "unix:path", "unix:///abs/path" or "static:///addr1,addr2,...";
+// --addr is its older name. "echo call" can repeat the call on one channel
+// (--count), spread the calls over the target's servers (--lb round_robin)
+// and print the response headers (--show-headers).
 //
 // Flags must come before the MESSAGE arguments: parsing stops at the first
 // argument that is not a flag. See echoserver for the request metadata the
@@ -59,7 +66,7 @@ func printUsage(w io.Writer) {
 
   echo                          run an in-process server and client, showing every kind of call
   echo serve [flags]            serve the Echo service until SIGINT or SIGTERM
-  echo call [flags] MESSAGE...  call the Echo service and print each response message
+  echo call [flags] MESSAGE...  call the Echo service at a target and print each response message
 
 Flags go before MESSAGE arguments. Run "echo serve -h" or "echo call -h" for flags.
 `)

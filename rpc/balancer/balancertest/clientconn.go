@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/actorpc/actorpc/rpc/balancer"
+	"github.com/actorpc/actorpc/rpc/connectivity"
 	"github.com/actorpc/actorpc/rpc/resolver"
 )
 
@@ -74,6 +75,16 @@ func (cc *ClientConn) UpdateState(s balancer.State) {
 
 // ResolveNow counts the call.
 func (cc *ClientConn) ResolveNow() { cc.ResolveNowCount++ }
+
+// ConnectivityStates are the connectivity states UpdateState published,
+// in order.
+func (cc *ClientConn) ConnectivityStates() []connectivity.State {
+	var out []connectivity.State
+	for _, s := range cc.States {
+		out = append(out, s.ConnectivityState)
+	}
+	return out
+}
 
 // LastState is the state published last; it fails the test if none was.
 func (cc *ClientConn) LastState() balancer.State {

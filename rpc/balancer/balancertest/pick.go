@@ -39,3 +39,25 @@ func (cc *ClientConn) PickCounts(p balancer.Picker, n int) map[string]int {
 	}
 	return counts
 }
+
+// Picked is the address the last published picker sends a call to; an
+// error fails the test.
+func (cc *ClientConn) Picked() string {
+	cc.t.Helper()
+	addr, err := Pick(cc.LastState().Picker)
+	if err != nil {
+		cc.t.Fatalf("balancertest: pick failed: %v", err)
+	}
+	return addr
+}
+
+// PickErr is the error the last published picker fails (or queues) a call
+// with; a successful pick fails the test.
+func (cc *ClientConn) PickErr() error {
+	cc.t.Helper()
+	addr, err := Pick(cc.LastState().Picker)
+	if err == nil {
+		cc.t.Fatalf("balancertest: the pick succeeded (%s), want an error", addr)
+	}
+	return err
+}

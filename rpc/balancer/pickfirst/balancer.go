@@ -96,16 +96,17 @@ func (b *pickFirst) UpdateClientConnState(s balancer.ClientConnState) error {
 		// Keep running on the last good update, if any: a bad config
 		// should not drop working connections.
 		if len(b.subs) == 0 {
-			b.publish(connectivity.TransientFailure, errPicker{err: err})
+			b.publish(connectivity.TransientFailure, balancer.ErrPicker(err))
 		}
 		return err
 	}
-	addrs := dedupe(s.ResolverState.Addresses)
+	// A backend listed twice is tried once a pass, not twice.
+	addrs := balancer.DedupeAddresses(s.ResolverState.Addresses)
 	if len(addrs) == 0 {
 		b.shutdownAll()
 		b.addrs = nil
 		b.phase = phaseIdle
-		b.publish(connectivity.TransientFailure, errPicker{err: errNoAddresses})
+		b.publish(connectivity.TransientFailure, balancer.ErrPicker(errNoAddresses))
 		return errNoAddresses
 	}
 	if cfg.ShuffleAddressList {
@@ -133,7 +134,7 @@ func (b *pickFirst) ResolverError(err error) {
 	if b.closed || len(b.subs) > 0 {
 		return
 	}
-	b.publish(connectivity.TransientFailure, errPicker{err: fmt.Errorf("pick_first: resolving the target failed: %w", err)})
+	b.publish(connectivity.TransientFailure, balancer.ErrPicker(fmt.Errorf("pick_first: resolving the target failed: %w", err)))
 }
 
 // ExitIdle connects whichever subchannel the policy is waiting on, if it

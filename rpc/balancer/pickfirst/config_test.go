@@ -40,7 +40,7 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestInvalidConfigWithNothingRunning(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	s := balancertest.Resolved("a:1")
 	s.BalancerConfig = json.RawMessage(`{"shuffleAddressList": 3}`)
 	err := b.UpdateClientConnState(s)
@@ -50,19 +50,19 @@ func TestInvalidConfigWithNothingRunning(t *testing.T) {
 }
 
 func TestInvalidConfigKeepsTheReadyBackend(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 	s := balancertest.Resolved("b:1")
 	s.BalancerConfig = json.RawMessage(`[`)
 	assert.Error(t, b.UpdateClientConnState(s))
-	assert.Equal(t, "a:1", picked(t, cc))
+	assert.Equal(t, "a:1", cc.Picked())
 	assert.Len(t, cc.SubConns, 1)
 }
 
 // triedOrder lets every address fail and returns the order they were tried.
 func triedOrder(t *testing.T, cfg string, addrs []string) []string {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	s := balancertest.Resolved(addrs...)
 	s.BalancerConfig = json.RawMessage(cfg)
 	require.NoError(t, b.UpdateClientConnState(s))

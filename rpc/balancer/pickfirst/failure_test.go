@@ -16,16 +16,16 @@ import (
 // retries every address as its backoff ends, and stays in
 // TRANSIENT_FAILURE until one is READY.
 func TestAllFailStickyTransientFailure(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	a := cc.SubConn("a:1")
 	a.Fail(errors.New("a refused"))
 	bb := cc.SubConn("b:1")
 	errB := errors.New("b refused")
 	bb.Fail(errB)
 
-	assert.Equal(t, []connectivity.State{connecting, tf}, states(cc))
-	err := pickErr(t, cc)
+	assert.Equal(t, []connectivity.State{connecting, tf}, cc.ConnectivityStates())
+	err := cc.PickErr()
 	assert.EqualError(t, err, "pick_first: every address failed to connect; last connection error: b refused")
 	assert.ErrorIs(t, err, errB)
 	assert.NotErrorIs(t, err, balancer.ErrNoSubConnAvailable, "calls must fail fast, not queue")
@@ -38,29 +38,29 @@ func TestAllFailStickyTransientFailure(t *testing.T) {
 	assert.Equal(t, 2, bb.ConnectCount)
 	a.Connecting()
 	bb.Connecting()
-	assert.Equal(t, []connectivity.State{connecting, tf}, states(cc), "sticky: no CONNECTING while retrying")
+	assert.Equal(t, []connectivity.State{connecting, tf}, cc.ConnectivityStates(), "sticky: no CONNECTING while retrying")
 
 	// A second round of failures refreshes the error and re-resolves.
 	a.Fail(errors.New("a refused again"))
 	assert.Len(t, cc.States, 2, "one failure is not a round")
 	bb.Fail(errors.New("b timed out"))
-	assert.Equal(t, []connectivity.State{connecting, tf, tf}, states(cc))
-	assert.ErrorContains(t, pickErr(t, cc), "last connection error: b timed out")
+	assert.Equal(t, []connectivity.State{connecting, tf, tf}, cc.ConnectivityStates())
+	assert.ErrorContains(t, cc.PickErr(), "last connection error: b timed out")
 	assert.Equal(t, 2, cc.ResolveNowCount)
 
 	// The first to connect wins, whichever its place in the list.
 	bb.Idle()
 	bb.Ready()
 	assert.Equal(t, ready, cc.LastState().ConnectivityState)
-	assert.Equal(t, "b:1", picked(t, cc))
+	assert.Equal(t, "b:1", cc.Picked())
 	assert.True(t, a.IsShutdown())
 }
 
 // TestSubConnIdleBeforeTheEndOfThePass: an address that failed and ended
 // its backoff while the pass went on is connected when the pass ends.
 func TestSubConnIdleBeforeTheEndOfThePass(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	a := cc.SubConn("a:1")
 	a.Fail(errors.New("refused"))
 	bb := cc.SubConn("b:1")
@@ -72,39 +72,39 @@ func TestSubConnIdleBeforeTheEndOfThePass(t *testing.T) {
 }
 
 func TestZeroAddresses(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 
 	err := b.UpdateClientConnState(balancer.ClientConnState{})
 	assert.EqualError(t, err, "pick_first: the resolver produced no addresses")
 	assert.Equal(t, tf, cc.LastState().ConnectivityState)
-	assert.EqualError(t, pickErr(t, cc), "pick_first: the resolver produced no addresses")
+	assert.EqualError(t, cc.PickErr(), "pick_first: the resolver produced no addresses")
 	assert.Empty(t, cc.Live())
 
 	// That failure is not sticky: new addresses bring CONNECTING.
-	resolve(t, b, "b:1")
+	balancertest.Resolve(t, b, "b:1")
 	assert.Equal(t, connecting, cc.LastState().ConnectivityState)
 }
 
 func TestResolverError(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	b.ResolverError(errors.New("no such host"))
-	assert.Equal(t, []connectivity.State{tf}, states(cc))
-	assert.EqualError(t, pickErr(t, cc), "pick_first: resolving the target failed: no such host")
+	assert.Equal(t, []connectivity.State{tf}, cc.ConnectivityStates())
+	assert.EqualError(t, cc.PickErr(), "pick_first: resolving the target failed: no such host")
 
 	// Once it has addresses, a resolver error changes nothing.
-	resolve(t, b, "a:1")
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 	n := len(cc.States)
 	b.ResolverError(errors.New("no such host"))
 	assert.Len(t, cc.States, n)
-	assert.Equal(t, "a:1", picked(t, cc))
+	assert.Equal(t, "a:1", cc.Picked())
 }
 
 func TestCloseShutsEverythingDown(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	a := cc.SubConn("a:1")
 	a.Fail(errors.New("refused"))
 	b.Close()

@@ -32,10 +32,10 @@ func TestFallsThroughDeadAddresses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cc, b := build(t)
-			resolve(t, b, "a:1", "b:1", "c:1")
-			assert.Equal(t, []connectivity.State{connecting}, states(cc))
-			assert.ErrorIs(t, pickErr(t, cc), balancer.ErrNoSubConnAvailable)
+			cc, b := balancertest.Build(t, Name)
+			balancertest.Resolve(t, b, "a:1", "b:1", "c:1")
+			assert.Equal(t, []connectivity.State{connecting}, cc.ConnectivityStates())
+			assert.ErrorIs(t, cc.PickErr(), balancer.ErrNoSubConnAvailable)
 
 			addrs := []string{"a:1", "b:1", "c:1"}
 			for i := range tc.dead {
@@ -45,7 +45,7 @@ func TestFallsThroughDeadAddresses(t *testing.T) {
 			require.Equal(t, addrs[:tc.dead+1], cc.Connects)
 			cc.SubConn(tc.wantReady).Ready()
 
-			assert.Equal(t, []connectivity.State{connecting, ready}, states(cc), "no TRANSIENT_FAILURE during the first pass")
+			assert.Equal(t, []connectivity.State{connecting, ready}, cc.ConnectivityStates(), "no TRANSIENT_FAILURE during the first pass")
 			assert.Equal(t, map[string]int{tc.wantReady: 10}, cc.PickCounts(cc.LastState().Picker, 10))
 			assert.Equal(t, []string{tc.wantReady}, balancertest.Addrs(cc.Live()), "the others are shut down")
 			assert.Zero(t, cc.ResolveNowCount)
@@ -54,7 +54,7 @@ func TestFallsThroughDeadAddresses(t *testing.T) {
 }
 
 func TestDedupesAddresses(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	s := balancertest.Resolved("a:1", "a:1", "b:1")
 	s.ResolverState.Addresses[1].Network = "tcp" // the same backend, spelt out
 	require.NoError(t, b.UpdateClientConnState(s))
@@ -66,23 +66,23 @@ func TestDedupesAddresses(t *testing.T) {
 }
 
 func TestExitIdleDoesNotStartASecondAttempt(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Connecting()
 	b.ExitIdle()
 	assert.Equal(t, []string{"a:1"}, cc.Connects)
 }
 
 func TestSubConnCreationFailureCountsAsDead(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	cc.NewSubConnErr = errors.New("channel closing")
-	resolve(t, b, "a:1")
-	assert.Equal(t, []connectivity.State{connecting, tf}, states(cc))
-	assert.ErrorContains(t, pickErr(t, cc), "channel closing")
+	balancertest.Resolve(t, b, "a:1")
+	assert.Equal(t, []connectivity.State{connecting, tf}, cc.ConnectivityStates())
+	assert.ErrorContains(t, cc.PickErr(), "channel closing")
 
 	// The next update tries to make it again.
 	cc.NewSubConnErr = nil
-	resolve(t, b, "a:1")
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 	assert.Equal(t, ready, cc.LastState().ConnectivityState)
 }

@@ -1,6 +1,7 @@
 package pickfirst
 
 import (
+	"github.com/actorpc/actorpc/rpc/balancer"
 	"github.com/actorpc/actorpc/rpc/connectivity"
 )
 
@@ -48,12 +49,12 @@ func (b *pickFirst) continuePass() {
 func (b *pickFirst) endPass() {
 	b.phase = phaseRetrying
 	b.failures = 0
-	b.publish(connectivity.TransientFailure, errPicker{err: allFailedError(b.lastErr)})
+	b.publish(connectivity.TransientFailure, balancer.ErrPicker(allFailedError(b.lastErr)))
 	b.cc.ResolveNow()
 	b.connectIdle()
 }
 
 // isCurrent tells whether s is the subchannel the first pass waits on.
 func (b *pickFirst) isCurrent(s *subConn) bool {
-	return b.next < len(b.addrs) && addrKey(b.addrs[b.next]) == s.key
+	return b.next < len(b.addrs) && balancer.AddressKey(b.addrs[b.next]) == s.key
 }

@@ -17,17 +17,9 @@ func (p readyPicker) Pick(balancer.PickInfo) (balancer.PickResult, error) {
 	return balancer.PickResult{SubConn: p.sc}, nil
 }
 
-// errPicker fails (or queues, for balancer.ErrNoSubConnAvailable) every
-// call with err.
-type errPicker struct{ err error }
-
-func (p errPicker) Pick(balancer.PickInfo) (balancer.PickResult, error) {
-	return balancer.PickResult{}, p.err
-}
-
 // queuePicker makes calls wait for the next picker: a connection attempt
 // is under way.
-var queuePicker = errPicker{err: balancer.ErrNoSubConnAvailable}
+var queuePicker = balancer.ErrPicker(balancer.ErrNoSubConnAvailable)
 
 // allFailedError is the TRANSIENT_FAILURE picker's error: it names the last
 // connection error, which is what a user needs to see why calls fail.

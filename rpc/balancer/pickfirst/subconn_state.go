@@ -74,7 +74,7 @@ func (b *pickFirst) retryingUpdate(s *subConn) {
 		b.failures++
 		if b.failures >= b.liveCount() {
 			b.failures = 0
-			b.publish(connectivity.TransientFailure, errPicker{err: allFailedError(b.lastErr)})
+			b.publish(connectivity.TransientFailure, balancer.ErrPicker(allFailedError(b.lastErr)))
 			b.cc.ResolveNow()
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // (or if making it failed before). A subchannel the channel cannot make
 // is recorded as failed, so that the walk moves on instead of stalling.
 func (b *pickFirst) subConnFor(addr resolver.Address) *subConn {
-	key := addrKey(addr)
+	key := balancer.AddressKey(addr)
 	s := b.subs[key]
 	if s != nil && s.sc != nil {
 		return s
@@ -37,7 +37,7 @@ func (b *pickFirst) subConnFor(addr resolver.Address) *subConn {
 func (b *pickFirst) shutdownUnlisted() {
 	listed := make(map[resolver.Address]bool, len(b.addrs))
 	for _, a := range b.addrs {
-		listed[addrKey(a)] = true
+		listed[balancer.AddressKey(a)] = true
 	}
 	for key, s := range b.subs {
 		if !listed[key] {
@@ -76,7 +76,7 @@ func (b *pickFirst) remove(s *subConn) {
 // phaseRetrying each one whose backoff has ended tries again.
 func (b *pickFirst) connectIdle() {
 	for _, a := range b.addrs {
-		if s := b.subs[addrKey(a)]; s != nil && s.sc != nil && s.state == connectivity.Idle {
+		if s := b.subs[balancer.AddressKey(a)]; s != nil && s.sc != nil && s.state == connectivity.Idle {
 			s.sc.Connect()
 		}
 	}

@@ -56,7 +56,7 @@ func (b *roundRobin) regeneratePicker(newFailure bool) {
 
 // publishFailure publishes TRANSIENT_FAILURE with a picker failing with err.
 func (b *roundRobin) publishFailure(err error) {
-	b.publish(connectivity.TransientFailure, errPicker{err: err}, nil)
+	b.publish(connectivity.TransientFailure, balancer.ErrPicker(err), nil)
 }
 
 func (b *roundRobin) publish(state connectivity.State, p balancer.Picker, ready []balancer.SubConn) {

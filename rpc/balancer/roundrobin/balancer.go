@@ -63,7 +63,9 @@ func (b *roundRobin) UpdateClientConnState(s balancer.ClientConnState) error {
 	if b.closed {
 		return errClosed
 	}
-	addrs := dedupe(s.ResolverState.Addresses)
+	// A backend listed twice gets one subchannel, and so its fair share
+	// of calls, not twice that.
+	addrs := balancer.DedupeAddresses(s.ResolverState.Addresses)
 	if len(addrs) == 0 {
 		b.removeAll()
 		b.publishFailure(errNoAddresses)
@@ -72,9 +74,9 @@ func (b *roundRobin) UpdateClientConnState(s balancer.ClientConnState) error {
 	backends := make([]*subConn, 0, len(addrs))
 	keep := make(map[resolver.Address]bool, len(addrs))
 	for _, a := range addrs {
-		s := b.byKey[addrKey(a)]
+		s := b.byKey[balancer.AddressKey(a)]
 		if s == nil {
-			s = &subConn{addr: a, key: addrKey(a)}
+			s = &subConn{addr: a, key: balancer.AddressKey(a)}
 			b.byKey[s.key] = s
 		}
 		if s.sc == nil {

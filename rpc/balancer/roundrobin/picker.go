@@ -23,17 +23,9 @@ func (p *rrPicker) Pick(balancer.PickInfo) (balancer.PickResult, error) {
 	return balancer.PickResult{SubConn: sc}, nil
 }
 
-// errPicker fails (or queues, for balancer.ErrNoSubConnAvailable) every
-// call with err.
-type errPicker struct{ err error }
-
-func (p errPicker) Pick(balancer.PickInfo) (balancer.PickResult, error) {
-	return balancer.PickResult{}, p.err
-}
-
 // queuePicker makes calls wait for the next picker: backends are still
 // connecting for the first time.
-var queuePicker = errPicker{err: balancer.ErrNoSubConnAvailable}
+var queuePicker = balancer.ErrPicker(balancer.ErrNoSubConnAvailable)
 
 // allFailedError is the TRANSIENT_FAILURE picker's error: it names the last
 // connection error, which is what a user needs to see why calls fail.

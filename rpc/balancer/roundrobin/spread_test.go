@@ -19,7 +19,7 @@ func TestRegistered(t *testing.T) {
 }
 
 func TestConnectsEveryAddressAtOnce(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	s := balancertest.Resolved("a:1", "b:1", "a:1", "c:1")
 	s.ResolverState.Addresses[2].Network = "tcp" // the same backend, spelt out
 	require.NoError(t, b.UpdateClientConnState(s))
@@ -43,8 +43,8 @@ func TestEvenSpreadOverReady(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cc, b := build(t)
-			resolve(t, b, "a:1", "b:1", "c:1")
+			cc, b := balancertest.Build(t, Name)
+			balancertest.Resolve(t, b, "a:1", "b:1", "c:1")
 			for _, a := range tc.failed {
 				cc.SubConn(a).Fail(errors.New("refused"))
 			}
@@ -60,8 +60,8 @@ func TestEvenSpreadOverReady(t *testing.T) {
 // TestPickerTakesTurns: consecutive picks never hit the same backend twice
 // in a row while others are READY.
 func TestPickerTakesTurns(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1", "c:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1", "c:1")
 	for _, a := range []string{"a:1", "b:1", "c:1"} {
 		cc.SubConn(a).Ready()
 	}
@@ -83,7 +83,7 @@ func TestPickerStartsAtRandom(t *testing.T) {
 		cc := balancertest.NewClientConn(t)
 		b := newRoundRobin(cc, rand.IntN)
 		cc.Balancer = b
-		resolve(t, b, "a:1", "b:1", "c:1")
+		balancertest.Resolve(t, b, "a:1", "b:1", "c:1")
 		for _, a := range []string{"a:1", "b:1", "c:1"} {
 			cc.SubConn(a).Ready()
 		}
@@ -102,7 +102,7 @@ func TestPickerStartsWhereRandIntNSays(t *testing.T) {
 	b := newRoundRobin(cc, func(n int) int { asked = append(asked, n); return n - 1 })
 	cc.Balancer = b
 	defer b.Close()
-	resolve(t, b, "a:1", "b:1")
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Ready()
 	cc.SubConn("b:1").Ready()
 	assert.Equal(t, []int{1, 2}, asked)

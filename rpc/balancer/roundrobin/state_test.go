@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/actorpc/actorpc/rpc/balancer"
+	"github.com/actorpc/actorpc/rpc/balancer/balancertest"
 	"github.com/actorpc/actorpc/rpc/connectivity"
 )
 
@@ -37,58 +38,58 @@ func TestAggregateState(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cc, b := build(t)
-			resolve(t, b, "a:1", "b:1")
+			cc, b := balancertest.Build(t, Name)
+			balancertest.Resolve(t, b, "a:1", "b:1")
 			for _, e := range tc.events {
 				cc.SubConn(e.addr).Report(e.state, errors.New(e.addr+" refused"))
 			}
 			assert.Equal(t, tc.want, cc.LastState().ConnectivityState)
 			if tc.want == connecting {
-				assert.ErrorIs(t, pickErr(t, cc), balancer.ErrNoSubConnAvailable)
+				assert.ErrorIs(t, cc.PickErr(), balancer.ErrNoSubConnAvailable)
 			}
 		})
 	}
 }
 
 func TestStatesPublished(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1", "c:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1", "c:1")
 	a, bb, c := cc.SubConn("a:1"), cc.SubConn("b:1"), cc.SubConn("c:1")
 	a.Connecting()
 	bb.Connecting()
-	assert.Equal(t, []connectivity.State{connecting}, states(cc), "CONNECTING is published once")
+	assert.Equal(t, []connectivity.State{connecting}, cc.ConnectivityStates(), "CONNECTING is published once")
 	a.Ready()
 	bb.Ready()
 	c.Fail(errors.New("refused"))
-	assert.Equal(t, []connectivity.State{connecting, ready, ready}, states(cc), "a new picker for each change of the READY set, not for other changes")
+	assert.Equal(t, []connectivity.State{connecting, ready, ready}, cc.ConnectivityStates(), "a new picker for each change of the READY set, not for other changes")
 	bb.Idle()
-	assert.Equal(t, []connectivity.State{connecting, ready, ready, ready}, states(cc))
+	assert.Equal(t, []connectivity.State{connecting, ready, ready, ready}, cc.ConnectivityStates())
 	assert.Equal(t, map[string]int{"a:1": 10}, cc.PickCounts(cc.LastState().Picker, 10))
 }
 
 func TestTransientFailureNamesTheLastError(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Fail(errors.New("a refused"))
 	errB := errors.New("b timed out")
 	cc.SubConn("b:1").Fail(errB)
-	assert.Equal(t, []connectivity.State{connecting, tf}, states(cc))
-	err := pickErr(t, cc)
+	assert.Equal(t, []connectivity.State{connecting, tf}, cc.ConnectivityStates())
+	err := cc.PickErr()
 	assert.EqualError(t, err, "round_robin: no backend is reachable; last connection error: b timed out")
 	assert.ErrorIs(t, err, errB)
 
 	// A newer failure while failing refreshes the error.
 	cc.SubConn("a:1").Idle()
 	cc.SubConn("a:1").Fail(errors.New("a reset"))
-	assert.Equal(t, []connectivity.State{connecting, tf, tf}, states(cc))
-	assert.ErrorContains(t, pickErr(t, cc), "last connection error: a reset")
+	assert.Equal(t, []connectivity.State{connecting, tf, tf}, cc.ConnectivityStates())
+	assert.ErrorContains(t, cc.PickErr(), "last connection error: a reset")
 }
 
 // TestReconnectsAndReResolves: an IDLE backend is connected again at once;
 // losing a READY one or failing asks the resolver again.
 func TestReconnectsAndReResolves(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	a, bb := cc.SubConn("a:1"), cc.SubConn("b:1")
 	a.Ready()
 	assert.Zero(t, cc.ResolveNowCount)
@@ -105,8 +106,8 @@ func TestReconnectsAndReResolves(t *testing.T) {
 }
 
 func TestExitIdleConnectsIdleBackends(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Connecting()
 	b.ExitIdle()
 	assert.Equal(t, 1, cc.SubConn("a:1").ConnectCount)

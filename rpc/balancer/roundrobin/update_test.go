@@ -12,13 +12,13 @@ import (
 )
 
 func TestAddressUpdates(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	a, bb := cc.SubConn("a:1"), cc.SubConn("b:1")
 	a.Ready()
 	bb.Ready()
 
-	resolve(t, b, "b:1", "c:1")
+	balancertest.Resolve(t, b, "b:1", "c:1")
 	assert.True(t, a.IsShutdown(), "a removed address is shut down")
 	assert.False(t, bb.IsShutdown())
 	assert.Equal(t, []string{"a:1", "b:1", "c:1"}, balancertest.Addrs(cc.SubConns), "only the new address gets a subchannel")
@@ -33,40 +33,40 @@ func TestAddressUpdates(t *testing.T) {
 	assert.Len(t, cc.States, n)
 
 	// An update with the same READY set publishes nothing.
-	resolve(t, b, "b:1", "c:1")
+	balancertest.Resolve(t, b, "b:1", "c:1")
 	assert.Len(t, cc.States, n)
 }
 
 func TestUpdateRemovingTheReadyBackends(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
-	resolve(t, b, "b:1")
+	balancertest.Resolve(t, b, "b:1")
 	assert.Equal(t, connectivity.Connecting, cc.LastState().ConnectivityState)
-	assert.ErrorIs(t, pickErr(t, cc), balancer.ErrNoSubConnAvailable)
+	assert.ErrorIs(t, cc.PickErr(), balancer.ErrNoSubConnAvailable)
 }
 
 func TestZeroAddresses(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Ready()
 	err := b.UpdateClientConnState(balancer.ClientConnState{})
 	assert.EqualError(t, err, "round_robin: the resolver produced no addresses")
 	assert.Equal(t, tf, cc.LastState().ConnectivityState)
-	assert.EqualError(t, pickErr(t, cc), "round_robin: the resolver produced no addresses")
+	assert.EqualError(t, cc.PickErr(), "round_robin: the resolver produced no addresses")
 	assert.Empty(t, cc.Live())
 
-	resolve(t, b, "c:1")
+	balancertest.Resolve(t, b, "c:1")
 	assert.Equal(t, connecting, cc.LastState().ConnectivityState)
 }
 
 func TestResolverError(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	b.ResolverError(errors.New("no such host"))
-	assert.Equal(t, []connectivity.State{tf}, states(cc))
-	assert.EqualError(t, pickErr(t, cc), "round_robin: resolving the target failed: no such host")
+	assert.Equal(t, []connectivity.State{tf}, cc.ConnectivityStates())
+	assert.EqualError(t, cc.PickErr(), "round_robin: resolving the target failed: no such host")
 
-	resolve(t, b, "a:1")
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 	n := len(cc.States)
 	b.ResolverError(errors.New("no such host"))
@@ -74,21 +74,21 @@ func TestResolverError(t *testing.T) {
 }
 
 func TestSubConnCreationFailure(t *testing.T) {
-	cc, b := build(t)
+	cc, b := balancertest.Build(t, Name)
 	cc.NewSubConnErr = errors.New("channel closing")
-	resolve(t, b, "a:1")
-	assert.Equal(t, []connectivity.State{tf}, states(cc))
-	assert.ErrorContains(t, pickErr(t, cc), "channel closing")
+	balancertest.Resolve(t, b, "a:1")
+	assert.Equal(t, []connectivity.State{tf}, cc.ConnectivityStates())
+	assert.ErrorContains(t, cc.PickErr(), "channel closing")
 
 	cc.NewSubConnErr = nil
-	resolve(t, b, "a:1")
+	balancertest.Resolve(t, b, "a:1")
 	cc.SubConn("a:1").Ready()
 	assert.Equal(t, ready, cc.LastState().ConnectivityState)
 }
 
 func TestCloseShutsEverythingDown(t *testing.T) {
-	cc, b := build(t)
-	resolve(t, b, "a:1", "b:1")
+	cc, b := balancertest.Build(t, Name)
+	balancertest.Resolve(t, b, "a:1", "b:1")
 	cc.SubConn("a:1").Ready()
 	b.Close()
 	assert.Empty(t, cc.Live())
