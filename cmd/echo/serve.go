@@ -68,7 +68,7 @@ func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := rpc.NewServer(opts...)
+	srv := rpc.NewServer(append(opts, identify(lis.Addr().String())...)...)
 	echoserver.Register(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()

@@ -14,7 +14,8 @@ func TestCallShowHeaders(t *testing.T) {
 	addr := startServer(t)
 	flags := []string{"--show-headers", "--count", "2",
 		"--header", "x-echo-b=2", "--header", "x-echo-a=1", "--header", "x-echo-a=0", "--header", "x-echo-c-bin=raw"}
-	wantEchoed := []string{"x-echo-a: 1", "x-echo-a: 0", "x-echo-b: 2", "x-echo-c-bin: raw"}
+	// The echoed request metadata, and the server naming itself.
+	wantEchoed := []string{"x-echo-a: 1", "x-echo-a: 0", "x-echo-b: 2", "x-echo-c-bin: raw", serverHeader + ": " + addr}
 	for _, tc := range []struct {
 		method    string
 		responses []string
