@@ -8,7 +8,6 @@ package connactor
 //	go test -run '^$' -bench . -benchmem ./connactor/
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"net"
@@ -173,7 +172,7 @@ func BenchmarkReaderUnaryResponse(b *testing.B) {
 	fr.WriteData(1, false, []byte{0, 0, 0, 0, 1, 'x'})
 	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block(benchTrailer), EndHeaders: true, EndStream: true})
 
-	br := bufio.NewReaderSize(&loopReader{data: wire.Bytes()}, 32<<10)
+	br := newReadBuf(&loopReader{data: wire.Bytes()})
 	r := &reader{fr: newReadFramer(br, Config{}.withDefaults()), br: br}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -109,6 +109,51 @@ func TestResponseEventsInOrder(t *testing.T) {
 	noEvent(t, s)
 }
 
+// DATA is delivered as it was sent, whatever its size (the reader reads
+// small payloads into buffers of their own and full frames into chunks)
+// and without its padding.
+func TestDataDeliveredWithoutPadding(t *testing.T) {
+	c, p := dialPeer(t, Config{})
+	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m"), EndStream: true})
+	p.waitHeaders(s.ID)
+	p.headers(s.ID, false, responseHeaders)
+	require.Equal(t, EventHeaders, nextEvent(t, s).Kind)
+
+	sent := []struct {
+		data []byte
+		pad  int
+	}{
+		{[]byte("small"), 3},
+		{seq(minChunk + 1), 0},
+		{seq(chunkSize), 0},
+		{seq(chunkSize - 1 - 200), 200}, // a full frame, padding included
+		{seq(chunkSize - 300), 7},
+	}
+	for _, d := range sent {
+		if d.pad == 0 {
+			p.data(s.ID, false, d.data)
+			continue
+		}
+		require.NoError(t, p.fr.WriteDataPadded(s.ID, false, d.data, make([]byte, d.pad)))
+	}
+	p.data(s.ID, true, nil)
+	var ev Event
+	for _, d := range sent {
+		ev = nextEvent(t, s)
+		require.Equal(t, EventData, ev.Kind)
+		require.Equal(t, d.data, ev.Data)
+		RecycleData(ev.Data)
+	}
+	if !ev.EndStream {
+		// Unless the empty DATA that ends the stream was spilled, and
+		// folded into the one before.
+		ev = nextEvent(t, s)
+		require.Equal(t, EventData, ev.Kind)
+		require.True(t, ev.EndStream)
+		require.Empty(t, ev.Data)
+	}
+}
+
 func TestPeerResetStream(t *testing.T) {
 	c, p := dialPeer(t, Config{})
 	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m")})

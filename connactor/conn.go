@@ -1,7 +1,6 @@
 package connactor
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -29,10 +28,11 @@ type Conn struct {
 
 // connMsg is what streams and the API tell the connection actor.
 type connMsg struct {
-	kind connMsgKind
-	id   uint32
-	n    int
-	open *openRequest
+	kind  connMsgKind
+	id    uint32
+	n     int
+	open  *openRequest
+	final *Write // msgFinish
 }
 
 type connMsgKind uint8
@@ -44,6 +44,7 @@ const (
 	msgOpen                          // a client opens a stream
 	msgCancelOpen                    // a client gave up waiting for Open
 	msgGraceful                      // GOAWAY, then end when the last stream does
+	msgFinish                        // a stream's last write, and its release
 )
 
 func (c *Conn) tell(m connMsg) {
@@ -107,7 +108,7 @@ func (c *Conn) Inspect(ctx context.Context) actors.Info { return c.ref.Inspect(c
 
 // start spawns the reader, the writer and the connection actor on a
 // connection whose handshake is done.
-func start(parent context.Context, nc net.Conn, cfg Config, br *bufio.Reader, rfr *http2.Framer, w *writer, peer []http2.Setting) *Conn {
+func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *http2.Framer, w *writer, peer []http2.Setting) *Conn {
 	quit := make(chan struct{})
 	w.quit = quit
 	frames := make(chan []inFrame, 8)

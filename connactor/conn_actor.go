@@ -44,7 +44,8 @@ type connActor struct {
 
 	goAwaySent     bool
 	goAwayReceived bool
-	peerLastID     uint32 // from the peer's GOAWAY
+	shutdownTimer  *time.Timer // server: waiting for the ACK of the PING after the first GOAWAY (graceful.go)
+	peerLastID     uint32      // from the peer's GOAWAY
 
 	goingAwayClosed bool // GoingAway() is closed
 
@@ -97,6 +98,8 @@ func (a *connActor) run(ctx context.Context) (err error) {
 				return nil
 			}
 			return err
+		case <-a.shutdownTimeout():
+			a.onShutdownPingAck()
 		case <-a.kaTimer:
 			if err := a.onKeepaliveTimer(); err != nil {
 				return err
@@ -127,6 +130,7 @@ func (a *connActor) onBatch(batch []inFrame) error {
 			return err
 		}
 	}
+	recycleBatch(batch)
 	return nil
 }
 
@@ -141,6 +145,9 @@ func (a *connActor) onMessage(m connMsg) {
 		a.consumed(m.id, int64(m.n))
 	case msgRelease:
 		a.release(m.id)
+	case msgFinish:
+		a.release(m.id)
+		a.write(writerOp{kind: opWrite, write: *m.final})
 	case msgFlush:
 		if e, ok := a.streams[m.id]; ok {
 			e.s.events.Flush()
@@ -150,7 +157,7 @@ func (a *connActor) onMessage(m connMsg) {
 	case msgCancelOpen:
 		a.cancelOpen(m.open)
 	case msgGraceful:
-		a.goAway(http2.ErrCodeNo, "graceful shutdown")
+		a.beginGoAway()
 	}
 }
 
@@ -188,6 +195,9 @@ func (a *connActor) shutdown(reason error) {
 	select {
 	case <-a.wdone:
 	case <-time.After(2 * time.Second):
+	}
+	if reason == nil && a.goAwaySent && a.role == RoleServer {
+		a.linger()
 	}
 	close(a.quit)
 	a.nc.Close()

@@ -28,6 +28,21 @@ func TestConnectionErrorsSendGoAway(t *testing.T) {
 			},
 		},
 		{
+			name: "DATA padding as long as its payload",
+			code: http2.ErrCodeProtocol,
+			provoke: func(t *testing.T, p *peer) {
+				// A pad length of 1 with nothing after it.
+				require.NoError(t, p.fr.WriteRawFrame(http2.FrameData, http2.FlagDataPadded, 1, []byte{1}))
+			},
+		},
+		{
+			name: "padded DATA without its pad length",
+			code: http2.ErrCodeFrameSize,
+			provoke: func(t *testing.T, p *peer) {
+				require.NoError(t, p.fr.WriteRawFrame(http2.FrameData, http2.FlagDataPadded, 1, nil))
+			},
+		},
+		{
 			name: "DATA on an idle stream",
 			code: http2.ErrCodeProtocol,
 			provoke: func(t *testing.T, p *peer) {

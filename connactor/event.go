@@ -12,7 +12,8 @@ const (
 	// EventHeaders: a HEADERS block arrived (request or response headers,
 	// or trailers when EndStream is set).
 	EventHeaders EventKind = iota
-	// EventData: DATA arrived. Data belongs to the stream from now on.
+	// EventData: DATA arrived. Data belongs to the stream from now on;
+	// give it back with RecycleData once nothing refers to it.
 	EventData
 	// EventReset: the stream was reset, by the peer or by the connection
 	// on a stream error it found (Code says which).
@@ -24,41 +25,48 @@ const (
 )
 
 // Event is one thing the connection tells a stream. Everything in it is
-// owned by the receiver: nothing points into the framer's buffers.
+// owned by the receiver: nothing points into the framer's buffers. (The
+// fields are ordered to leave no padding: every stream's channel holds
+// several.)
 type Event struct {
-	Kind        EventKind
-	Fields      []hpack.HeaderField
-	Truncated   bool // the header list was over our limit and was cut short
-	Data        []byte
-	EndStream   bool
-	Code        http2.ErrCode
-	Err         error
-	Unprocessed bool
-	// Local: this side reset the stream (Err says why), not the peer.
-	Local bool
+	Kind      EventKind
+	EndStream bool
+	Truncated bool // Fields: the header list was over our limit and was cut short
+	Fields    []hpack.HeaderField
+	Data      []byte
+	Err       error
+	Code      http2.ErrCode
+	// Unprocessed: see EventClosed. Local: this side reset the stream
+	// (Err says why), not the peer.
+	Unprocessed, Local bool
 }
 
-// mergeChunk is the size up to which spilled DATA is folded together.
-const mergeChunk = 16 << 10
+// mergeBelow is the size from which spilled DATA is not merged.
+const mergeBelow = minChunk
 
 // mergeData folds a small DATA event into the spilled DATA event before
-// it, so that a flood of tiny frames costs spill entries by the 16 KiB,
+// it, so that a flood of tiny frames costs spill entries by the chunk,
 // not by the frame: what the spill holds stays bounded by the bytes the
-// stream window let in. Full-size frames are left as they are, so large
-// messages are never copied here.
+// stream window let in. Frames of mergeBelow bytes or more are left as
+// they are (an entry costs a tenth of such a frame at most), so the
+// messages they carry are not copied here, and each can still be decoded
+// straight from its own buffer.
 func mergeData(last *Event, next Event) bool {
 	if last.Kind != EventData || next.Kind != EventData || last.EndStream {
 		return false
 	}
-	if len(last.Data)+len(next.Data) > mergeChunk {
+	if len(next.Data) >= mergeBelow || len(last.Data)+len(next.Data) > chunkSize {
 		return false
 	}
 	if cap(last.Data)-len(last.Data) < len(next.Data) {
-		// Start the chunk at its full size: one allocation per chunk, not
-		// one per doubling.
-		last.Data = append(make([]byte, 0, mergeChunk), last.Data...)
+		// Fold into a whole chunk: one buffer per chunk, not one per
+		// doubling.
+		merged := append(newPayload(chunkSize)[:0], last.Data...)
+		RecycleData(last.Data)
+		last.Data = merged
 	}
 	last.Data = append(last.Data, next.Data...)
+	RecycleData(next.Data)
 	last.EndStream = next.EndStream
 	return true
 }

@@ -554,3 +554,19 @@ func seq(n int) []byte {
 	}
 	return b
 }
+
+// gracefulGoAway follows a server's graceful shutdown (RFC 9113 6.8): the
+// first GOAWAY names the largest stream id and is followed by a PING;
+// once the PING is answered the final GOAWAY names the last stream. It
+// returns the final one.
+func (p *peer) gracefulGoAway() rframe {
+	p.t.Helper()
+	first, _ := p.waitFor("first GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(p.t, http2.ErrCodeNo, first.code)
+	require.Equal(p.t, uint32(1<<31-1), first.lastID, "the first GOAWAY must leave room for streams in flight")
+	ping, _ := p.waitFor("shutdown PING", func(f rframe) bool { return f.typ == http2.FramePing && !f.ack() })
+	require.NoError(p.t, p.fr.WritePing(true, ping.ping))
+	final, _ := p.waitFor("final GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(p.t, http2.ErrCodeNo, final.code)
+	return final
+}

@@ -1,7 +1,6 @@
 package connactor
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -28,7 +27,7 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}
-	br := bufio.NewReaderSize(nc, 32<<10)
+	br := newReadBuf(nc)
 	rfr := newReadFramer(br, cfg)
 	peer, err := readPeerSettings(rfr)
 	if err != nil {
@@ -55,7 +54,7 @@ func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	if err := writeOurSettings(w, cfg); err != nil {
 		return nil, handshakeError(cfg.Name, err)
 	}
-	br := bufio.NewReaderSize(nc, 32<<10)
+	br := newReadBuf(nc)
 	preface := make([]byte, len(clientPreface))
 	if _, err := io.ReadFull(br, preface); err != nil {
 		return nil, handshakeError(cfg.Name, fmt.Errorf("reading the client preface: %w", err))

@@ -32,11 +32,14 @@ func (a *connActor) onFrame(f inFrame) error {
 			return err
 		}
 		a.applyPeerSettings(f.settings)
-		a.write(writerOp{kind: opPeerSettings, settings: f.settings})
+		settings := f.settings // its own variable: only it escapes, not f
+		a.write(writerOp{kind: opPeerSettings, settings: &settings})
 		a.write(writerOp{kind: opSettingsAck})
 	case http2.FramePing:
 		if !f.flags.Has(http2.FlagPingAck) {
 			a.write(writerOp{kind: opPingAck, ping: f.ping})
+		} else if f.ping == shutdownPing {
+			a.onShutdownPingAck()
 		}
 	case http2.FrameWindowUpdate:
 		a.write(writerOp{kind: opPeerWindow, streamID: f.streamID, incr: f.incr})
@@ -98,21 +101,21 @@ func (a *connActor) onData(f inFrame) error {
 		}
 		// A stream we already closed: the data was in flight. Give the
 		// window back and drop it.
-		a.grantConn(n)
+		a.dropData(f)
 		return nil
 	}
 	if e.reset {
 		// In flight when the stream was reset: ignored (RFC 9113 5.1).
-		a.grantConn(n)
+		a.dropData(f)
 		return nil
 	}
 	if e.recvClosed {
-		a.grantConn(n)
+		a.dropData(f)
 		a.resetStream(f.streamID, http2.ErrCodeStreamClosed, "DATA after END_STREAM")
 		return nil
 	}
 	if n > e.recvAvail {
-		a.grantConn(n)
+		a.dropData(f)
 		a.resetStream(f.streamID, http2.ErrCodeFlowControl, fmt.Sprintf("DATA of %d bytes exceeds the stream window of %d", n, e.recvAvail))
 		return nil
 	}
@@ -131,6 +134,13 @@ func (a *connActor) onData(f inFrame) error {
 		e.deliver(Event{Kind: EventData, Data: f.data, EndStream: end})
 	}
 	return nil
+}
+
+// dropData discards DATA no stream takes: its window is given back to the
+// connection at once, and its buffer to the free list.
+func (a *connActor) dropData(f inFrame) {
+	a.grantConn(int64(f.length))
+	RecycleData(f.data)
 }
 
 func (a *connActor) onHeaders(f inFrame) error {
@@ -177,6 +187,9 @@ func (a *connActor) acceptStream(f inFrame) error {
 		return nil
 	}
 	e := a.addStream(id)
+	// Near the limit, the stream's end must leave our count before the
+	// client can see it (Stream.Finish).
+	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.cfg.MaxConcurrentStreams)*3
 	a.write(writerOp{kind: opAnnounce, streamID: id})
 	end := f.flags.Has(http2.FlagHeadersEndStream)
 	e.recvClosed = end

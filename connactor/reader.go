@@ -1,31 +1,35 @@
 package connactor
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
+	"io"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
 
-// inFrame is a frame the reader copied out of the framer, so that it stays
-// valid after the next ReadFrame (the framer reuses its buffers).
+// inFrame is a frame the reader copied out of the framer (or, for DATA,
+// read into a buffer of its own), so that it stays valid after the next
+// ReadFrame (the framer reuses its buffers).
+//
+// Batches of them go to the connection actor, so the fields are ordered to
+// leave no padding.
 type inFrame struct {
-	typ      http2.FrameType
-	streamID uint32
-	flags    http2.Flags
-	length   uint32 // the payload length, padding included (flow control counts it)
-
-	data      []byte              // DATA
-	fields    []hpack.HeaderField // HEADERS (+CONTINUATION), decoded
-	truncated bool
-	settings  []http2.Setting // SETTINGS
-	ping      [8]byte
+	typ       http2.FrameType
+	flags     http2.Flags
+	truncated bool // fields was cut short
+	streamID  uint32
+	length    uint32        // the payload length, padding included (flow control counts it)
 	code      http2.ErrCode // RST_STREAM, GOAWAY
-	lastID    uint32        // GOAWAY
-	debug     []byte        // GOAWAY
-	incr      uint32        // WINDOW_UPDATE
+
+	fields   []hpack.HeaderField // HEADERS (+CONTINUATION), decoded
+	data     []byte              // DATA, padding stripped; a chunk when large (see RecycleData)
+	settings []http2.Setting     // SETTINGS
+	ping     [8]byte
+	lastID   uint32 // GOAWAY
+	incr     uint32 // WINDOW_UPDATE
+	debug    []byte // GOAWAY
 
 	streamErr *http2.StreamError // the framer found a stream error: reset that stream, carry on
 	err       error              // the read failed: the connection is over
@@ -41,7 +45,7 @@ type inFrame struct {
 // batch, so a response's HEADERS, DATA and trailers cost one hop, not three.
 type reader struct {
 	fr   *http2.Framer
-	br   *bufio.Reader // what fr reads from: tells whether a whole frame waits
+	br   *readBuf // what fr reads from: tells whether a whole frame waits
 	out  chan<- []inFrame
 	quit <-chan struct{}
 }
@@ -50,22 +54,47 @@ type reader struct {
 // back-pressure still applies.
 const maxBatch = 16
 
+// freeBatches holds the batches the connection actor is done with, for the
+// next batch of any connection's reader: shared and bounded like the
+// chunks (see chunks.go), so that a batch costs no allocation and an idle
+// connection keeps none.
+var freeBatches = make(chan []inFrame, 64)
+
+func newBatch() []inFrame {
+	select {
+	case b := <-freeBatches:
+		return b
+	default:
+		return make([]inFrame, 0, maxBatch)
+	}
+}
+
+// recycleBatch gives a handled batch back, cleared so that it keeps no
+// frame's buffers alive.
+func recycleBatch(b []inFrame) {
+	clear(b)
+	select {
+	case freeBatches <- b[:0]:
+	default:
+	}
+}
+
 func (r *reader) run() {
 	for {
-		batch := make([]inFrame, 0, 4)
-		for {
-			f := r.read()
+		// The batch is taken once its first frame is here, so that a reader
+		// waiting on an idle connection holds none.
+		f := r.read()
+		batch := append(newBatch(), f)
+		for f.err == nil && len(batch) < maxBatch && r.frameBuffered() {
+			f = r.read()
 			batch = append(batch, f)
-			if f.err != nil || len(batch) == maxBatch || !r.frameBuffered() {
-				break
-			}
 		}
 		select {
-		case r.out <- batch:
+		case r.out <- batch: // the connection actor's now, until it recycles it
 		case <-r.quit:
 			return
 		}
-		if batch[len(batch)-1].err != nil {
+		if f.err != nil {
 			return
 		}
 	}
@@ -78,10 +107,7 @@ func (r *reader) frameBuffered() bool {
 	if r.br.Buffered() < headerLen {
 		return false
 	}
-	h, err := r.br.Peek(headerLen)
-	if err != nil {
-		return false
-	}
+	h := r.br.peek(headerLen)
 	length := int(h[0])<<16 | int(h[1])<<8 | int(h[2])
 	typ, flags := http2.FrameType(h[3]), http2.Flags(h[4])
 	if (typ == http2.FrameHeaders || typ == http2.FramePushPromise) && !flags.Has(http2.FlagHeadersEndHeaders) {
@@ -93,15 +119,66 @@ func (r *reader) frameBuffered() bool {
 }
 
 func (r *reader) read() inFrame {
-	frame, err := r.fr.ReadFrame()
-	if err != nil {
-		var se http2.StreamError
-		if errors.As(err, &se) {
-			return inFrame{streamID: se.StreamID, streamErr: &se}
+	fh, err := r.fr.ReadFrameHeader()
+	if err == nil {
+		var f inFrame
+		if fh.Type == http2.FrameData {
+			f, err = r.readData(fh)
+		} else {
+			var frame http2.Frame
+			if frame, err = r.fr.ReadFrameForHeader(fh); err == nil {
+				f = copyFrame(frame)
+			}
 		}
-		return inFrame{err: readError(r.fr, err)}
+		if err == nil {
+			return f
+		}
 	}
-	return copyFrame(frame)
+	var se http2.StreamError
+	if errors.As(err, &se) {
+		return inFrame{streamID: se.StreamID, streamErr: &se}
+	}
+	return inFrame{err: readError(r.fr, err)}
+}
+
+// readData reads the payload of a DATA frame whose header the framer has
+// read (and checked: its size, its place after a header block) straight
+// into a buffer of its own (see newPayload), which is what goes to the
+// stream. Through the framer, every byte received would first be copied
+// into the framer's buffer, then out of it.
+func (r *reader) readData(fh http2.FrameHeader) (inFrame, error) {
+	if fh.StreamID == 0 {
+		return inFrame{}, protocolError{code: http2.ErrCodeProtocol, msg: "DATA frame with stream ID 0"}
+	}
+	n, pad := int(fh.Length), 0
+	if fh.Flags.Has(http2.FlagDataPadded) {
+		if n == 0 {
+			return inFrame{}, protocolError{code: http2.ErrCodeFrameSize, msg: "padded DATA frame without a pad length"}
+		}
+		p, err := r.br.readByte()
+		if err != nil {
+			return inFrame{}, err
+		}
+		n, pad = n-1, int(p)
+		if pad > n {
+			// RFC 9113 6.1: padding as long as the payload or longer.
+			return inFrame{}, protocolError{code: http2.ErrCodeProtocol, msg: "DATA padding larger than its payload"}
+		}
+		n -= pad
+	}
+	f := inFrame{typ: http2.FrameData, streamID: fh.StreamID, flags: fh.Flags, length: fh.Length}
+	if n > 0 {
+		f.data = newPayload(n)
+		if _, err := io.ReadFull(r.br, f.data); err != nil {
+			return inFrame{}, err
+		}
+	}
+	if pad > 0 {
+		if err := r.br.discard(pad); err != nil {
+			return inFrame{}, err
+		}
+	}
+	return f, nil
 }
 
 // readError keeps the framer's detail on a connection error, which is what
@@ -124,10 +201,6 @@ func copyFrame(frame http2.Frame) inFrame {
 	h := frame.Header()
 	f := inFrame{typ: h.Type, streamID: h.StreamID, flags: h.Flags, length: h.Length}
 	switch fr := frame.(type) {
-	case *http2.DataFrame:
-		if d := fr.Data(); len(d) > 0 {
-			f.data = append(make([]byte, 0, len(d)), d...)
-		}
 	case *http2.MetaHeadersFrame:
 		f.fields = fr.Fields
 		f.truncated = fr.Truncated

@@ -126,8 +126,7 @@ func TestServerGracefulClose(t *testing.T) {
 	a3 := waitAccepted(t, ch)
 
 	c.GracefulClose()
-	f, _ := p.waitFor("GOAWAY", isType(http2.FrameGoAway, 0))
-	require.Equal(t, http2.ErrCodeNo, f.code)
+	f := p.gracefulGoAway()
 	require.Equal(t, uint32(3), f.lastID)
 
 	// New streams are refused; those in flight go on.
@@ -159,11 +158,50 @@ func TestServerGracefulClose(t *testing.T) {
 func TestServerGracefulCloseWithoutStreams(t *testing.T) {
 	c, p := acceptPeer(t, serverConfig(make(chan acceptedStream, 1)))
 	c.GracefulClose()
-	f, _ := p.waitFor("GOAWAY", isType(http2.FrameGoAway, 0))
-	require.Equal(t, http2.ErrCodeNo, f.code)
+	f := p.gracefulGoAway()
 	require.Equal(t, uint32(0), f.lastID)
+	p.expectHangUp()
 	waitConnDone(t, c)
 	require.NoError(t, c.Err())
+}
+
+// A stream the client opened before it read the first GOAWAY is served:
+// the final GOAWAY names it, and only later streams are refused.
+func TestServerGracefulCloseServesStreamsInFlight(t *testing.T) {
+	ch := make(chan acceptedStream, 16)
+	c, p := acceptPeer(t, serverConfig(ch))
+	c.GracefulClose()
+	first, _ := p.waitFor("first GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(t, uint32(1<<31-1), first.lastID)
+	// The client had sent this before it read the GOAWAY.
+	p.headers(1, true, requestHeaders("/svc/m"))
+	a1 := waitAccepted(t, ch)
+	ping, _ := p.waitFor("shutdown PING", func(f rframe) bool { return f.typ == http2.FramePing && !f.ack() })
+	require.NoError(t, p.fr.WritePing(true, ping.ping))
+	final, _ := p.waitFor("final GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(t, uint32(1), final.lastID)
+	p.headers(3, true, requestHeaders("/svc/m"))
+	require.Equal(t, http2.ErrCodeRefusedStream, p.waitRST(3).code)
+
+	require.Equal(t, EventHeaders, nextEvent(t, a1.s).Kind)
+	require.NoError(t, a1.s.Finish(Write{Header: responseHeaders, Trailer: okTrailers}))
+	p.waitHeaders(1)
+	p.expectHangUp()
+	waitConnDone(t, c)
+	require.NoError(t, c.Err())
+}
+
+// A client that never answers the shutdown PING gets the final GOAWAY
+// after a bounded wait.
+func TestServerGracefulCloseWithoutPingAck(t *testing.T) {
+	c, p := acceptPeer(t, serverConfig(make(chan acceptedStream, 1)))
+	c.GracefulClose()
+	first, _ := p.waitFor("first GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(t, uint32(1<<31-1), first.lastID)
+	final, _ := p.waitFor("final GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(t, uint32(0), final.lastID)
+	p.expectHangUp()
+	waitConnDone(t, c)
 }
 
 func TestServerCancelOnPeerReset(t *testing.T) {

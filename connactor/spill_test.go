@@ -83,3 +83,20 @@ func TestSlowStreamOwnerDoesNotBlockConnection(t *testing.T) {
 	p.pingBarrier()
 	noEvent(t, slow)
 }
+
+// Spilled DATA is folded together only from small frames: a larger one
+// keeps its own buffer, so the message in it is not copied here.
+func TestMergeDataFoldsOnlySmallFrames(t *testing.T) {
+	last := Event{Kind: EventData, Data: []byte("ab")}
+	require.True(t, mergeData(&last, Event{Kind: EventData, Data: []byte("cd")}))
+	require.Equal(t, "abcd", string(last.Data))
+	require.True(t, mergeData(&last, Event{Kind: EventData, Data: []byte("e"), EndStream: true}))
+	require.Equal(t, "abcde", string(last.Data))
+	require.True(t, last.EndStream)
+
+	last = Event{Kind: EventData, Data: []byte("ab")}
+	require.False(t, mergeData(&last, Event{Kind: EventData, Data: seq(mergeBelow)}))
+	require.False(t, mergeData(&last, Event{Kind: EventHeaders}))
+	ended := Event{Kind: EventData, Data: []byte("x"), EndStream: true}
+	require.False(t, mergeData(&ended, Event{Kind: EventData, Data: []byte("y")}))
+}

@@ -13,6 +13,10 @@ type Stream struct {
 	// stream only reads Receive() and Wake(), until the connection has
 	// ended, when TakeOver hands what is left to the stream.
 	events mailbox.Spill[Event]
+	// finishViaConn: the connection was nearly full of streams when this
+	// one opened (server role), so Finish hands its last write to the
+	// connection (see Finish). Set before the stream is handed out.
+	finishViaConn bool
 }
 
 // eventCapacity is how many events wait in a stream's channel before the
@@ -46,6 +50,24 @@ func (s *Stream) Consumed(n int) {
 // Release tells the connection the stream has ended on our side; it must
 // be called exactly once, when the stream actor ends.
 func (s *Stream) Release() { s.conn.tell(connMsg{kind: msgRelease, id: s.ID}) }
+
+// Finish writes the stream's last frames (w) and releases it. Release
+// after Write would let the peer see the stream end and open another
+// before the connection has taken this one off its count, and be refused
+// for a stream that is already over. So when the connection was nearly
+// full of streams as this one opened, w goes through the connection,
+// which takes the stream off its count and then hands w to the writer, in
+// that order; otherwise w goes straight to the writer, one goroutine
+// fewer on the way.
+func (s *Stream) Finish(w Write) error {
+	if s.finishViaConn {
+		w.StreamID = s.ID
+		s.conn.tell(connMsg{kind: msgFinish, id: s.ID, final: &w})
+		return nil
+	}
+	defer s.Release()
+	return s.Write(w)
+}
 
 // Write hands w to the writer. It waits only while the writer's mailbox is
 // full, never for the write itself: pass w.Done to learn when it is sent.

@@ -16,6 +16,9 @@ var ErrStreamClosed = errors.New("stream closed for sending")
 // unary response, so that a call costs one hop to the writer.
 type Write struct {
 	StreamID uint32
+	// ends is endsSending as the Write arrived: the writer consumes its
+	// parts as they go out, and then can no longer tell.
+	ends bool
 	// Header is sent as HEADERS unless the stream already sent its headers,
 	// in which case it is dropped: the writer alone knows what went out.
 	Header []hpack.HeaderField
@@ -34,8 +37,8 @@ type Write struct {
 	// IfSending, only when the stream has not ended its sending side: the
 	// way to close a stream whose peer finished first.
 	Reset     bool
-	ResetCode http2.ErrCode
 	IfSending bool
+	ResetCode http2.ErrCode
 	// Done, if set, receives the outcome once everything is on its way to
 	// the socket (or was dropped). It must have room for one value: the
 	// writer never waits on it.

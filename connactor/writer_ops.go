@@ -4,18 +4,19 @@ import "golang.org/x/net/http2"
 
 // writerOp is one message in the writer's mailbox. Exactly one of its
 // parts is used, chosen by kind; a value type keeps the mailbox free of
-// per-message allocations.
+// per-message allocations. Every connection's mailbox holds writerMailbox
+// of them, so the fields are ordered to leave no padding, and the
+// settings of the rare SETTINGS op are behind a pointer.
 type writerOp struct {
-	kind  opKind
-	write Write // opWrite, opOpen
-
+	kind     opKind
 	streamID uint32 // opAnnounce, opForget, opPeerWindow, opRST
 	incr     uint32 // opPeerWindow, opWindowUpdate
 	code     http2.ErrCode
-	settings []http2.Setting // opSettings, opPeerSettings
-	ping     [8]byte
-	debug    []byte // opGoAway
 	lastID   uint32 // opGoAway
+	ping     [8]byte
+	write    Write            // opWrite, opOpen
+	settings *[]http2.Setting // opSettings, opPeerSettings
+	debug    []byte           // opGoAway
 }
 
 type opKind uint8

@@ -57,6 +57,9 @@ const (
 type channelActor struct {
 	cc  *ClientConn
 	ctx context.Context
+	// connCtx is the parent of every connection: it ends only after every
+	// subchannel has closed its connections with the channel's own error.
+	connCtx context.Context
 
 	target      resolver.Target
 	builder     resolver.Builder
@@ -91,6 +94,9 @@ type channelActor struct {
 
 func (a *channelActor) run(ctx context.Context) error {
 	a.ctx = ctx
+	connCtx, endConns := context.WithCancel(context.WithoutCancel(ctx))
+	defer endConns()
+	a.connCtx = connCtx
 	a.subchannels = make(map[*subchannel]*connactor.Conn)
 	a.scUpdates = make(chan subchannelUpdate, 16)
 	a.resolverIn = newResolverLink()
@@ -208,7 +214,7 @@ func (a *channelActor) shutdown() {
 
 // spawnSubchannel is the balancer's NewSubConn.
 func (a *channelActor) spawnSubchannel(addr resolver.Address) *subchannel {
-	sc := a.cc.newSubchannel(a.ctx, addr, a.scUpdates)
+	sc := a.cc.newSubchannel(a.ctx, a.connCtx, addr, a.scUpdates)
 	sc.owner = a
 	a.subchannels[sc] = nil
 	return sc

@@ -192,7 +192,9 @@ func (s *clientStream) RecvMsg(m any) error {
 	if err != nil {
 		return err
 	}
-	if err := s.ci.codec.Unmarshal(payload, m); err != nil {
+	err = s.ci.codec.Unmarshal(payload, m)
+	msg.Release() // decoded: the codec keeps no reference to payload
+	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
 	if !s.desc.ServerStreams {

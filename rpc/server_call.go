@@ -74,7 +74,7 @@ func (s *Server) unknownMethod(full string) *status.Status {
 
 func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *methodInfo) {
 	ss := stream.ss
-	payload, err := stream.recvPayload()
+	payload, msg, err := stream.recvPayload()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = status.Error(codes.Internal, "the client sent no request message for a unary call")
@@ -82,6 +82,9 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 		ss.Finish(toStatus(err), nil)
 		return
 	}
+	// The request's buffer is reused once the reply, which may refer to
+	// the decoded request, has been encoded (grpc-go frees it then too).
+	defer msg.Release()
 	ss.DrainArrived()
 	dec := func(v any) error {
 		if err := s.opts.codec.Unmarshal(payload, v); err != nil {

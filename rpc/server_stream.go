@@ -63,22 +63,26 @@ func (s *serverStream) SendMsg(m any) error {
 	return s.ss.SendMsg(framed)
 }
 
-// recvPayload returns the next request message, decompressed.
-func (s *serverStream) recvPayload() ([]byte, error) {
+// recvPayload returns the next request message, decompressed, and the
+// message to Release once payload is decoded.
+func (s *serverStream) recvPayload() ([]byte, streamactor.Message, error) {
 	msg, err := s.ss.RecvMsg()
 	if err != nil {
-		return nil, err
+		return nil, msg, err
 	}
 	s.lastCompressed = msg.Compressed
-	return inflate(msg.Payload, msg.Compressed, s.ss.Req.Encoding, s.opts.maxRecvMsgSize, codes.Unimplemented)
+	payload, err := inflate(msg.Payload, msg.Compressed, s.ss.Req.Encoding, s.opts.maxRecvMsgSize, codes.Unimplemented)
+	return payload, msg, err
 }
 
 func (s *serverStream) RecvMsg(m any) error {
-	payload, err := s.recvPayload()
+	payload, msg, err := s.recvPayload()
 	if err != nil {
 		return err
 	}
-	if err := s.opts.codec.Unmarshal(payload, m); err != nil {
+	err = s.opts.codec.Unmarshal(payload, m)
+	msg.Release() // decoded: the codec keeps no reference to payload
+	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 	}
 	return nil

@@ -59,7 +59,8 @@ func (sc *subchannel) String() string { return "subchannel " + sc.addr.String() 
 type subchannelActor struct {
 	sc      *subchannel
 	cc      *ClientConn
-	connCtx context.Context // the channel's: connections outlive a shut subchannel until they drain
+	chanCtx context.Context // the channel actor's: ends when the channel closes
+	connCtx context.Context // parent of our connections: ends only after every subchannel did
 	updates chan<- subchannelUpdate
 
 	state    connectivity.State
@@ -183,8 +184,9 @@ func (a *subchannelActor) pruneDrained() {
 }
 
 // drain ends the subchannel: its connection closes gracefully, and the
-// actor waits until every connection it made has ended (they are the
-// channel's children, so closing the channel ends them).
+// actor waits until every connection it made has ended. When the channel
+// closes meanwhile, the calls still on them end at once, as Canceled
+// (grpc-go's "the client connection is closing").
 func (a *subchannelActor) drain() {
 	if a.conn != nil {
 		a.conn.GracefulClose()
@@ -192,15 +194,21 @@ func (a *subchannelActor) drain() {
 		a.conn = nil
 	}
 	for _, c := range a.draining {
-		<-c.Done()
+		select {
+		case <-c.Done():
+		case <-a.chanCtx.Done():
+			c.Close(errClosing().Err())
+			<-c.Done()
+		}
 	}
 }
 
-// newSubchannel spawns a subchannel actor for addr, in state IDLE.
-func (cc *ClientConn) newSubchannel(parent context.Context, addr resolver.Address, updates chan<- subchannelUpdate) *subchannel {
+// newSubchannel spawns a subchannel actor for addr, in state IDLE, under
+// the channel actor's context; its connections live under connCtx.
+func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate) *subchannel {
 	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1)}
-	a := &subchannelActor{sc: sc, cc: cc, connCtx: parent, updates: updates, state: connectivity.Idle}
-	sc.ref = actors.Spawn(parent, "subchannel/"+addr.String(), a.run)
+	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle}
+	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run)
 	return sc
 }
 
@@ -230,6 +238,10 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 	if d, ok := ctx.Deadline(); ok {
 		handshake = max(time.Until(d), time.Millisecond)
 	}
+	// The handshake must end when ctx does (a Shutdown, the channel
+	// closing), but parent outlives ctx: closing the socket ends it.
+	stop := context.AfterFunc(ctx, func() { secured.Close() })
+	defer stop()
 	conn, err := connactor.Dial(parent, secured, connactor.Config{
 		Name:                         "client " + addr.String(),
 		HandshakeTimeout:             handshake,

@@ -70,7 +70,7 @@ func BenchmarkReassemblerFeed(b *testing.B) {
 				out = out[:0]
 				for _, p := range parts {
 					var st *status.Status
-					if out, st = r.feed(p, out); st != nil {
+					if out, _, st = r.feed(p, out); st != nil {
 						b.Fatal(st.Err())
 					}
 				}
@@ -95,7 +95,7 @@ func BenchmarkReassemblerFeed(b *testing.B) {
 			out = out[:0]
 			for _, p := range parts {
 				var st *status.Status
-				if out, st = r.feed(p, out); st != nil {
+				if out, _, st = r.feed(p, out); st != nil {
 					b.Fatal(st.Err())
 				}
 			}

@@ -22,9 +22,9 @@ type ClientStream struct {
 	link *connactor.Stream
 	ref  *actors.Ref
 
-	msgs        chan Message  // the actor hands over messages one by one
-	headerReady chan struct{} // closed when response headers arrived or the call ended
-	done        chan struct{} // closed when the call ended
+	msgs        chan []Message // the actor hands over every message that has arrived, at once
+	headerReady chan struct{}  // closed when response headers arrived or the call ended
+	done        chan struct{}  // closed when the call ended
 
 	// Written by the actor before it closes headerReady (header) or done
 	// (the rest); read by the application only after.
@@ -43,7 +43,10 @@ type ClientStream struct {
 	// grpc-go).
 	pipe       sendPipe
 	sendClosed bool
-	// Owned by the application's receiving goroutine once done is closed.
+	// Owned by the application's receiving goroutine: messages handed over
+	// and not yet returned by Recv, and (once done is closed) how many of
+	// rest were.
+	pending   []Message
 	restTaken int
 }
 
@@ -60,12 +63,13 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 	cs := &ClientStream{
 		ctx:         ctx,
 		link:        link,
-		msgs:        make(chan Message),
+		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
 		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
 	r := newClientReceiver(ctx, link, maxRecv)
+	r.asm.pool = true // RecvMsg releases each message it decodes
 	cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
 		cs.serve(r)
 		return nil
@@ -77,14 +81,17 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 func (cs *ClientStream) serve(r *receiver) {
 	headerSignalled := false
 	for r.final == nil {
-		var out chan Message
-		var next Message
+		// Messages go over together: when the application reads slower
+		// than they arrive, it takes them by the batch, not by a hand-off
+		// each. What it holds is bounded by the stream window, as it was
+		// all in r.msgs, unacknowledged, when it went over.
+		var out chan []Message
 		if len(r.msgs) > 0 {
-			out, next = cs.msgs, r.msgs[0]
+			out = cs.msgs
 		}
 		select {
-		case out <- next:
-			r.take()
+		case out <- r.msgs:
+			r.handedOver()
 		case ev := <-r.link.Events():
 			r.handle(ev)
 		case <-r.link.Wake():
@@ -111,7 +118,7 @@ func (cs *ClientStream) serve(r *receiver) {
 	}
 	cs.trailer = r.trailer
 	cs.final = r.final
-	cs.headerReceived = r.gotHeader
+	cs.headerReceived = r.sawHeaders
 	cs.unprocessed = r.unprocessed
 	if r.final.Code() == codes.OK || r.peerEnded {
 		// The server is done; if we are still sending, stop the stream.
@@ -135,10 +142,11 @@ func (cs *ClientStream) Send(data []byte) *status.Status {
 	if failed, aborted := cs.pipe.reserve(len(data), cs.done); failed != nil || aborted {
 		return cs.wait()
 	}
-	if err := cs.link.Write(connactor.Write{Data: data, Done: cs.pipe.acks}); err != nil {
+	done := cs.pipe.done(len(data))
+	if err := cs.link.Write(connactor.Write{Data: data, Done: done}); err != nil {
 		return cs.wait()
 	}
-	cs.pipe.sent(len(data))
+	cs.pipe.sent(len(data), done)
 	return nil
 }
 
@@ -154,17 +162,22 @@ func (cs *ClientStream) CloseSend() {
 // Recv returns the next message, or the final status when there is none
 // (OK means the server ended the stream normally).
 func (cs *ClientStream) Recv() (Message, *status.Status) {
-	select {
-	case m := <-cs.msgs:
-		return m, nil
-	case <-cs.done:
+	if len(cs.pending) == 0 {
+		select {
+		case cs.pending = <-cs.msgs:
+		case <-cs.done:
+			if cs.restTaken < len(cs.rest) {
+				m := cs.rest[cs.restTaken]
+				cs.restTaken++
+				return m, nil
+			}
+			return Message{}, cs.final
+		}
 	}
-	if cs.restTaken < len(cs.rest) {
-		m := cs.rest[cs.restTaken]
-		cs.restTaken++
-		return m, nil
-	}
-	return Message{}, cs.final
+	m := cs.pending[0]
+	cs.pending[0] = Message{}
+	cs.pending = cs.pending[1:]
+	return m, nil
 }
 
 // Header waits for the response headers; with no headers, the call's

@@ -55,7 +55,7 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 		}
 	}
 	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed,
-		Encoding: r.encoding, HeaderReceived: r.gotHeader}
+		Encoding: r.encoding, HeaderReceived: r.sawHeaders}
 	if r.final.Code() != codes.OK {
 		return res
 	}

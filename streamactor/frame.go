@@ -3,6 +3,7 @@ package streamactor
 import (
 	"encoding/binary"
 
+	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/status"
 )
@@ -43,9 +44,26 @@ func AppendMessage(dst, payload []byte, compressed bool) []byte {
 
 // Message is one received gRPC message.
 type Message struct {
-	Payload    []byte
+	Payload []byte
+	// buf is the buffer Payload lies in, which Release gives back: the
+	// received DATA buffer when the message filled it alone, or (pooled)
+	// the buffer it was reassembled in.
+	buf        []byte
 	Compressed bool
-	wireLen    int // prefix included: what flow control counted
+	pooled     bool
+}
+
+// Release gives the message's buffer back for reuse once Payload is no
+// longer used (it was decoded, and the codec keeps no reference to it, as
+// grpc-go's codecs must not either). Payload must not be read afterwards.
+// Calling it is optional: an unreleased buffer is garbage-collected.
+func (m *Message) Release() {
+	if m.pooled {
+		recycleMessageBuffer(m.buf)
+	} else {
+		connactor.RecycleData(m.buf)
+	}
+	*m = Message{}
 }
 
 // reassembler cuts a stream of DATA bytes into gRPC messages. A message
@@ -53,25 +71,39 @@ type Message struct {
 // buffered.
 type reassembler struct {
 	maxSize int
-	prefix  [prefixLen]byte
-	have    int    // bytes of prefix read
-	msg     []byte // the message being filled
-	want    int    // its length
-	flag    byte
+	// pool: the messages' owner Releases them, so a message that needs a
+	// buffer of its own gets a pooled one (see messageBuffer). A buffer
+	// never given back would only drain the pool.
+	pool   bool
+	prefix [prefixLen]byte
+	have   int    // bytes of prefix read
+	msg    []byte // the message being filled
+	pooled []byte // msg's buffer, when pooled
+	want   int    // its length
+	flag   byte
 }
 
-// feed consumes data and appends every completed message to out.
-func (r *reassembler) feed(data []byte, out []Message) ([]Message, *status.Status) {
+// feed consumes one DATA payload and appends every completed message to
+// out. It reports whether a message points into data, which must then
+// live as long as that message; otherwise everything was copied out and
+// data may be recycled.
+func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased bool, _ *status.Status) {
+	whole := data
 	for len(data) > 0 {
 		if r.have < prefixLen {
-			// Fast path: a whole message in this chunk needs no copy.
+			// Fast path: a whole message in this payload needs no copy.
 			if r.have == 0 && len(data) >= prefixLen {
 				n := int(binary.BigEndian.Uint32(data[1:prefixLen]))
 				if st := r.check(data[0], n); st != nil {
-					return out, st
+					return out, aliased, st
 				}
 				if len(data) >= prefixLen+n {
-					out = append(out, Message{Payload: data[prefixLen : prefixLen+n : prefixLen+n], Compressed: data[0] == 1, wireLen: prefixLen + n})
+					m := Message{Payload: data[prefixLen : prefixLen+n : prefixLen+n], Compressed: data[0] == 1}
+					if prefixLen+n == len(whole) {
+						m.buf = whole // the message alone fills the buffer: it owns it
+					}
+					out = append(out, m)
+					aliased = true
 					data = data[prefixLen+n:]
 					continue
 				}
@@ -80,24 +112,31 @@ func (r *reassembler) feed(data []byte, out []Message) ([]Message, *status.Statu
 			r.have += c
 			data = data[c:]
 			if r.have < prefixLen {
-				return out, nil
+				return out, aliased, nil
 			}
 			r.flag = r.prefix[0]
 			r.want = int(binary.BigEndian.Uint32(r.prefix[1:]))
 			if st := r.check(r.flag, r.want); st != nil {
-				return out, st
+				return out, aliased, st
 			}
-			r.msg = make([]byte, 0, r.want)
+			if r.pool {
+				r.pooled = messageBuffer(r.want)
+			}
+			if r.pooled != nil {
+				r.msg = r.pooled[:0:r.want]
+			} else {
+				r.msg = make([]byte, 0, r.want)
+			}
 		}
 		c := min(r.want-len(r.msg), len(data))
 		r.msg = append(r.msg, data[:c]...)
 		data = data[c:]
 		if len(r.msg) == r.want {
-			out = append(out, Message{Payload: r.msg, Compressed: r.flag == 1, wireLen: prefixLen + r.want})
-			r.msg, r.have, r.want = nil, 0, 0
+			out = append(out, Message{Payload: r.msg, Compressed: r.flag == 1, buf: r.pooled, pooled: r.pooled != nil})
+			r.msg, r.pooled, r.have, r.want = nil, nil, 0, 0
 		}
 	}
-	return out, nil
+	return out, aliased, nil
 }
 
 func (r *reassembler) check(flag byte, n int) *status.Status {

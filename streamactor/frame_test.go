@@ -36,7 +36,6 @@ func msgsOf(t *testing.T, ms []Message) []wantMsg {
 	t.Helper()
 	out := make([]wantMsg, 0, len(ms))
 	for _, m := range ms {
-		require.Equal(t, prefixLen+len(m.Payload), m.wireLen, "wireLen counts prefix and payload")
 		out = append(out, wantMsg{string(m.Payload), m.Compressed})
 	}
 	return out
@@ -61,7 +60,7 @@ var sample = []wantMsg{
 
 func TestReassemblerOneChunk(t *testing.T) {
 	r := reassembler{maxSize: 1 << 20}
-	out, st := r.feed(AppendMessage(nil, []byte("hello"), false), nil)
+	out, _, st := r.feed(AppendMessage(nil, []byte("hello"), false), nil)
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"hello", false}}, msgsOf(t, out))
 	require.False(t, r.partial())
@@ -69,7 +68,7 @@ func TestReassemblerOneChunk(t *testing.T) {
 
 func TestReassemblerSeveralMessagesInOneChunk(t *testing.T) {
 	r := reassembler{maxSize: 1 << 20}
-	out, st := r.feed(encode(sample...), nil)
+	out, _, st := r.feed(encode(sample...), nil)
 	require.Nil(t, st)
 	require.Equal(t, sample, msgsOf(t, out))
 	require.False(t, r.partial())
@@ -77,15 +76,15 @@ func TestReassemblerSeveralMessagesInOneChunk(t *testing.T) {
 
 func TestReassemblerAppendsToOut(t *testing.T) {
 	r := reassembler{maxSize: 100}
-	prev := []Message{{Payload: []byte("earlier"), wireLen: 12}}
-	out, st := r.feed(encode(wantMsg{"a", false}), prev)
+	prev := []Message{{Payload: []byte("earlier")}}
+	out, _, st := r.feed(encode(wantMsg{"a", false}), prev)
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"earlier", false}, {"a", false}}, msgsOf(t, out))
 }
 
 func TestReassemblerEmptyFeed(t *testing.T) {
 	r := reassembler{maxSize: 100}
-	out, st := r.feed(nil, nil)
+	out, _, st := r.feed(nil, nil)
 	require.Nil(t, st)
 	require.Empty(t, out)
 	require.False(t, r.partial())
@@ -96,7 +95,7 @@ func TestReassemblerByteByByte(t *testing.T) {
 	data := encode(sample...)
 	var out []Message
 	for i := range data {
-		o, st := r.feed(data[i:i+1], out)
+		o, _, st := r.feed(data[i:i+1], out)
 		require.Nil(t, st, "byte %d", i)
 		out = o
 	}
@@ -108,15 +107,15 @@ func TestReassemblerPartial(t *testing.T) {
 	r := reassembler{maxSize: 100}
 	data := encode(wantMsg{"abc", false})
 	require.False(t, r.partial())
-	out, st := r.feed(data[:2], nil) // part of the prefix
+	out, _, st := r.feed(data[:2], nil) // part of the prefix
 	require.Nil(t, st)
 	require.Empty(t, out)
 	require.True(t, r.partial())
-	out, st = r.feed(data[2:6], out) // the rest of the prefix and a byte
+	out, _, st = r.feed(data[2:6], out) // the rest of the prefix and a byte
 	require.Nil(t, st)
 	require.Empty(t, out)
 	require.True(t, r.partial())
-	out, st = r.feed(data[6:], out)
+	out, _, st = r.feed(data[6:], out)
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"abc", false}}, msgsOf(t, out))
 	require.False(t, r.partial())
@@ -126,11 +125,11 @@ func TestReassemblerPrefixThenPayload(t *testing.T) {
 	// A chunk that ends exactly after the prefix.
 	r := reassembler{maxSize: 100}
 	data := encode(wantMsg{"payload", true})
-	out, st := r.feed(data[:prefixLen], nil)
+	out, _, st := r.feed(data[:prefixLen], nil)
 	require.Nil(t, st)
 	require.Empty(t, out)
 	require.True(t, r.partial())
-	out, st = r.feed(data[prefixLen:], out)
+	out, _, st = r.feed(data[prefixLen:], out)
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"payload", true}}, msgsOf(t, out))
 }
@@ -138,13 +137,13 @@ func TestReassemblerPrefixThenPayload(t *testing.T) {
 func TestReassemblerEmptyMessageOnSlowPath(t *testing.T) {
 	r := reassembler{maxSize: 100}
 	data := encode(wantMsg{"", true}, wantMsg{"z", false})
-	out, st := r.feed(data[:3], nil)
+	out, _, st := r.feed(data[:3], nil)
 	require.Nil(t, st)
-	out, st = r.feed(data[3:5], out) // completes an empty message exactly
+	out, _, st = r.feed(data[3:5], out) // completes an empty message exactly
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"", true}}, msgsOf(t, out))
 	require.False(t, r.partial())
-	out, st = r.feed(data[5:], out)
+	out, _, st = r.feed(data[5:], out)
 	require.Nil(t, st)
 	require.Equal(t, []wantMsg{{"", true}, {"z", false}}, msgsOf(t, out))
 }
@@ -159,7 +158,7 @@ func TestReassemblerSplitAtEveryPoint(t *testing.T) {
 			r := reassembler{maxSize: 1 << 20}
 			var out []Message
 			for _, chunk := range [][]byte{data[:i], data[i:j], data[j:]} {
-				o, st := r.feed(chunk, out)
+				o, _, st := r.feed(chunk, out)
 				require.Nil(t, st, "split %d/%d", i, j)
 				out = o
 			}
@@ -178,7 +177,7 @@ func TestReassemblerPayloadsAreStable(t *testing.T) {
 	var out []Message
 	for off := 0; off < len(data); off += len(buf) {
 		n := copy(buf, data[off:])
-		o, st := r.feed(buf[:n], out)
+		o, _, st := r.feed(buf[:n], out)
 		require.Nil(t, st)
 		out = o
 		clear(buf)
@@ -188,7 +187,7 @@ func TestReassemblerPayloadsAreStable(t *testing.T) {
 
 func TestReassemblerCompressedFlag(t *testing.T) {
 	r := reassembler{maxSize: 100}
-	out, st := r.feed(encode(wantMsg{"c", true}, wantMsg{"u", false}), nil)
+	out, _, st := r.feed(encode(wantMsg{"c", true}, wantMsg{"u", false}), nil)
 	require.Nil(t, st)
 	require.Len(t, out, 2)
 	require.True(t, out[0].Compressed)
@@ -200,9 +199,9 @@ func TestReassemblerBadFlag(t *testing.T) {
 	// Whole chunk (fast path) and a split prefix (slow path).
 	for _, split := range []int{len(data), 1, 3} {
 		r := reassembler{maxSize: 100}
-		out, st := r.feed(data[:split], nil)
+		out, _, st := r.feed(data[:split], nil)
 		if st == nil {
-			out, st = r.feed(data[split:], out)
+			out, _, st = r.feed(data[split:], out)
 		}
 		require.NotNil(t, st, "split %d", split)
 		require.Equal(t, codes.Internal, st.Code(), "split %d", split)
@@ -211,7 +210,7 @@ func TestReassemblerBadFlag(t *testing.T) {
 	// A bad flag after good messages keeps what came before it.
 	r := reassembler{maxSize: 100}
 	good := encode(wantMsg{"ok", false})
-	out, st := r.feed(append(good, 0xff, 0, 0, 0, 0), nil)
+	out, _, st := r.feed(append(good, 0xff, 0, 0, 0, 0), nil)
 	require.NotNil(t, st)
 	require.Equal(t, codes.Internal, st.Code())
 	require.Equal(t, []wantMsg{{"ok", false}}, msgsOf(t, out))
@@ -223,7 +222,7 @@ func TestReassemblerTooLargeRefusedFromPrefix(t *testing.T) {
 	// Only the prefix arrives: the message is refused before any of its
 	// payload is buffered.
 	r := reassembler{maxSize: maxSize}
-	out, st := r.feed(prefix, nil)
+	out, _, st := r.feed(prefix, nil)
 	require.NotNil(t, st)
 	require.Equal(t, codes.ResourceExhausted, st.Code())
 	require.Empty(t, out)
@@ -231,9 +230,9 @@ func TestReassemblerTooLargeRefusedFromPrefix(t *testing.T) {
 
 	// The prefix split across chunks.
 	r = reassembler{maxSize: maxSize}
-	out, st = r.feed(prefix[:2], nil)
+	out, _, st = r.feed(prefix[:2], nil)
 	require.Nil(t, st)
-	out, st = r.feed(prefix[2:], out)
+	out, _, st = r.feed(prefix[2:], out)
 	require.NotNil(t, st)
 	require.Equal(t, codes.ResourceExhausted, st.Code())
 	require.Empty(t, out)
@@ -241,7 +240,7 @@ func TestReassemblerTooLargeRefusedFromPrefix(t *testing.T) {
 
 	// A huge declared length never allocates.
 	r = reassembler{maxSize: maxSize}
-	_, st = r.feed([]byte{0, 0xff, 0xff, 0xff, 0xff}, nil)
+	_, _, st = r.feed([]byte{0, 0xff, 0xff, 0xff, 0xff}, nil)
 	require.NotNil(t, st)
 	require.Equal(t, codes.ResourceExhausted, st.Code())
 	require.Zero(t, cap(r.msg))
@@ -253,10 +252,52 @@ func TestReassemblerExactlyMaxSize(t *testing.T) {
 	for _, split := range []int{0, 3, prefixLen, prefixLen + 2} {
 		r := reassembler{maxSize: maxSize}
 		data := encode(wantMsg{payload, false})
-		out, st := r.feed(data[:split], nil)
+		out, _, st := r.feed(data[:split], nil)
 		require.Nil(t, st)
-		out, st = r.feed(data[split:], out)
+		out, _, st = r.feed(data[split:], out)
 		require.Nil(t, st)
 		require.Equal(t, []wantMsg{{payload, false}}, msgsOf(t, out))
+	}
+}
+
+// A message decoded straight from a DATA payload it fills alone owns that
+// payload (Release gives it back); messages sharing a payload own none;
+// a message that spans payloads is copied out of them, into a pooled
+// buffer when its owner releases messages.
+func TestReassemblerBufferOwnership(t *testing.T) {
+	r := reassembler{maxSize: 1 << 20}
+	one := encode(wantMsg{"alone", false})
+	out, aliased, st := r.feed(one, nil)
+	require.Nil(t, st)
+	require.True(t, aliased)
+	require.Len(t, out, 1)
+	require.Same(t, &one[0], &out[0].buf[0], "the message owns the payload")
+	require.False(t, out[0].pooled)
+
+	two := encode(wantMsg{"a", false}, wantMsg{"b", false})
+	out, aliased, st = r.feed(two, nil)
+	require.Nil(t, st)
+	require.True(t, aliased)
+	require.Len(t, out, 2)
+	require.Nil(t, out[0].buf, "a shared payload is owned by no message")
+	require.Nil(t, out[1].buf)
+
+	big := string(bytes.Repeat([]byte("z"), 40<<10))
+	for _, pool := range []bool{false, true} {
+		r = reassembler{maxSize: 1 << 20, pool: pool}
+		data := encode(wantMsg{big, false}, wantMsg{"tail", false})
+		split := len(data) / 2
+		out, aliased, st = r.feed(data[:split], nil)
+		require.Nil(t, st)
+		require.False(t, aliased, "copied out: the payload may be recycled")
+		require.Empty(t, out)
+		out, aliased, st = r.feed(data[split:], nil)
+		require.Nil(t, st)
+		require.True(t, aliased, "the small message after it points into the payload")
+		require.Equal(t, []wantMsg{{big, false}, {"tail", false}}, msgsOf(t, out))
+		require.Equal(t, pool, out[0].pooled)
+		require.Nil(t, out[1].buf)
+		out[0].Release()
+		require.Nil(t, out[0].Payload)
 	}
 }

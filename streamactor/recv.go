@@ -28,10 +28,11 @@ type receiver struct {
 	msgs   []Message // complete messages the application has not taken
 	credit int       // bytes consumed and not yet reported to the connection
 
-	gotHeader bool        // client: response headers arrived
-	header    metadata.MD // client: response header metadata
-	encoding  string      // client: grpc-encoding of the response
-	trailer   metadata.MD // client: trailer metadata
+	gotHeader  bool        // client: response headers arrived
+	sawHeaders bool        // client: headers that were not trailers-only
+	header     metadata.MD // client: response header metadata
+	encoding   string      // client: grpc-encoding of the response
+	trailer    metadata.MD // client: trailer metadata
 
 	unprocessed bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
 
@@ -99,6 +100,7 @@ func (r *receiver) connEnded() {
 
 func (r *receiver) handle(ev connactor.Event) {
 	if r.final != nil {
+		connactor.RecycleData(ev.Data)
 		return
 	}
 	switch ev.Kind {
@@ -132,8 +134,13 @@ func (r *receiver) handle(ev connactor.Event) {
 	case connactor.EventClosed:
 		r.peerEnded = true
 		r.unprocessed = ev.Unprocessed && r.final == nil
-		code := codes.Unavailable
-		r.fail(status.Newf(code, "connection closed: %v", ev.Err), false)
+		// The connection's owner may say what its end means for calls
+		// (a client channel closing: Canceled); otherwise Unavailable.
+		st, ok := status.FromError(ev.Err)
+		if !ok || ev.Err == nil {
+			st = status.Newf(codes.Unavailable, "connection closed: %v", ev.Err)
+		}
+		r.fail(st, false)
 	}
 }
 
@@ -143,8 +150,11 @@ func (r *receiver) data(ev connactor.Event) {
 		return
 	}
 	r.credit += len(ev.Data)
-	msgs, st := r.asm.feed(ev.Data, r.msgs)
+	msgs, aliased, st := r.asm.feed(ev.Data, r.msgs)
 	r.msgs = msgs
+	if !aliased {
+		connactor.RecycleData(ev.Data)
+	}
 	if st != nil {
 		r.fail(st, true)
 		return
@@ -185,6 +195,7 @@ func (r *receiver) clientHeaders(ev connactor.Event) {
 		r.encoding = head.encoding
 		if !ev.EndStream {
 			r.header = head.md
+			r.sawHeaders = true
 			return
 		}
 		// Trailers-only: the headers are the trailers.
@@ -228,6 +239,13 @@ func (r *receiver) take() (Message, bool) {
 	r.msgs = r.msgs[1:]
 	r.reportCredit(false)
 	return m, true
+}
+
+// handedOver records that every complete message went to the
+// application at once (the slice is the application's now).
+func (r *receiver) handedOver() {
+	r.msgs = nil
+	r.reportCredit(false)
 }
 
 // reportCredit tells the connection what was consumed, once nothing waits

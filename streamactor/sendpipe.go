@@ -5,28 +5,49 @@ package streamactor
 // stream of small messages is not paced by a round trip to the writer per
 // message. A peer that stops reading still stops the sender: the writer
 // holds back what the windows do not allow, its acknowledgements stop, and
-// the pipe fills. It belongs to the stream's sending goroutine.
+// the pipe fills.
+//
+// Not every write asks for an acknowledgement (Write.Done): the writer
+// finishes a stream's writes in order, so one acknowledgement answers for
+// every write before it. The writes up to an acknowledged one form a group
+// of about a quarter of the pipe, so a sender that keeps the pipe full is
+// woken once a group, not once a message. A failed write fails every later
+// one of its stream, so the failure still reaches the sender at its
+// group's acknowledgement.
+//
+// It belongs to the stream's sending goroutine.
 type sendPipe struct {
-	acks  chan error // the writer's Done of each write in flight, in order
-	sizes []int      // bytes of each write in flight, oldest first
-	bytes int
+	acks chan error // the writer's Done of each group's last write, in order
+	// groups is a ring of the acknowledged groups in flight, oldest at
+	// first; open is the writes since the last acknowledged one; total is
+	// everything in flight, open included.
+	groups   [pipeGroups]pipeLoad
+	first, n int
+	open     pipeLoad
+	total    pipeLoad
 }
 
+// pipeLoad is a number of writes and their bytes.
+type pipeLoad struct{ writes, bytes int }
+
 const (
-	pipeWrites = 16       // writes in flight; acks has room for all of them
-	pipeBytes  = 64 << 10 // bytes in flight (a larger message waits for an empty pipe)
+	pipeWrites = 16       // writes in flight
+	pipeBytes  = 64 << 10 // bytes in flight (a larger message waits for an almost empty pipe)
+	pipeGroups = 4        // acknowledged groups in flight; acks has room for all of them
 )
 
-func newSendPipe() sendPipe { return sendPipe{acks: make(chan error, pipeWrites)} }
+func newSendPipe() sendPipe { return sendPipe{acks: make(chan error, pipeGroups)} }
 
 // reserve waits until a write of n bytes may join the pipe. It returns the
-// failure of an earlier write, or aborted when abort closed first.
+// failure of an earlier write, or aborted when abort closed first. With no
+// acknowledged group in flight there is nothing to wait for, and what is in
+// flight is less than a group: the write may go.
 func (p *sendPipe) reserve(n int, abort <-chan struct{}) (failed error, aborted bool) {
 	for {
 		if err := p.collect(); err != nil {
 			return err, false
 		}
-		if len(p.sizes) == 0 || (len(p.sizes) < pipeWrites && p.bytes+n <= pipeBytes) {
+		if p.n == 0 || (p.n < pipeGroups && p.total.writes < pipeWrites && p.total.bytes+n <= pipeBytes) {
 			return nil, false
 		}
 		select {
@@ -40,9 +61,33 @@ func (p *sendPipe) reserve(n int, abort <-chan struct{}) (failed error, aborted 
 	}
 }
 
+// done is the Done of the next write, of n bytes: the acknowledgements
+// channel when the write ends a group, nil when a later acknowledgement
+// answers for it.
+func (p *sendPipe) done(n int) chan<- error {
+	if p.open.writes+1 >= pipeWrites/pipeGroups || p.open.bytes+n >= pipeBytes/pipeGroups {
+		return p.acks
+	}
+	return nil
+}
+
+// sent records a write of n bytes handed to the writer with the Done that
+// done returned for it.
+func (p *sendPipe) sent(n int, done chan<- error) {
+	p.open.writes++
+	p.open.bytes += n
+	p.total.writes++
+	p.total.bytes += n
+	if done != nil {
+		p.groups[(p.first+p.n)%pipeGroups] = p.open
+		p.n++
+		p.open = pipeLoad{}
+	}
+}
+
 // collect takes the acknowledgements that have arrived, without waiting.
 func (p *sendPipe) collect() error {
-	for len(p.sizes) > 0 {
+	for p.n > 0 {
 		select {
 		case err := <-p.acks:
 			if err := p.settle(err); err != nil {
@@ -55,14 +100,12 @@ func (p *sendPipe) collect() error {
 	return nil
 }
 
+// settle retires the oldest group, whose acknowledgement came with err.
 func (p *sendPipe) settle(err error) error {
-	p.bytes -= p.sizes[0]
-	p.sizes = p.sizes[1:]
+	g := p.groups[p.first]
+	p.first = (p.first + 1) % pipeGroups
+	p.n--
+	p.total.writes -= g.writes
+	p.total.bytes -= g.bytes
 	return err
-}
-
-// sent records a write of n bytes handed to the writer.
-func (p *sendPipe) sent(n int) {
-	p.sizes = append(p.sizes, n)
-	p.bytes += n
 }

@@ -42,6 +42,7 @@ type ServerStream struct {
 // A request that is not acceptable gets its answer here and a nil stream.
 func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int) (*ServerStream, *status.Status) {
 	ss := &ServerStream{link: link, ctx: ctx, r: newReceiver(link, false, maxRecv), pipe: newSendPipe()}
+	ss.r.asm.pool = true // the server releases each request it decodes
 	var first connactor.Event
 	select {
 	case first = <-link.Events():
@@ -165,11 +166,11 @@ func (ss *ServerStream) send(w connactor.Write) error {
 	if failed != nil {
 		return ss.sendFailed()
 	}
-	w.Done = ss.pipe.acks
+	w.Done = ss.pipe.done(len(w.Data))
 	if err := ss.link.Write(w); err != nil {
 		return ss.sendFailed()
 	}
-	ss.pipe.sent(len(w.Data))
+	ss.pipe.sent(len(w.Data), w.Done)
 	return nil
 }
 
@@ -188,7 +189,6 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 		return
 	}
 	ss.finished = true
-	defer ss.link.Release()
 	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
 	if response != nil {
 		w.Data = response
@@ -210,7 +210,7 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 		// stop it with NO_ERROR once the response is complete.
 		w.Reset, w.ResetCode = true, http2.ErrCodeNo
 	}
-	ss.link.Write(w)
+	ss.link.Finish(w)
 }
 
 // HeaderSent reports whether the response headers went out.

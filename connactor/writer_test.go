@@ -1,0 +1,68 @@
+package connactor
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/http2"
+)
+
+// testWriter is a writer on a connection that discards, driven directly on
+// the test's goroutine (its loop is not running).
+func testWriter(t *testing.T) *writer {
+	w := newWriter(discardConn{}, time.Minute, 16)
+	w.applyPeerSettings([]http2.Setting{{ID: http2.SettingInitialWindowSize, Val: 1 << 20}})
+	w.connWindow = 1 << 20
+	return w
+}
+
+func (w *writer) testHandle(t *testing.T, op writerOp) {
+	t.Helper()
+	_, err := w.handle(op)
+	require.NoError(t, err)
+	require.NoError(t, w.err)
+}
+
+// A stream is forgotten once its last Write went out, whether that Write
+// went out at once or waited for window: the writer consumes a Write's
+// trailers and END_STREAM as it sends them, and must still know that they
+// ended the stream. (Forgetting none of them was a leak of every stream of
+// a long-lived connection.)
+func TestWriterForgetsStreamsThatEnded(t *testing.T) {
+	w := testWriter(t)
+	done := make(chan error, 4)
+
+	// Server: a whole unary response.
+	w.testHandle(t, writerOp{kind: opAnnounce, streamID: 1})
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 1, Header: benchResponse, Data: []byte{0, 0, 0, 0, 1, 'x'}, Trailer: benchTrailer, Done: done}})
+	require.NoError(t, <-done)
+
+	// Client: a whole unary request.
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 3, Header: benchRequest, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}})
+	require.NoError(t, <-done)
+
+	// Client: a request the stream window holds back, sent once the peer
+	// grants more.
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 5, Header: benchRequest}})
+	w.streams[5].window = 0
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}})
+	w.testHandle(t, writerOp{kind: opPeerWindow, streamID: 5, incr: 100})
+	for len(w.runnable) > 0 {
+		w.serveRunnable()
+	}
+	require.NoError(t, w.err)
+	require.NoError(t, <-done)
+
+	require.Empty(t, w.streams, "every stream ended its sending side")
+}
+
+// A reset asked only IfSending is dropped once the stream's sending side
+// has ended.
+func TestWriterResetIfSendingAfterEnd(t *testing.T) {
+	w := testWriter(t)
+	done := make(chan error, 2)
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, EndStream: true}})
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 1, Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true, Done: done}})
+	require.ErrorIs(t, <-done, ErrStreamClosed, "nothing was sent")
+}
