@@ -67,8 +67,12 @@ func TestBackendKilledUnderLoad(t *testing.T) {
 		}
 		return n >= 100
 	})
-	if d := b.hits.Load() - bHitsAtKill; d != 0 {
-		t.Errorf("the killed backend ran %d calls after its Stop returned", d)
+	// A stream the server accepted just before Stop may reach its handler
+	// just after Stop returned (Stop does not wait for handlers, as in
+	// grpc-go); at most one per worker was in flight. Any more would be
+	// calls sent to a dead backend.
+	if d := b.hits.Load() - bHitsAtKill; d > workers {
+		t.Errorf("the killed backend ran %d calls after its Stop returned, want at most %d accepted before it", d, workers)
 	}
 
 	b.restart()
