@@ -111,10 +111,21 @@ func (a *channelActor) run(ctx context.Context) error {
 		case u := <-a.scUpdates:
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
+			a.handleQueued()
 			actors.Probe(reply, a.describe())
 		case <-ctx.Done():
 			return nil
 		}
+	}
+}
+
+// handleQueued handles what calls already put in the inbox, so that an
+// inspection describes the channel after everything said to it before
+// (a call that ended has told the channel it released its retry buffer;
+// Inspect must not overtake that message).
+func (a *channelActor) handleQueued() {
+	for range len(a.cc.inbox) {
+		a.handle(<-a.cc.inbox)
 	}
 }
 
@@ -150,6 +161,10 @@ func (a *channelActor) handle(m channelMsg) {
 		}
 		m.retry <- allowed
 	case msgPickAbandoned:
+		// The call may have given up on a bound of its own (the method
+		// config's timeout) while still waiting here: it leaves at the
+		// next repick without being placed.
+		m.pick.abandoned = true
 		a.retryBuffered -= m.pick.reserved
 		m.pick.reserved = 0
 	case msgRetryDone:

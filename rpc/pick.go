@@ -26,6 +26,9 @@ type pickRequest struct {
 	reply      chan pickReply
 	toldConfig bool
 	reserved   int
+	// abandoned: the call stopped waiting (its context or the method
+	// config's timeout ended); it must not be placed, nor reserve room.
+	abandoned bool
 }
 
 // pickReply is the channel's answer: a connection (or a status), with
@@ -46,6 +49,9 @@ func (p *pickRequest) fail(st *status.Status) { p.reply <- pickReply{err: st} }
 
 // place tries to pick for p; false means p must wait.
 func (a *channelActor) place(p *pickRequest) bool {
+	if p.abandoned {
+		return true
+	}
 	if p.ctx.Err() != nil {
 		p.fail(status.FromContextError(p.ctx.Err()))
 		return true
@@ -131,7 +137,7 @@ func (a *channelActor) repick() {
 func (a *channelActor) pruneWaiting() {
 	live := a.waiting[:0]
 	for _, p := range a.waiting {
-		if p.ctx.Err() == nil {
+		if p.ctx.Err() == nil && !p.abandoned {
 			live = append(live, p)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +15,8 @@ import (
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/resolver"
+	"github.com/actorpc/actorpc/rpc/resolver/manual"
 	"github.com/actorpc/actorpc/rpc/status"
 )
 
@@ -114,4 +117,54 @@ func TestRetryBufferReleased(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRetryBufferNotReservedForAbandonedPicks: a call that waits for a
+// backend and gives up on its method config's timeout (while its own
+// context is still live) must not be placed when a backend comes: the
+// channel would reserve retry buffer for a call that is gone, and never
+// get it back.
+func TestRetryBufferNotReservedForAbandonedPicks(t *testing.T) {
+	addr := serve(t, failFirst(0))
+	r := manual.NewBuilderWithScheme("abandon")
+	r.InitialState(resolver.State{Addresses: []resolver.Address{{Addr: closedAddr(t)}}})
+	config := fmt.Sprintf(`{"methodConfig":[{"name":[{"service":%q}],"timeout":"0.2s","waitForReady":true,"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.01s","maxBackoff":"0.01s","backoffMultiplier":1,"retryableStatusCodes":["UNAVAILABLE"]}}]}`, echoService)
+	cc, err := rpc.NewClient("abandon:///backends", rpc.WithResolvers(r), rpc.WithDefaultServiceConfig(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	client := echopb.NewEchoClient(cc)
+	ctx := callContext(t, 10*time.Second)
+
+	const waiting = 20
+	var wg sync.WaitGroup
+	for i := range waiting {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := client.UnaryEcho(ctx, &echopb.EchoRequest{Message: fmt.Sprint("waiting-", i)})
+			wantCode(t, err, codes.DeadlineExceeded)
+		}()
+	}
+	wg.Wait()
+	r.UpdateState(resolver.State{Addresses: []resolver.Address{{Addr: addr}}})
+	if _, err := client.UnaryEcho(ctx, &echopb.EchoRequest{Message: "after"}, rpc.WaitForReady(true)); err != nil {
+		t.Fatalf("a call once the backend is there: %v", err)
+	}
+	if got := retryBuffered(t, cc); got != "0" {
+		t.Fatalf("after %d calls gave up on their config timeout and one succeeded, the channel holds %s bytes of retry buffer, want 0", waiting, got)
+	}
+}
+
+// closedAddr is a loopback address nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close()
+	return addr
 }
