@@ -15,6 +15,10 @@ type OpenRequest struct {
 	Header    []hpack.HeaderField
 	Data      []byte
 	EndStream bool
+	// Done, if set, receives the outcome once the writer is finished with
+	// Data (see Write.Done); it never fires for a request that was not
+	// opened.
+	Done chan<- error
 }
 
 type openRequest struct {
@@ -87,7 +91,7 @@ func (a *connActor) activate(r *openRequest) {
 	a.nextID += 2
 	e := a.addStream(id)
 	r.s = e.s
-	a.write(writerOp{kind: opOpen, write: Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream}})
+	a.write(writerOp{kind: opOpen, write: Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}})
 	r.reply <- openReply{s: e.s}
 }
 

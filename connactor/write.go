@@ -3,6 +3,7 @@ package connactor
 import (
 	"errors"
 
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
@@ -25,6 +26,10 @@ type Write struct {
 	// Data is sent as DATA frames, within the peer's flow-control windows
 	// and split at its max frame size. The writer owns it until Done.
 	Data []byte
+	// Pooled, when set, is the bufpool buffer Data lies in: the writer
+	// puts it back once Data is sent or dropped, so the sender must not
+	// touch it after handing over the Write.
+	Pooled []byte
 	// Trailer is sent as the last HEADERS, with END_STREAM. When no headers
 	// went out before and there is no Data, Header and Trailer go in one
 	// frame, a trailers-only response, unless SeparateHeader is set (the
@@ -55,7 +60,13 @@ func (w *Write) endsSending() bool {
 	return w.Trailer != nil || w.EndStream || w.Reset
 }
 
+// finish reports w done (sent, or dropped with err) and gives its buffer
+// back. Every Write the writer takes is finished exactly once.
 func (w *Write) finish(err error) {
+	if w.Pooled != nil {
+		bufpool.Put(w.Pooled)
+		w.Pooled = nil
+	}
 	if w.Done != nil {
 		select {
 		case w.Done <- err:

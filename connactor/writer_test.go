@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/http2"
 )
@@ -65,4 +66,51 @@ func TestWriterResetIfSendingAfterEnd(t *testing.T) {
 	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, EndStream: true}})
 	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 1, Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true, Done: done}})
 	require.ErrorIs(t, <-done, ErrStreamClosed, "nothing was sent")
+}
+
+// A Write's Pooled buffer goes back to bufpool exactly when the writer is
+// done with it: sent at once, sent after waiting for window, or dropped.
+// (The size is one no other test of the package uses, so the class's free
+// list holds nothing else.)
+func TestWriterPutsPooledBuffersBack(t *testing.T) {
+	const size = 3<<20 + 1
+	w := testWriter(t)
+	w.applyPeerSettings([]http2.Setting{{ID: http2.SettingInitialWindowSize, Val: 1<<31 - 1}})
+	w.connWindow = 1<<31 - 1
+	serve := func() { // a Write larger than a quantum takes turns
+		for len(w.runnable) > 0 {
+			w.serveRunnable()
+		}
+		require.NoError(t, w.err)
+	}
+	reused := func(b []byte) bool {
+		serve()
+		again := bufpool.Get(size)
+		defer bufpool.Put(again)
+		return &again[0] == &b[0]
+	}
+
+	sent := bufpool.Get(size)
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, Data: sent, Pooled: sent, EndStream: true}})
+	require.True(t, reused(sent), "a buffer sent at once is given back")
+
+	held := bufpool.Get(size)
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 3, Header: benchRequest}})
+	w.streams[3].window = 0
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 3, Data: held, Pooled: held, EndStream: true}})
+	again := bufpool.Get(size)
+	require.NotSame(t, &held[0], &again[0], "a buffer the window holds back is still the writer's")
+	w.testHandle(t, writerOp{kind: opPeerWindow, streamID: 3, incr: uint32(len(held))})
+	require.True(t, reused(held), "a buffer sent once the window allowed is given back")
+
+	dropped := bufpool.Get(size)
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 5, Header: benchRequest}})
+	w.streams[5].window = 0
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: dropped, Pooled: dropped, EndStream: true}})
+	w.testHandle(t, writerOp{kind: opForget, streamID: 5})
+	require.True(t, reused(dropped), "a buffer dropped with its stream is given back")
+
+	late := bufpool.Get(size)
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 7, Data: late, Pooled: late}})
+	require.True(t, reused(late), "a buffer for a stream already gone is given back")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
@@ -30,7 +31,11 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 	if err != nil {
 		return err
 	}
-	res, err := cc.unaryAttempts(ctx, method, &ci, comp, request, start)
+	res, requestFree, err := cc.unaryAttempts(ctx, method, &ci, comp, request, start)
+	if requestFree {
+		bufpool.Put(request)
+	}
+	defer res.Release()
 	if ci.header != nil {
 		*ci.header = res.Header
 	}
@@ -52,9 +57,11 @@ func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any
 
 // unaryAttempts makes the attempts of one unary call: a transparent retry
 // when the server never saw an attempt, and the retries the method's
-// retry policy allows (gRPC's A6 design).
-func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (streamactor.UnaryResult, error) {
+// retry policy allows (gRPC's A6 design). requestFree reports that no
+// attempt's writer still holds request, so its buffer may be reused.
+func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (_ streamactor.UnaryResult, requestFree bool, _ error) {
 	var rs retryState
+	requestFree = true
 	for {
 		retryBytes := 0
 		if rs.reserved == 0 && !rs.policy {
@@ -63,18 +70,19 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 		picked, err := cc.pick(ctx, method, ci, start, retryBytes)
 		if err != nil {
 			cc.endRetries(&rs, false)
-			return streamactor.UnaryResult{}, err
+			return streamactor.UnaryResult{}, requestFree, err
 		}
 		if err := ci.applyMethodLimits(picked.method, len(request)-streamactor.PrefixLen); err != nil {
 			picked.cancel()
 			rs.reserved += picked.reserved
 			cc.endRetries(&rs, false)
-			return streamactor.UnaryResult{}, err
+			return streamactor.UnaryResult{}, requestFree, err
 		}
 		head := cc.requestHead(picked.ctx, method, comp)
 		head.PreviousAttempts = rs.attempts
 		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
 		picked.cancel()
+		requestFree = requestFree && res.RequestDone
 		outcome := attemptOutcome{st: res.Status, unprocessed: res.Unprocessed, committed: res.HeaderReceived,
 			replayable: rs.reserved+picked.reserved > 0, trailer: res.Trailer}
 		if !cc.retryAfter(ctx, &rs, picked, outcome) {
@@ -83,12 +91,12 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 			if failed && rs.expired {
 				// The deadline passed while waiting to retry: that, not the
 				// last attempt's status, is why the call ended.
-				return res, status.FromContextError(ctx.Err()).Err()
+				return res, requestFree, status.FromContextError(ctx.Err()).Err()
 			}
 			if failed {
-				return res, res.Status.Err()
+				return res, requestFree, res.Status.Err()
 			}
-			return res, nil
+			return res, requestFree, nil
 		}
 	}
 }

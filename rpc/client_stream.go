@@ -111,7 +111,7 @@ func (s *clientStream) reattempt(st *status.Status) bool {
 	if err := s.open(); err != nil {
 		return false
 	}
-	if s.cs.Send(s.request) != nil {
+	if s.cs.Send(s.request, true) != nil {
 		return true // the new attempt's status tells
 	}
 	s.cs.CloseSend()
@@ -148,10 +148,11 @@ func (s *clientStream) SendMsg(m any) error {
 	if err != nil {
 		return err
 	}
-	if !s.desc.ClientStreams && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize {
+	keep := !s.desc.ClientStreams && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize
+	if keep {
 		s.request = framed // kept to replay on a retry (the writer only reads it)
 	}
-	st := s.cs.Send(framed)
+	st := s.cs.Send(framed, keep)
 	switch {
 	case st == nil:
 		return nil

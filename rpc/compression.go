@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -68,16 +69,19 @@ func inflate(payload []byte, compressed bool, encodingName string, max int, unkn
 }
 
 // frameMessage marshals m, compresses it when comp is set, and frames it
-// with the gRPC prefix. A codec that can marshal in place (AppendMarshaler)
-// writes the message behind a reserved prefix, saving a copy of every
-// uncompressed message.
+// with the gRPC prefix. A codec that knows a message's size first
+// (BufferMarshaler) writes the message behind a reserved prefix, saving a
+// copy, and a large one into a buffer from bufpool. The framed message is
+// always the caller's own buffer: whoever last holds it may put it back
+// (bufpool.Put).
 func frameMessage(codec encoding.Codec, comp encoding.Compressor, m any, maxSend int) ([]byte, error) {
-	if am, ok := codec.(encoding.AppendMarshaler); ok && comp == nil {
-		framed, err := am.MarshalAppend(make([]byte, streamactor.PrefixLen), m)
+	if bm, ok := codec.(encoding.BufferMarshaler); ok && comp == nil {
+		framed, err := bm.MarshalInto(m, framingBuffer)
 		if err != nil {
 			return nil, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
 		}
 		if n := len(framed) - streamactor.PrefixLen; n > maxSend {
+			bufpool.Put(framed)
 			return nil, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", n, maxSend)
 		}
 		streamactor.SetPrefix(framed, false)
@@ -98,6 +102,15 @@ func frameMessage(codec encoding.Codec, comp encoding.Compressor, m any, maxSend
 		return nil, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", comp.Name(), err)
 	}
 	return streamactor.Frame(out, true), nil
+}
+
+// framingBuffer returns a buffer for a message of n bytes with its
+// prefix: the prefix reserved, room for the message behind it.
+func framingBuffer(n int) []byte {
+	if b := bufpool.Get(streamactor.PrefixLen + n); b != nil {
+		return b[:streamactor.PrefixLen]
+	}
+	return make([]byte, streamactor.PrefixLen, streamactor.PrefixLen+n)
 }
 
 // UseCompressor compresses the call's request messages with the compressor

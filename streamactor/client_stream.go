@@ -134,8 +134,9 @@ func (cs *ClientStream) serve(r *receiver) {
 // failed, it returns the final status.
 //
 // data is the framed message (see Frame and SetPrefix); the writer owns it
-// from now on.
-func (cs *ClientStream) Send(data []byte) *status.Status {
+// from now on. Unless keep is set (the caller will send it again, on a
+// retry), the writer puts it back in bufpool once it is sent.
+func (cs *ClientStream) Send(data []byte, keep bool) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
@@ -143,7 +144,11 @@ func (cs *ClientStream) Send(data []byte) *status.Status {
 		return cs.wait()
 	}
 	done := cs.pipe.done(len(data))
-	if err := cs.link.Write(connactor.Write{Data: data, Done: done}); err != nil {
+	w := connactor.Write{Data: data, Done: done}
+	if !keep {
+		w.Pooled = data
+	}
+	if err := cs.link.Write(w); err != nil {
 		return cs.wait()
 	}
 	cs.pipe.sent(len(data), done)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -27,6 +28,20 @@ type UnaryResult struct {
 	// Unprocessed: the server never saw the call (the stream could not be
 	// opened, or GOAWAY or REFUSED_STREAM said so), so it is safe to retry.
 	Unprocessed bool
+	// RequestDone: the writer was already finished with the request when
+	// the call ended (it was sent, or dropped), so its buffer may be
+	// reused. Only told of requests in a bufpool size (bufpool.Pooled):
+	// for a smaller one it is always false.
+	RequestDone bool
+
+	msg Message // what Response lies in
+}
+
+// Release gives the response's buffer back for reuse once Response is
+// decoded (see Message.Release); Response must not be read afterwards.
+func (r *UnaryResult) Release() {
+	r.msg.Release()
+	r.Response = nil
 }
 
 // Unary makes a unary call on conn. The calling goroutine is the stream's
@@ -39,28 +54,35 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 	if err != nil {
 		return UnaryResult{Status: status.New(codes.Internal, err.Error())}
 	}
+	var sent chan error
+	if bufpool.Pooled(request) {
+		sent = make(chan error, 1)
+	}
 	link, err := conn.Open(ctx, connactor.OpenRequest{
 		Header:    fields,
 		Data:      request,
 		EndStream: true,
+		Done:      sent,
 	})
 	if err != nil {
 		return UnaryResult{Status: openStatus(ctx, err), Unprocessed: ctx.Err() == nil}
 	}
 	defer link.Release()
 	r := newClientReceiver(ctx, link, maxRecv)
+	r.asm.pool = true // the caller releases the response
 	for r.final == nil {
 		if !r.wait(ctx.Done()) {
 			r.fail(status.FromContextError(ctx.Err()), true)
 		}
 	}
 	res := UnaryResult{Header: r.header, Trailer: r.trailer, Status: r.final, Unprocessed: r.unprocessed,
-		Encoding: r.encoding, HeaderReceived: r.sawHeaders}
+		Encoding: r.encoding, HeaderReceived: r.sawHeaders, RequestDone: fired(sent)}
 	if r.final.Code() != codes.OK {
 		return res
 	}
 	switch len(r.msgs) {
 	case 1:
+		res.msg = r.msgs[0]
 		res.Response = r.msgs[0].Payload
 		res.Compressed = r.msgs[0].Compressed
 	case 0:
@@ -69,6 +91,16 @@ func Unary(ctx context.Context, conn *connactor.Conn, head RequestHead, request 
 		res.Status = status.New(codes.Internal, "cardinality violation: received more than one response message from a unary call")
 	}
 	return res
+}
+
+// fired reports whether done (nil: never) has received its outcome.
+func fired(done chan error) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
 }
 
 // openStatus is the status of a call whose stream could not be opened.

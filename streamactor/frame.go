@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/status"
 )
@@ -59,7 +60,7 @@ type Message struct {
 // Calling it is optional: an unreleased buffer is garbage-collected.
 func (m *Message) Release() {
 	if m.pooled {
-		recycleMessageBuffer(m.buf)
+		bufpool.Put(m.buf)
 	} else {
 		connactor.RecycleData(m.buf)
 	}
@@ -72,7 +73,7 @@ func (m *Message) Release() {
 type reassembler struct {
 	maxSize int
 	// pool: the messages' owner Releases them, so a message that needs a
-	// buffer of its own gets a pooled one (see messageBuffer). A buffer
+	// buffer of its own gets a pooled one (see bufpool). A buffer
 	// never given back would only drain the pool.
 	pool   bool
 	prefix [prefixLen]byte
@@ -120,7 +121,7 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 				return out, aliased, st
 			}
 			if r.pool {
-				r.pooled = messageBuffer(r.want)
+				r.pooled = bufpool.Get(r.want)
 			}
 			if r.pooled != nil {
 				r.msg = r.pooled[:0:r.want]

@@ -140,12 +140,13 @@ func (ss *ServerStream) SetTrailer(md metadata.MD) { ss.trailer = metadata.Join(
 
 // SendMsg sends one response message and returns once it is on its way to
 // the socket; a client that stops reading stops the handler here.
-// framed is the message with its prefix (see Frame and SetPrefix).
+// framed is the message with its prefix (see Frame and SetPrefix); it
+// becomes the writer's, which puts it back in bufpool once sent.
 func (ss *ServerStream) SendMsg(framed []byte) error {
 	if ss.finished {
 		return status.New(codes.Internal, "SendMsg called after the call ended").Err()
 	}
-	w := connactor.Write{Data: framed}
+	w := connactor.Write{Data: framed, Pooled: framed}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)
 		if err != nil {
@@ -183,7 +184,8 @@ func (ss *ServerStream) sendFailed() error {
 
 // Finish ends the call with st and the trailers; response, when not nil,
 // is sent first, in the same hop (a unary response is one Write).
-// response, when not nil, is framed (see Frame and SetPrefix).
+// response, when not nil, is framed (see Frame and SetPrefix); like
+// SendMsg's, it becomes the writer's.
 func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	if ss.finished {
 		return
@@ -191,14 +193,14 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	ss.finished = true
 	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
 	if response != nil {
-		w.Data = response
+		w.Data, w.Pooled = response, response
 	}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)
 		if err != nil {
 			st = status.New(codes.Internal, err.Error())
 			fields, _ = ss.headerFields(nil)
-			w.Data = nil
+			w.Data = nil // Pooled still goes back with the Write
 			w.Trailer = TrailerFields(st, nil)
 		}
 		w.Header = fields

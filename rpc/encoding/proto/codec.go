@@ -39,13 +39,16 @@ func (codec) Marshal(v any) ([]byte, error) {
 	return proto.Marshal(m)
 }
 
-// MarshalAppend appends the protobuf wire encoding of v to dst.
-func (codec) MarshalAppend(dst []byte, v any) ([]byte, error) {
+// MarshalInto appends the protobuf wire encoding of v to buffer(size).
+// Sizing v caches the sizes of its submessages in them, so the marshal
+// that follows does not walk the message twice.
+func (codec) MarshalInto(v any, buffer func(n int) []byte) ([]byte, error) {
 	m := messageOf(v)
 	if m == nil {
 		return nil, fmt.Errorf("proto: failed to marshal, message is %T, want proto.Message", v)
 	}
-	return proto.MarshalOptions{}.MarshalAppend(dst, m)
+	n := proto.Size(m)
+	return proto.MarshalOptions{UseCachedSize: true}.MarshalAppend(buffer(n), m)
 }
 
 // Unmarshal replaces the contents of v with the message decoded from data.

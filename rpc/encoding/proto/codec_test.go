@@ -125,3 +125,27 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// MarshalInto asks for a buffer of exactly the message's size and
+// appends the same bytes Marshal returns, behind what the buffer held.
+func TestMarshalIntoSizesTheBuffer(t *testing.T) {
+	in, err := structpb.NewStruct(map[string]any{"nested": map[string]any{"deep": "value", "n": 2.0}, "list": []any{"x", 1.0}})
+	require.NoError(t, err)
+	want, err := Codec().Marshal(in)
+	require.NoError(t, err)
+
+	bm, ok := Codec().(encoding.BufferMarshaler)
+	require.True(t, ok, "the proto codec marshals into the transport's buffers")
+	asked := -1
+	got, err := bm.MarshalInto(in, func(n int) []byte {
+		asked = n
+		return append(make([]byte, 0, 3+n), "pre"...)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, len(want), asked)
+	assert.Equal(t, append([]byte("pre"), want...), got)
+	assert.Equal(t, 3+len(want), cap(got), "no larger buffer was allocated")
+
+	_, err = bm.MarshalInto("not a message", func(n int) []byte { return nil })
+	assert.Error(t, err)
+}

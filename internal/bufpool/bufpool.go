@@ -1,12 +1,14 @@
-package streamactor
+// Package bufpool reuses the large buffers gRPC messages pass through: a
+// received message reassembled from DATA frames, a message marshalled to be
+// sent. For a large message a fresh buffer costs as much as the copy into
+// it (the runtime zeroes it, the collector takes it back), so these buffers
+// are reused: the owner of a buffer Gets it, and Puts it back once nothing
+// refers to it (the message was decoded, or the writer sent it), for the
+// next message of any stream.
+package bufpool
 
 import "math/bits"
 
-// A message that spans DATA frames is reassembled into a buffer of its
-// own, sized once from its prefix. For a large message a fresh buffer costs
-// as much as the copy into it (the runtime zeroes it, the collector takes
-// it back), so these buffers are reused: Message.Release gives one back
-// once the message is decoded, for the next message of any stream.
 //
 // Free buffers wait in channel free lists, one per size class. What the
 // lists hold together is bounded by a budget (poolBudget) that a buffer
@@ -68,10 +70,10 @@ func sizeClass(n int) (class, size int) {
 // units is what a buffer of size bytes spends of the budget.
 func units(size int) int { return (size + minPooled - 1) / minPooled }
 
-// messageBuffer returns a buffer of at least n bytes: a free one of its
-// class, a new one of its class size, or nil when n is not pooled (the
-// caller allocates its own).
-func messageBuffer(n int) []byte {
+// Get returns a buffer of at least n bytes (its length is its class
+// size): a free one of its class, a new one, or nil when n is not pooled
+// (the caller allocates its own).
+func Get(n int) []byte {
 	class, size := sizeClass(n)
 	if class < 0 {
 		return nil
@@ -85,10 +87,18 @@ func messageBuffer(n int) []byte {
 	}
 }
 
-// recycleMessageBuffer gives back a buffer messageBuffer returned, once
-// nothing refers to it. When its list is full or the budget spent, it is
-// left to the collector.
-func recycleMessageBuffer(b []byte) {
+// Pooled reports whether b is of a class size, so that Put would keep it:
+// whether giving it back is worth the bookkeeping.
+func Pooled(b []byte) bool {
+	class, size := sizeClass(cap(b))
+	return class >= 0 && size == cap(b)
+}
+
+// Put gives back a buffer Get returned, once nothing refers to it. Any
+// buffer the caller owns may be passed: one that is not of a class size is
+// left to the collector, as is one that finds its list full or the budget
+// spent.
+func Put(b []byte) {
 	class, size := sizeClass(cap(b))
 	if class < 0 || size != cap(b) {
 		return

@@ -1,6 +1,6 @@
 //go:build race
 
-package streamactor
+package bufpool
 
 // poison overwrites a message buffer as it is given back, in race-detector
 // builds (where every test runs): a message still read after its Release

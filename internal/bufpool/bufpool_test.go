@@ -1,4 +1,4 @@
-package streamactor
+package bufpool
 
 import (
 	"testing"
@@ -42,7 +42,7 @@ func TestSizeClass(t *testing.T) {
 	require.Equal(t, numClasses-1, prevClass)
 }
 
-func drainMessageBuffers() {
+func drainAll() {
 	for c := range freeMsgBufs {
 		for {
 			select {
@@ -58,17 +58,17 @@ func drainMessageBuffers() {
 }
 
 func TestMessageBufferReused(t *testing.T) {
-	drainMessageBuffers()
-	defer drainMessageBuffers()
-	b := messageBuffer(100 << 10)
+	drainAll()
+	defer drainAll()
+	b := Get(100 << 10)
 	require.Len(t, b, 112<<10)
-	recycleMessageBuffer(b)
-	again := messageBuffer(100<<10 + 7) // the same class
+	Put(b)
+	again := Get(100<<10 + 7) // the same class
 	require.Same(t, &b[0], &again[0])
 	require.Empty(t, budget, "a buffer taken earns its budget back")
 
-	recycleMessageBuffer(make([]byte, 100<<10)) // not a class size: left to the collector
-	recycleMessageBuffer(nil)
+	Put(make([]byte, 100<<10)) // not a class size: left to the collector
+	Put(nil)
 	for c := range freeMsgBufs {
 		require.Empty(t, freeMsgBufs[c])
 	}
@@ -77,14 +77,14 @@ func TestMessageBufferReused(t *testing.T) {
 // What the free lists hold together stays within the budget, however many
 // buffers are given back and of whatever sizes.
 func TestMessageBuffersWithinBudget(t *testing.T) {
-	drainMessageBuffers()
-	defer drainMessageBuffers()
+	drainAll()
+	defer drainAll()
 	var taken [][]byte
 	for _, n := range []int{maxPooled, maxPooled, maxPooled, 3 << 20, 3 << 20, 1<<20 + 4, 300 << 10, 20 << 10} {
-		taken = append(taken, messageBuffer(n), messageBuffer(n))
+		taken = append(taken, Get(n), Get(n))
 	}
 	for _, b := range taken { // 26 MiB and more
-		recycleMessageBuffer(b[:0])
+		Put(b[:0])
 	}
 	held := 0
 	for c := range freeMsgBufs {
@@ -108,4 +108,12 @@ func drainList(ch chan []byte) (out [][]byte) {
 			return out
 		}
 	}
+}
+
+func TestPooled(t *testing.T) {
+	require.True(t, Pooled(make([]byte, 0, 20<<10)))
+	require.True(t, Pooled(make([]byte, 5, 1<<20)))
+	require.False(t, Pooled(make([]byte, 20<<10+1)), "not a class size")
+	require.False(t, Pooled(make([]byte, 4<<10)), "too small to pool")
+	require.False(t, Pooled(nil))
 }

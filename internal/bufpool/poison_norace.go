@@ -1,6 +1,6 @@
 //go:build !race
 
-package streamactor
+package bufpool
 
 // poison does nothing outside race-detector builds (see poison_race.go).
 func poison([]byte) {}
