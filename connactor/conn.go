@@ -114,7 +114,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	frames := make(chan []inFrame, 8)
 	c := &Conn{
 		role:      cfg.Role,
-		inbox:     make(chan connMsg, 64),
+		inbox:     make(chan connMsg, 32),
 		wops:      w.ops,
 		remote:    nc.RemoteAddr(),
 		closeCh:   make(chan error, 1),

@@ -169,7 +169,7 @@ func (a *connActor) goAway(code http2.ErrCode, why string) {
 	}
 	a.goAwaySent = true
 	a.markGoingAway()
-	a.write(writerOp{kind: opGoAway, lastID: a.lastPeerID, code: code, debug: []byte(why)})
+	a.write(writerOp{kind: opGoAway, streamID: a.lastPeerID, code: code, rare: &rareOps{debug: []byte(why)}})
 	a.failWaiting(ErrGoingAway)
 }
 
@@ -184,7 +184,7 @@ func (a *connActor) shutdown(reason error) {
 		// A connection error: tell the peer why before hanging up.
 		a.goAwaySent = true
 		a.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		a.write(writerOp{kind: opGoAway, lastID: a.lastPeerID, code: pe.code, debug: []byte(pe.msg)})
+		a.write(writerOp{kind: opGoAway, streamID: a.lastPeerID, code: pe.code, rare: &rareOps{debug: []byte(pe.msg)}})
 	}
 	// Let the writer flush what it has (GOAWAY, final frames), bounded.
 	a.nc.SetWriteDeadline(time.Now().Add(time.Second))

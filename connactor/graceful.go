@@ -35,7 +35,7 @@ func (a *connActor) beginGoAway() {
 		return
 	}
 	a.markGoingAway()
-	a.write(writerOp{kind: opGoAway, lastID: 1<<31 - 1, code: http2.ErrCodeNo, debug: []byte("graceful shutdown")})
+	a.write(writerOp{kind: opGoAway, streamID: 1<<31 - 1, code: http2.ErrCodeNo, rare: &rareOps{debug: []byte("graceful shutdown")}})
 	a.write(writerOp{kind: opPing, ping: shutdownPing})
 	a.shutdownTimer = time.NewTimer(shutdownPingTimeout)
 }

@@ -32,8 +32,7 @@ func (a *connActor) onFrame(f inFrame) error {
 			return err
 		}
 		a.applyPeerSettings(f.settings)
-		settings := f.settings // its own variable: only it escapes, not f
-		a.write(writerOp{kind: opPeerSettings, settings: &settings})
+		a.write(writerOp{kind: opPeerSettings, rare: &rareOps{settings: f.settings}})
 		a.write(writerOp{kind: opSettingsAck})
 	case http2.FramePing:
 		if !f.flags.Has(http2.FlagPingAck) {

@@ -17,24 +17,29 @@ var ErrStreamClosed = errors.New("stream closed for sending")
 // unary response, so that a call costs one hop to the writer.
 type Write struct {
 	StreamID uint32
-	// ends is endsSending as the Write arrived: the writer consumes its
-	// parts as they go out, and then can no longer tell.
-	ends bool
+	// sent is how much of Data the writer has written; Data itself is
+	// kept whole, so that a Pooled buffer goes back from its start.
+	sent uint32
 	// Header is sent as HEADERS unless the stream already sent its headers,
 	// in which case it is dropped: the writer alone knows what went out.
 	Header []hpack.HeaderField
 	// Data is sent as DATA frames, within the peer's flow-control windows
 	// and split at its max frame size. The writer owns it until Done.
 	Data []byte
-	// Pooled, when set, is the bufpool buffer Data lies in: the writer
-	// puts it back once Data is sent or dropped, so the sender must not
-	// touch it after handing over the Write.
-	Pooled []byte
 	// Trailer is sent as the last HEADERS, with END_STREAM. When no headers
 	// went out before and there is no Data, Header and Trailer go in one
 	// frame, a trailers-only response, unless SeparateHeader is set (the
 	// headers carry metadata of their own, which must not read as trailers).
-	Trailer        []hpack.HeaderField
+	Trailer []hpack.HeaderField
+	// Done, if set, receives the outcome once everything is on its way to
+	// the socket (or was dropped). It must have room for one value: the
+	// writer never waits on it.
+	Done      chan<- error
+	ResetCode http2.ErrCode
+	// Pooled: Data is a buffer from bufpool (from its start), which the
+	// writer puts back once Data is sent or dropped; the sender must not
+	// touch it after handing over the Write.
+	Pooled         bool
 	SeparateHeader bool
 	// EndStream half-closes the stream after Data when there is no Trailer.
 	EndStream bool
@@ -43,12 +48,13 @@ type Write struct {
 	// way to close a stream whose peer finished first.
 	Reset     bool
 	IfSending bool
-	ResetCode http2.ErrCode
-	// Done, if set, receives the outcome once everything is on its way to
-	// the socket (or was dropped). It must have room for one value: the
-	// writer never waits on it.
-	Done chan<- error
+	// ends is endsSending as the Write arrived: the writer consumes its
+	// parts as they go out, and then can no longer tell.
+	ends bool
 }
+
+// unsent is what is left of Data to write.
+func (w *Write) unsent() []byte { return w.Data[w.sent:] }
 
 // onlyReset reports a Write that carries nothing but RST_STREAM.
 func (w *Write) onlyReset() bool {
@@ -63,9 +69,9 @@ func (w *Write) endsSending() bool {
 // finish reports w done (sent, or dropped with err) and gives its buffer
 // back. Every Write the writer takes is finished exactly once.
 func (w *Write) finish(err error) {
-	if w.Pooled != nil {
-		bufpool.Put(w.Pooled)
-		w.Pooled = nil
+	if w.Pooled {
+		bufpool.Put(w.Data)
+		w.Data, w.Pooled = nil, false
 	}
 	if w.Done != nil {
 		select {

@@ -102,7 +102,7 @@ type outStream struct {
 // writerMailbox is how many ops wait for the writer before their senders
 // do. Every connection holds one, so it is sized for bursts, not floods:
 // a flood waits, which is the back-pressure the edge is for. (64 did no
-// better than 32 with 64 calls in flight, and cost 5 KiB more per end.)
+// better than 32 with 64 calls in flight, and cost 4 KiB more per end.)
 const writerMailbox = 32
 
 // smallFlush is the buffered size under which the writer yields once
@@ -117,7 +117,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	bw := newSendBuf(nc)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
-		resets:        make(chan writerReset, 64),
+		resets:        make(chan writerReset, 8),
 		nc:            nc,
 		writeTimeout:  writeTimeout,
 		bw:            bw,
@@ -227,9 +227,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	case opPeerWindow:
 		return false, w.grant(op.streamID, op.incr)
 	case opPeerSettings:
-		w.applyPeerSettings(*op.settings)
-	case opSettings:
-		return false, w.fr.WriteSettings(*op.settings...)
+		w.applyPeerSettings(op.rare.settings)
 	case opSettingsAck:
 		return false, w.fr.WriteSettingsAck()
 	case opPing:
@@ -242,7 +240,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 		w.dropStream(op.streamID, ErrStreamClosed)
 		return false, w.fr.WriteRSTStream(op.streamID, op.code)
 	case opGoAway:
-		if err := w.fr.WriteGoAway(op.lastID, op.code, op.debug); err != nil {
+		if err := w.fr.WriteGoAway(op.streamID, op.code, op.rare.debug); err != nil {
 			return false, err
 		}
 		return false, w.flush()
@@ -417,7 +415,7 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 		header := wr.Header
 		wr.Header = nil
 		if !s.headerSent {
-			if wr.Trailer != nil && len(wr.Data) == 0 && !wr.SeparateHeader {
+			if wr.Trailer != nil && len(wr.unsent()) == 0 && !wr.SeparateHeader {
 				// Trailers-only: the headers and the status in one frame.
 				fields := append(append(make([]hpack.HeaderField, 0, len(header)+len(wr.Trailer)), header...), wr.Trailer...)
 				if err := w.checkHeaderList(fields, s.peerKnows); err != nil {
@@ -436,7 +434,7 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 			}
 			s.headerSent = true
 			s.peerKnows = true
-			endNow := len(wr.Data) == 0 && wr.Trailer == nil && wr.EndStream
+			endNow := len(wr.unsent()) == 0 && wr.Trailer == nil && wr.EndStream
 			if endNow {
 				wr.EndStream = false
 			}
@@ -445,25 +443,24 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 			}
 		}
 	}
-	for len(wr.Data) > 0 {
-		n := min(int64(len(wr.Data)), int64(w.maxFrameSize), s.window, w.connWindow, int64(*budget))
+	for rest := wr.unsent(); len(rest) > 0; rest = wr.unsent() {
+		n := min(int64(len(rest)), int64(w.maxFrameSize), s.window, w.connWindow, int64(*budget))
 		if n <= 0 {
 			return false, nil
 		}
-		last := n == int64(len(wr.Data))
+		last := n == int64(len(rest))
 		end := last && wr.Trailer == nil && wr.EndStream
 		if end {
 			wr.EndStream = false
 		}
-		if err := w.writeData(s.id, end, wr.Data[:n]); err != nil {
+		if err := w.writeData(s.id, end, rest[:n]); err != nil {
 			return false, err
 		}
-		wr.Data = wr.Data[n:]
+		wr.sent += uint32(n)
 		s.window -= n
 		w.connWindow -= n
 		*budget -= int(n)
 	}
-	wr.Data = nil
 	if wr.EndStream {
 		// Half-close with nothing left to carry it: an empty DATA frame.
 		wr.EndStream = false

@@ -5,18 +5,22 @@ import "golang.org/x/net/http2"
 // writerOp is one message in the writer's mailbox. Exactly one of its
 // parts is used, chosen by kind; a value type keeps the mailbox free of
 // per-message allocations. Every connection's mailbox holds writerMailbox
-// of them, so the fields are ordered to leave no padding, and the
-// settings of the rare SETTINGS op are behind a pointer.
+// of them, so the fields are ordered to leave no padding, and what the
+// rare SETTINGS and GOAWAY ops carry is behind a pointer.
 type writerOp struct {
 	kind     opKind
-	streamID uint32 // opAnnounce, opForget, opPeerWindow, opRST
+	streamID uint32 // opAnnounce, opForget, opPeerWindow, opRST; opGoAway: the last stream id
 	incr     uint32 // opPeerWindow, opWindowUpdate
 	code     http2.ErrCode
-	lastID   uint32 // opGoAway
 	ping     [8]byte
-	write    Write            // opWrite, opOpen
-	settings *[]http2.Setting // opSettings, opPeerSettings
-	debug    []byte           // opGoAway
+	write    Write    // opWrite, opOpen
+	rare     *rareOps // opPeerSettings, opGoAway
+}
+
+// rareOps is what the rare ops carry.
+type rareOps struct {
+	settings []http2.Setting // opPeerSettings
+	debug    []byte          // opGoAway
 }
 
 type opKind uint8
@@ -28,7 +32,6 @@ const (
 	opForget                     // the peer reset a stream: drop what it has queued
 	opPeerWindow                 // the peer granted send window (stream 0: the connection)
 	opPeerSettings               // the peer's SETTINGS, to apply to the sending side
-	opSettings                   // our SETTINGS frame
 	opSettingsAck                // ACK of the peer's SETTINGS
 	opPing                       // PING (ack false)
 	opPingAck                    // PING with ACK

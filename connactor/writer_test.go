@@ -91,13 +91,13 @@ func TestWriterPutsPooledBuffersBack(t *testing.T) {
 	}
 
 	sent := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, Data: sent, Pooled: sent, EndStream: true}})
+	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, Data: sent, Pooled: true, EndStream: true}})
 	require.True(t, reused(sent), "a buffer sent at once is given back")
 
 	held := bufpool.Get(size)
 	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 3, Header: benchRequest}})
 	w.streams[3].window = 0
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 3, Data: held, Pooled: held, EndStream: true}})
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 3, Data: held, Pooled: true, EndStream: true}})
 	again := bufpool.Get(size)
 	require.NotSame(t, &held[0], &again[0], "a buffer the window holds back is still the writer's")
 	w.testHandle(t, writerOp{kind: opPeerWindow, streamID: 3, incr: uint32(len(held))})
@@ -106,11 +106,11 @@ func TestWriterPutsPooledBuffersBack(t *testing.T) {
 	dropped := bufpool.Get(size)
 	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 5, Header: benchRequest}})
 	w.streams[5].window = 0
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: dropped, Pooled: dropped, EndStream: true}})
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: dropped, Pooled: true, EndStream: true}})
 	w.testHandle(t, writerOp{kind: opForget, streamID: 5})
 	require.True(t, reused(dropped), "a buffer dropped with its stream is given back")
 
 	late := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 7, Data: late, Pooled: late}})
+	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 7, Data: late, Pooled: true}})
 	require.True(t, reused(late), "a buffer for a stream already gone is given back")
 }

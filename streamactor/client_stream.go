@@ -146,7 +146,7 @@ func (cs *ClientStream) Send(data []byte, keep bool) *status.Status {
 	done := cs.pipe.done(len(data))
 	w := connactor.Write{Data: data, Done: done}
 	if !keep {
-		w.Pooled = data
+		w.Pooled = true
 	}
 	if err := cs.link.Write(w); err != nil {
 		return cs.wait()

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/http2/hpack"
 
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -146,7 +147,7 @@ func (ss *ServerStream) SendMsg(framed []byte) error {
 	if ss.finished {
 		return status.New(codes.Internal, "SendMsg called after the call ended").Err()
 	}
-	w := connactor.Write{Data: framed, Pooled: framed}
+	w := connactor.Write{Data: framed, Pooled: true}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)
 		if err != nil {
@@ -193,14 +194,15 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	ss.finished = true
 	w := connactor.Write{Trailer: TrailerFields(st, ss.trailer)}
 	if response != nil {
-		w.Data, w.Pooled = response, response
+		w.Data, w.Pooled = response, true
 	}
 	if !ss.headerSent {
 		fields, err := ss.headerFields(ss.header)
 		if err != nil {
 			st = status.New(codes.Internal, err.Error())
 			fields, _ = ss.headerFields(nil)
-			w.Data = nil // Pooled still goes back with the Write
+			bufpool.Put(response) // not sent: ours to give back
+			w.Data, w.Pooled = nil, false
 			w.Trailer = TrailerFields(st, nil)
 		}
 		w.Header = fields
