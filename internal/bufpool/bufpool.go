@@ -1,85 +1,116 @@
-// Package bufpool reuses the large buffers gRPC messages pass through: a
-// received message reassembled from DATA frames, a message marshalled to be
-// sent. For a large message a fresh buffer costs as much as the copy into
-// it (the runtime zeroes it, the collector takes it back), so these buffers
-// are reused: the owner of a buffer Gets it, and Puts it back once nothing
-// refers to it (the message was decoded, or the writer sent it), for the
-// next message of any stream.
+// Package bufpool reuses the buffers gRPC messages pass through: the DATA
+// payloads the reader reads, a received message reassembled from them, a
+// message marshalled to be sent. A fresh buffer costs as much as the copy
+// into it (the runtime zeroes it, the collector takes it back), so these
+// buffers are reused: the owner of a buffer Gets it, and Puts it back once
+// nothing refers to it (the message was decoded, or the writer sent it),
+// for the next message of any stream or connection.
+//
+// Free buffers wait in channel free lists, one per size class, shared by
+// the whole process: an idle connection holds none, and a busy one reuses
+// what the others gave back. Every list is bounded, so that when traffic
+// stops only a bounded amount stays allocated; what does not fit is left to
+// the collector. (A sync.Pool would hand idle buffers back to the
+// collector, but they do not survive two collections, and a server busy
+// with large messages collects every few of them: it missed half the
+// time.)
+//
+// The classes come in two tiers:
+//   - small, powers of two from 1 KiB to 16 KiB (a full DATA frame of the
+//     default size), each list holding at most smallListBytes;
+//   - large, a quarter of an octave apart from 20 KiB to 4 MiB (the
+//     default receive limit), so a buffer is never more than 25% larger
+//     than its message; the large lists together hold at most largeBudget,
+//     which a buffer spends as it goes into a list and earns back as it
+//     leaves.
+//
+// Below 512 bytes a buffer costs little next to the message's other work,
+// and a class would be more than twice the size asked for (a peer that
+// sends tiny frames could make a buffer stand for a few bytes of the window
+// it was let in by): such sizes are not pooled.
 package bufpool
 
 import "math/bits"
 
-//
-// Free buffers wait in channel free lists, one per size class. What the
-// lists hold together is bounded by a budget (poolBudget) that a buffer
-// spends as it goes into a list and earns back as it leaves, so a burst of
-// large messages leaves at most the budget allocated, whatever sizes it
-// used. (A sync.Pool would hand idle buffers back to the collector, but
-// they do not survive two collections, and a server busy with large
-// messages collects every few of them: it missed half the time.)
-
 const (
-	// minPooled is the smallest pooled buffer: below it a fresh buffer
-	// costs little next to the message's other work.
-	minPooled      = 16 << 10
-	minPooledShift = 14 // log2(minPooled)
-	// maxPooled is the largest pooled buffer: the default receive limit.
-	maxPooled      = 4 << 20
-	maxPooledShift = 22 // log2(maxPooled)
+	smallShift     = 10 // log2 of the smallest class
+	smallMax       = 16 << 10
+	numSmall       = 5 // 1, 2, 4, 8 and 16 KiB
+	smallListBytes = 1 << 20
 
-	// The classes are a quarter of an octave apart, so a buffer is never
-	// more than 25% larger than its message: 16 KiB, 20 KiB, 24 KiB,
-	// 28 KiB, 32 KiB, 40 KiB, ... 4 MiB.
+	largeMax      = 4 << 20
+	largeMaxShift = 22 // log2(largeMax)
+	// The large classes from 20 KiB: four per octave of (2^e, 2^(e+1)],
+	// e from 14 (16 KiB) to 21.
 	classesPerOctave = 4
-	numClasses       = 1 + (maxPooledShift-minPooledShift)*classesPerOctave
-	// perClass is how many free buffers a class keeps at most.
-	perClass = 16
+	numLarge         = (largeMaxShift - 14) * classesPerOctave
+	perLarge         = 16 // free buffers a large class keeps at most
 
-	// poolBudget bounds the bytes all free lists hold together; it is
-	// spent in units of minPooled.
-	poolBudget = 16 << 20
+	// largeBudget bounds the bytes the large lists hold together; it is
+	// spent in units of unit.
+	largeBudget = 16 << 20
+	unit        = 16 << 10
 )
 
 var (
-	freeMsgBufs [numClasses]chan []byte
-	// budget holds a token for each unit the free lists spend.
-	budget = make(chan struct{}, poolBudget/minPooled)
+	small [numSmall]chan []byte
+	large [numLarge]chan []byte
+	// budget holds a token for each unit the large lists spend.
+	budget = make(chan struct{}, largeBudget/unit)
 )
 
 func init() {
-	for i := range freeMsgBufs {
-		freeMsgBufs[i] = make(chan []byte, perClass)
+	for i := range small {
+		small[i] = make(chan []byte, smallListBytes>>(smallShift+i))
+	}
+	for i := range large {
+		large[i] = make(chan []byte, perLarge)
 	}
 }
 
-// sizeClass returns the class of the smallest pooled buffer that holds n
-// bytes and its size, or -1 when n is not pooled.
-func sizeClass(n int) (class, size int) {
-	if n <= minPooled/2 || n > maxPooled {
+// smallClass returns the small class that holds n bytes and its size, or
+// -1 when n is not in the small tier.
+func smallClass(n int) (class, size int) {
+	if n <= 1<<(smallShift-1) || n > smallMax {
 		return -1, 0
 	}
-	if n <= minPooled {
-		return 0, minPooled
+	class = max(0, bits.Len(uint(n-1))-smallShift)
+	return class, 1 << (smallShift + class)
+}
+
+// largeClass returns the large class that holds n bytes and its size, or
+// -1 when n is not in the large tier.
+func largeClass(n int) (class, size int) {
+	if n <= smallMax || n > largeMax {
+		return -1, 0
 	}
 	// n-1 lies in [2^e, 2^(e+1)), an octave of four classes 2^(e-2) apart.
 	e := bits.Len(uint(n-1)) - 1
 	q := (n - 1 - 1<<e) >> (e - 2)
-	return (e-minPooledShift)*classesPerOctave + q + 1, 1<<e + (q+1)<<(e-2)
+	return (e-14)*classesPerOctave + q, 1<<e + (q+1)<<(e-2)
 }
 
-// units is what a buffer of size bytes spends of the budget.
-func units(size int) int { return (size + minPooled - 1) / minPooled }
+// units is what a large buffer of size bytes spends of the budget.
+func units(size int) int { return (size + unit - 1) / unit }
 
 // Get returns a buffer of at least n bytes (its length is its class
 // size): a free one of its class, a new one, or nil when n is not pooled
 // (the caller allocates its own).
 func Get(n int) []byte {
-	class, size := sizeClass(n)
+	if class, size := smallClass(n); class >= 0 {
+		select {
+		case b := <-small[class]:
+			return b
+		default:
+			return make([]byte, size)
+		}
+	}
+	class, size := largeClass(n)
 	if class < 0 {
 		return nil
 	}
 	select {
-	case b := <-freeMsgBufs[class]:
+	case b := <-large[class]:
 		earn(units(size))
 		return b
 	default:
@@ -90,17 +121,34 @@ func Get(n int) []byte {
 // Pooled reports whether b is of a class size, so that Put would keep it:
 // whether giving it back is worth the bookkeeping.
 func Pooled(b []byte) bool {
-	class, size := sizeClass(cap(b))
-	return class >= 0 && size == cap(b)
+	size := cap(b)
+	if _, s := smallClass(size); s == size && size > 0 {
+		return true
+	}
+	_, s := largeClass(size)
+	return s == size && size > 0
 }
 
-// Put gives back a buffer Get returned, once nothing refers to it. Any
-// buffer the caller owns may be passed: one that is not of a class size is
-// left to the collector, as is one that finds its list full or the budget
-// spent.
+// Put gives back a buffer Get returned, once nothing refers to it; any
+// length of it may be passed, as long as it starts where the buffer
+// starts. Any buffer the caller owns may be passed: one that is not of a
+// class size is left to the collector, as is one that finds its list full
+// (or, large, the budget spent).
 func Put(b []byte) {
-	class, size := sizeClass(cap(b))
-	if class < 0 || size != cap(b) {
+	size := cap(b)
+	if class, s := smallClass(size); class >= 0 {
+		if s != size {
+			return
+		}
+		poison(b[:size])
+		select {
+		case small[class] <- b[:size]:
+		default:
+		}
+		return
+	}
+	class, s := largeClass(size)
+	if class < 0 || s != size {
 		return
 	}
 	u := units(size)
@@ -114,7 +162,7 @@ func Put(b []byte) {
 	}
 	poison(b[:size])
 	select {
-	case freeMsgBufs[class] <- b[:size]:
+	case large[class] <- b[:size]:
 	default:
 		earn(u)
 	}

@@ -1,6 +1,0 @@
-//go:build !race
-
-package connactor
-
-// poison does nothing outside race-detector builds (see chunks_poison.go).
-func poison([]byte) {}
