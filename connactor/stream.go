@@ -23,7 +23,7 @@ type Stream struct {
 // connection spills; a unary response needs three (headers, data,
 // trailers). Every stream allocates the channel, so it is kept small: a
 // busy stream spills, and the spill folds its DATA.
-const eventCapacity = 4
+const eventCapacity = 3
 
 func newStream(c *Conn, id uint32) *Stream {
 	return &Stream{ID: id, conn: c, events: mailbox.MakeSpill(eventCapacity, mergeData)}
