@@ -71,7 +71,7 @@ func inflate(payload []byte, compressed bool, encodingName string, max int, unkn
 // frameMessage marshals m, compresses it when comp is set, and frames it
 // with the gRPC prefix. A codec that knows a message's size first
 // (BufferMarshaler) writes the message behind a reserved prefix, saving a
-// copy, and a large one into a buffer from bufpool. The framed message is
+// copy, and into a buffer from bufpool (unless tiny). The framed message is
 // always the caller's own buffer: whoever last holds it may put it back
 // (bufpool.Put).
 func frameMessage(codec encoding.Codec, comp encoding.Compressor, m any, maxSend int) ([]byte, error) {

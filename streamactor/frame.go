@@ -3,7 +3,6 @@ package streamactor
 import (
 	"encoding/binary"
 
-	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -46,12 +45,11 @@ func AppendMessage(dst, payload []byte, compressed bool) []byte {
 // Message is one received gRPC message.
 type Message struct {
 	Payload []byte
-	// buf is the buffer Payload lies in, which Release gives back: the
-	// received DATA buffer when the message filled it alone, or (pooled)
-	// the buffer it was reassembled in.
+	// buf is the buffer Payload lies in, which Release gives back to
+	// bufpool: the received DATA buffer when the message filled it alone,
+	// or the buffer it was reassembled in.
 	buf        []byte
 	Compressed bool
-	pooled     bool
 }
 
 // Release gives the message's buffer back for reuse once Payload is no
@@ -59,11 +57,7 @@ type Message struct {
 // grpc-go's codecs must not either). Payload must not be read afterwards.
 // Calling it is optional: an unreleased buffer is garbage-collected.
 func (m *Message) Release() {
-	if m.pooled {
-		bufpool.Put(m.buf)
-	} else {
-		connactor.RecycleData(m.buf)
-	}
+	bufpool.Put(m.buf)
 	*m = Message{}
 }
 
@@ -133,7 +127,7 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 		r.msg = append(r.msg, data[:c]...)
 		data = data[c:]
 		if len(r.msg) == r.want {
-			out = append(out, Message{Payload: r.msg, Compressed: r.flag == 1, buf: r.pooled, pooled: r.pooled != nil})
+			out = append(out, Message{Payload: r.msg, Compressed: r.flag == 1, buf: r.pooled})
 			r.msg, r.pooled, r.have, r.want = nil, nil, 0, 0
 		}
 	}
