@@ -82,6 +82,11 @@ type Config struct {
 	// connection calls when the stream is reset or the connection ends, so
 	// that a handler busy in user code learns of it.
 	Accept func(s *Stream) (cancel func())
+	// Ended, if set, is called on the connection actor's goroutine once
+	// the connection has ended, just before Done closes, so that its owner
+	// learns of it without a goroutine of its own waiting on Done. It must
+	// not block for long: it forwards the news into its owner's mailbox.
+	Ended func(c *Conn)
 }
 
 func (c Config) withDefaults() Config {

@@ -157,12 +157,14 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a.probe = probe
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
+	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }), actors.WithProbe(probe)}
+	if cfg.Ended != nil {
+		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
+	}
 	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, func(ctx context.Context) error {
 		<-ready
 		return a.run(ctx)
-	},
-		actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }),
-		actors.WithProbe(probe))
+	}, opts...)
 	close(ready)
 	return c
 }

@@ -56,7 +56,7 @@ func NewServer(opts ...ServerOption) *Server {
 		cancel:   cancel,
 		inbox:    make(chan serverMsg, 16),
 	}
-	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}}
+	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}, endedEarly: map[*connactor.Conn]bool{}}
 	s.ref = actors.Spawn(context.Background(), "server", a.run, actors.WithMailbox(func() int { return len(s.inbox) }))
 	return s
 }
@@ -175,6 +175,7 @@ func (s *Server) connConfig(nc net.Conn) connactor.Config {
 		Name:                 "server " + nc.RemoteAddr().String(),
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
 		Accept:               s.acceptStream,
+		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },
 	}
 }
 

@@ -38,9 +38,12 @@ type serverActor struct {
 	s         *Server
 	listeners map[net.Listener]bool
 	conns     map[*connactor.Conn]bool
-	pending   int // handshakes in progress
-	stopping  bool
-	waiters   []chan struct{} // Stop callers, told when the last connection ends
+	// endedEarly: connections whose end was told before their handshake
+	// goroutine told they were ready (two senders, no order between them).
+	endedEarly map[*connactor.Conn]bool
+	pending    int // handshakes in progress
+	stopping   bool
+	waiters    []chan struct{} // Stop callers, told when the last connection ends
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -89,11 +92,22 @@ func (a *serverActor) handle(m serverMsg) {
 		if m.conn == nil {
 			return
 		}
+		if a.endedEarly[m.conn] {
+			delete(a.endedEarly, m.conn)
+			return
+		}
 		a.conns[m.conn] = true
 		if a.stopping {
 			a.closeConn(m.conn, true)
 		}
 	case msgConnEnded:
+		// Told from the connection's last act: its goroutine is past the
+		// telling and closes Done at once. Waiting for that keeps Stop's
+		// promise that no goroutine of the server outlives it.
+		<-m.conn.Done()
+		if !a.conns[m.conn] {
+			a.endedEarly[m.conn] = true
+		}
 		delete(a.conns, m.conn)
 	case msgStop:
 		a.waiters = append(a.waiters, m.stopped)
@@ -137,7 +151,8 @@ func (s *Server) secureAndAccept(raw net.Conn) (*connactor.Conn, error) {
 }
 
 // handshake runs the HTTP/2 handshake off the accept loop, so a slow
-// client cannot hold up others, and then reports the connection's end.
+// client cannot hold up others. The connection reports its own end
+// (connConfig's Ended), so nothing waits here for it.
 func (s *Server) handshake(raw net.Conn) {
 	conn, err := s.secureAndAccept(raw)
 	if err != nil {
@@ -146,6 +161,4 @@ func (s *Server) handshake(raw net.Conn) {
 		return
 	}
 	s.tell(serverMsg{kind: msgConnReady, conn: conn})
-	<-conn.Done()
-	s.tell(serverMsg{kind: msgConnEnded, conn: conn})
 }

@@ -18,6 +18,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
+	"github.com/actorpc/actorpc/cmd/echo/echoserver"
+	"github.com/actorpc/actorpc/rpc"
 )
 
 // rawConn is a client HTTP/2 connection written frame by frame, to send
@@ -432,4 +434,42 @@ func TestRawClientVanishesMidStream(t *testing.T) {
 	// moment to notice the end.
 	goleak.VerifyNone(t, before)
 	expectServing(t, addr)
+}
+
+// TestServerStopAfterConnectionsEndAtOnce: clients that hang up as soon
+// as they have sent the preface. Each connection's end and its
+// handshake's completion reach the server from two goroutines, in either
+// order; whichever comes first, the server forgets the connection, and
+// Stop returns.
+func TestServerStopAfterConnectionsEndAtOnce(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := rpc.NewServer()
+	echoserver.Register(srv)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
+
+	const clients = 200
+	for range clients {
+		nc, err := net.DialTimeout("tcp", lis.Addr().String(), failsafe)
+		require.NoError(t, err)
+		fr := http2.NewFramer(nc, nc)
+		_, err = nc.Write([]byte(http2.ClientPreface))
+		require.NoError(t, err)
+		require.NoError(t, fr.WriteSettings())
+		nc.Close()
+	}
+	expectServing(t, lis.Addr().String())
+
+	stopped := make(chan struct{})
+	go func() {
+		srv.Stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(failsafe):
+		t.Fatalf("Stop did not return after %d connections ended at once: the server still counts one of them", clients)
+	}
+	require.NoError(t, <-served)
 }
