@@ -24,6 +24,10 @@ type Conn struct {
 	// goingAway is closed by the connection actor (markGoingAway) when the
 	// connection stops taking new streams.
 	goingAway chan struct{}
+	// peerGoAway is the peer's GOAWAY when it is why goingAway closed:
+	// written by the connection actor before it closes goingAway, read by
+	// others only after (see PeerGoAway).
+	peerGoAway *GoAway
 }
 
 // connMsg is what streams and the API tell the connection actor.

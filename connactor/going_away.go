@@ -1,5 +1,7 @@
 package connactor
 
+import "golang.org/x/net/http2"
+
 // GoingAway is closed once the connection will take no new streams: the
 // peer's GOAWAY arrived, our GracefulClose (or a GOAWAY of our own) went
 // out, or the connection ended, whichever came first. It is closed exactly
@@ -13,6 +15,37 @@ package connactor
 // left unprocessed end with EventClosed and Unprocessed set), and Done
 // tells when the connection itself is gone.
 func (c *Conn) GoingAway() <-chan struct{} { return c.goingAway }
+
+// GoAway is what a peer's GOAWAY frame said.
+type GoAway struct {
+	Code         http2.ErrCode
+	LastStreamID uint32
+	Debug        string
+}
+
+// TooManyPings reports the GOAWAY a server sends a client whose keepalive
+// pings come more often than it allows (gRPC's A8: ENHANCE_YOUR_CALM with
+// the debug data "too_many_pings").
+func (g GoAway) TooManyPings() bool {
+	return g.Code == http2.ErrCodeEnhanceYourCalm && g.Debug == "too_many_pings"
+}
+
+// PeerGoAway reports the peer's GOAWAY when that is why GoingAway closed
+// (and not our own GOAWAY or the connection's end). Call it only once
+// GoingAway is closed; before, it reports false. A client reads it to
+// learn, for one, that the server found its keepalive pings too frequent
+// (ENHANCE_YOUR_CALM, "too_many_pings").
+func (c *Conn) PeerGoAway() (GoAway, bool) {
+	select {
+	case <-c.goingAway:
+	default:
+		return GoAway{}, false
+	}
+	if c.peerGoAway == nil {
+		return GoAway{}, false
+	}
+	return *c.peerGoAway, true
+}
 
 // markGoingAway closes GoingAway the first time it is called; only the
 // connection actor calls it.

@@ -103,3 +103,23 @@ func TestGoingAwayWhenPeerHangsUp(t *testing.T) {
 	waitConnDone(t, c)
 	require.True(t, isClosed(c.GoingAway()), "Done closed before GoingAway")
 }
+
+// PeerGoAway tells what the peer's GOAWAY said when it is why GoingAway
+// closed; a GOAWAY of our own is not the peer's.
+func TestPeerGoAwayTellsWhy(t *testing.T) {
+	c, p := dialPeer(t, Config{})
+	_, ok := c.PeerGoAway()
+	require.False(t, ok, "no GOAWAY yet")
+	require.NoError(t, p.fr.WriteGoAway(0, http2.ErrCodeEnhanceYourCalm, []byte("too_many_pings")))
+	waitClosed(t, c.GoingAway(), "GoingAway after the peer's GOAWAY")
+	got, ok := c.PeerGoAway()
+	require.True(t, ok)
+	require.Equal(t, GoAway{Code: http2.ErrCodeEnhanceYourCalm, LastStreamID: 0, Debug: "too_many_pings"}, got)
+	waitConnDone(t, c)
+
+	ours, _ := dialPeer(t, Config{})
+	ours.GracefulClose()
+	waitClosed(t, ours.GoingAway(), "GoingAway after GracefulClose")
+	_, ok = ours.PeerGoAway()
+	require.False(t, ok, "GoingAway closed for our own GOAWAY, not the peer's")
+}

@@ -222,6 +222,9 @@ func (a *connActor) onReset(f inFrame) error {
 // were never processed and may be retried elsewhere (RFC 9113 6.8).
 func (a *connActor) onGoAway(f inFrame) {
 	a.goAwayReceived = true
+	if !a.goingAwayClosed {
+		a.peerGoAway = &GoAway{Code: f.code, LastStreamID: f.lastID, Debug: string(f.debug)}
+	}
 	a.markGoingAway()
 	a.peerLastID = f.lastID
 	why := fmt.Errorf("the peer sent GOAWAY (%v, last stream %d): %s", f.code, f.lastID, f.debug)

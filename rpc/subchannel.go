@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/balancer"
 	"github.com/actorpc/actorpc/rpc/connectivity"
+	"github.com/actorpc/actorpc/rpc/keepalive"
 	"github.com/actorpc/actorpc/rpc/resolver"
 )
 
@@ -68,6 +70,9 @@ type subchannelActor struct {
 	draining []*connactor.Conn // gone away, still serving their calls
 	retries  int               // failed attempts since the last success
 	pending  *subchannelUpdate
+	// keepalive is what our connections use: the channel's, with the time
+	// doubled each time a server said our pings were too many (A8).
+	keepalive keepalive.ClientParameters
 }
 
 func (a *subchannelActor) run(ctx context.Context) error {
@@ -98,6 +103,7 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			case <-a.conn.GoingAway():
 				// GOAWAY, or the connection ended: calls in flight finish on
 				// it, new ones wait for the balancer's next move.
+				a.calmKeepalive(a.conn)
 				a.draining = append(a.draining, a.conn)
 				a.conn = nil
 				a.setState(connectivity.Idle, nil, nil)
@@ -111,6 +117,17 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			}
 		}
 		a.pruneDrained()
+	}
+}
+
+// calmKeepalive doubles the keepalive time of our next connections when
+// the server went away because our pings were too many, as A8 asks: a
+// server's ping policy is not known in advance, and pinging at the same
+// rate would only be sent away again.
+func (a *subchannelActor) calmKeepalive(conn *connactor.Conn) {
+	ga, ok := conn.PeerGoAway()
+	if ok && ga.TooManyPings() && a.keepalive.Time > 0 && a.keepalive.Time < math.MaxInt64/2 {
+		a.keepalive.Time *= 2
 	}
 }
 
@@ -131,7 +148,7 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 	timeout := max(cp.MinConnectTimeout, cp.Backoff.Delay(a.retries))
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res := a.cc.dialAddress(dctx, a.connCtx, a.sc.addr)
+	res := a.cc.dialAddress(dctx, a.connCtx, a.sc.addr, a.keepalive)
 	switch {
 	case res.err == nil && ctx.Err() != nil:
 		// Shut down while dialling: the new connection is not wanted.
@@ -207,7 +224,7 @@ func (a *subchannelActor) drain() {
 // the channel actor's context; its connections live under connCtx.
 func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate) *subchannel {
 	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1)}
-	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle}
+	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle, keepalive: cc.opts.keepalive}
 	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run)
 	return sc
 }
@@ -219,7 +236,7 @@ type dialResult struct {
 
 // dialAddress connects to addr: the socket, the credentials' handshake,
 // then HTTP/2's. The connection lives under parent.
-func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Address) dialResult {
+func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Address, ka keepalive.ClientParameters) dialResult {
 	nc, err := cc.opts.dialer(ctx, addr)
 	if err != nil {
 		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
@@ -233,7 +250,6 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		nc.Close()
 		return dialResult{err: fmt.Errorf("handshake with %s: %w", addr, err)}
 	}
-	ka := cc.opts.keepalive
 	handshake := time.Duration(0) // connactor's default
 	if d, ok := ctx.Deadline(); ok {
 		handshake = max(time.Until(d), time.Millisecond)

@@ -13,7 +13,9 @@ type ClientParameters struct {
 	// Servers police pings: grpc-go's default lets a client ping at most
 	// every 5 minutes, and only with calls open, and answers a client that
 	// pings more often with GOAWAY "too_many_pings". Agree with the server
-	// before going lower.
+	// before going lower. A subchannel sent away so doubles its Time for
+	// its next connections (A8), so a too eager client settles on a rate
+	// the server accepts.
 	Time time.Duration
 	// Timeout is how long the client waits, after its PING, for anything
 	// from the peer before it closes the connection. Default 20 s.
