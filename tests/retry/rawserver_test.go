@@ -21,15 +21,11 @@ import (
 // may retry them transparently, A6), and answers every later one with
 // one EchoResponse echoing the request, then status OK.
 type refusingServer struct {
-	lis    net.Listener
+	*rawListener
 	refuse int
 
 	mu      sync.Mutex
 	streams []rawStream // every stream the client opened, in order
-	conns   map[net.Conn]bool
-	closed  bool
-
-	wg sync.WaitGroup
 }
 
 // rawStream is what the raw server saw of one stream.
@@ -41,59 +37,16 @@ type rawStream struct {
 
 func startRefusingServer(t *testing.T, refuse int) *refusingServer {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &refusingServer{lis: lis, refuse: refuse, conns: make(map[net.Conn]bool)}
-	s.wg.Add(1)
-	go s.accept()
-	t.Cleanup(s.close)
+	s := &refusingServer{refuse: refuse}
+	s.rawListener = startRawListener(t, func(c net.Conn, _ int) { s.serveConn(c) })
 	return s
 }
-
-func (s *refusingServer) addr() string { return s.lis.Addr().String() }
 
 // seen is every stream opened so far.
 func (s *refusingServer) seen() []rawStream {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]rawStream(nil), s.streams...)
-}
-
-func (s *refusingServer) close() {
-	s.lis.Close()
-	s.mu.Lock()
-	s.closed = true
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *refusingServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.lis.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer c.Close()
-			s.serveConn(c)
-		}()
-	}
 }
 
 // newStream records a stream and says whether to refuse it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,66 +21,15 @@ import (
 // frame); the first connection it then sends away with GOAWAY
 // ENHANCE_YOUR_CALM "too_many_pings" (gRPC's A8).
 type pingPolicer struct {
-	lis  net.Listener
+	*rawListener
 	gaps chan time.Duration // one per connection that pinged
-
-	mu     sync.Mutex
-	served int
-	conns  map[net.Conn]bool
-	closed bool
-	wg     sync.WaitGroup
 }
 
 func startPingPolicer(t *testing.T) *pingPolicer {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &pingPolicer{lis: lis, gaps: make(chan time.Duration, 8), conns: make(map[net.Conn]bool)}
-	s.wg.Add(1)
-	go s.accept()
-	t.Cleanup(s.close)
+	s := &pingPolicer{gaps: make(chan time.Duration, 8)}
+	s.rawListener = startRawListener(t, func(c net.Conn, n int) { s.serveConn(c, n == 0) })
 	return s
-}
-
-func (s *pingPolicer) addr() string { return s.lis.Addr().String() }
-
-func (s *pingPolicer) close() {
-	s.lis.Close()
-	s.mu.Lock()
-	s.closed = true
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *pingPolicer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.lis.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = true
-		first := s.served == 0
-		s.served++
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer c.Close()
-			s.serveConn(c, first)
-		}()
-	}
 }
 
 func (s *pingPolicer) serveConn(c net.Conn, sendAway bool) {
