@@ -100,37 +100,27 @@ func (o object) bool(key string) (bool, bool, error) {
 
 // uint32 returns the field key as an unsigned 32-bit integer, the proto
 // type of every integer in the service config.
-func (o object) uint32(key string) (uint32, bool, error) {
-	raw, ok := o.get(key)
-	if !ok {
-		return 0, false, nil
-	}
-	text, err := numberText(raw, o.at(key))
-	if err != nil {
-		return 0, false, err
-	}
-	n, err := parseUint32(text)
-	if err != nil {
-		return 0, false, fmt.Errorf("%s: %w, got %s", o.at(key), err, quoteShort(raw))
-	}
-	return n, true, nil
-}
+func (o object) uint32(key string) (uint32, bool, error) { return number(o, key, parseUint32) }
 
 // float returns the field key as a finite number.
-func (o object) float(key string) (float64, bool, error) {
+func (o object) float(key string) (float64, bool, error) { return number(o, key, parseFinite) }
+
+// number returns the field key as a JSON number, read by parse.
+func number[T any](o object, key string, parse func(string) (T, error)) (T, bool, error) {
+	var zero T
 	raw, ok := o.get(key)
 	if !ok {
-		return 0, false, nil
+		return zero, false, nil
 	}
 	text, err := numberText(raw, o.at(key))
 	if err != nil {
-		return 0, false, err
+		return zero, false, err
 	}
-	f, err := parseFinite(text)
+	n, err := parse(text)
 	if err != nil {
-		return 0, false, fmt.Errorf("%s: %w, got %s", o.at(key), err, quoteShort(raw))
+		return zero, false, fmt.Errorf("%s: %w, got %s", o.at(key), err, quoteShort(raw))
 	}
-	return f, true, nil
+	return n, true, nil
 }
 
 // asString decodes raw as a JSON string found at path.
