@@ -35,6 +35,7 @@ type serverOptions struct {
 	maxConcurrentStreams uint32
 	unaryInterceptor     UnaryServerInterceptor
 	streamInterceptor    StreamServerInterceptor
+	unknownStreamHandler StreamHandler
 	codec                encoding.Codec
 	creds                credentials.TransportCredentials
 	handshakeTimeout     time.Duration
@@ -84,6 +85,15 @@ func UnaryInterceptor(i UnaryServerInterceptor) ServerOption {
 // StreamInterceptor wraps every streaming call of the server.
 func StreamInterceptor(i StreamServerInterceptor) ServerOption {
 	return func(o *serverOptions) { o.streamInterceptor = i }
+}
+
+// UnknownServiceHandler serves every call to a method no registered
+// service has, as a bidirectional stream (whatever the client thinks it
+// is), instead of answering Unimplemented. The stream interceptor wraps it;
+// the handler's srv is nil and MethodFromServerStream names the
+// method. A proxy is built on it.
+func UnknownServiceHandler(streamHandler StreamHandler) ServerOption {
+	return func(o *serverOptions) { o.unknownStreamHandler = streamHandler }
 }
 
 // DialOption configures a ClientConn.
@@ -233,6 +243,7 @@ type callInfo struct {
 	codec          encoding.Codec
 	compressor     string
 	waitForReady   *bool
+	staticMethod   bool // the method name is a generated constant (StaticMethod)
 	// set when the caller chose a limit, so that the service config's
 	// only lowers it
 	recvLimitSet, sendLimitSet bool
@@ -242,6 +253,12 @@ type callInfo struct {
 // the channel has no backend ready (until the call's deadline). It wins over
 // the service config's waitForReady.
 func WaitForReady(wait bool) CallOption { return func(c *callInfo) { c.waitForReady = &wait } }
+
+// StaticMethod tells that the call's method name is a constant of
+// generated code, not a name taken from a request (generated stubs pass
+// it); telemetry may then use the name as a label without bounding its
+// cardinality.
+func StaticMethod() CallOption { return func(c *callInfo) { c.staticMethod = true } }
 
 // Header stores the response header metadata of a unary call in md.
 func Header(md *metadata.MD) CallOption { return func(c *callInfo) { c.header = md } }

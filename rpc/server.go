@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"reflect"
 	"strings"
 	"time"
 
@@ -62,27 +61,35 @@ func NewServer(opts ...ServerOption) *Server {
 }
 
 // RegisterService registers impl as the implementation of desc. Call it
-// before Serve; impl must satisfy desc.HandlerType.
+// before Serve; impl must satisfy desc.HandlerType. Like grpc-go, it
+// panics on a registration that could only route calls wrongly: a nil
+// implementation, one that does not implement the service, a service
+// registered twice, a malformed desc, or a registration after Serve.
 func (s *Server) RegisterService(desc *ServiceDesc, impl any) {
-	if impl != nil && desc.HandlerType != nil {
-		ht := reflect.TypeOf(desc.HandlerType).Elem()
-		if !reflect.TypeOf(impl).Implements(ht) {
-			panic(fmt.Sprintf("rpc: RegisterService: %T does not implement %v", impl, ht))
-		}
+	if err := checkService(desc, impl); err != nil {
+		panic(err.Error())
 	}
-	if _, dup := s.services[desc.ServiceName]; dup {
-		panic(fmt.Sprintf("rpc: RegisterService: service %q registered twice", desc.ServiceName))
+	err, asked := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- error) serverMsg {
+		return serverMsg{kind: msgRegister, service: &serviceInfo{impl: impl, desc: desc}, registered: reply}
+	})
+	if asked != nil {
+		err = fmt.Errorf("rpc: RegisterService(%q) after the server was stopped", desc.ServiceName)
 	}
-	info := &serviceInfo{impl: impl, desc: desc}
-	s.services[desc.ServiceName] = info
-	for i := range desc.Methods {
-		m := &desc.Methods[i]
-		s.methods["/"+desc.ServiceName+"/"+m.MethodName] = &methodInfo{service: info, unary: m}
+	if err != nil {
+		panic(err.Error())
 	}
-	for i := range desc.Streams {
-		st := &desc.Streams[i]
-		s.methods["/"+desc.ServiceName+"/"+st.StreamName] = &methodInfo{service: info, stream: st}
+}
+
+// GetServiceInfo describes the registered services, keyed by their full
+// names, as grpc-go's does (reflection and health list services with it).
+func (s *Server) GetServiceInfo() map[string]ServiceInfo {
+	services, err := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- map[string]ServiceInfo) serverMsg {
+		return serverMsg{kind: msgServiceInfo, serviceInfo: reply}
+	})
+	if err != nil {
+		return map[string]ServiceInfo{}
 	}
+	return services
 }
 
 // Serve accepts connections on lis until Stop or GracefulStop, and then

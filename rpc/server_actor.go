@@ -18,6 +18,10 @@ type serverMsg struct {
 	graceful bool
 	stopped  chan struct{}
 	conns    chan<- []*connactor.Conn // msgListConns
+
+	service     *serviceInfo                  // msgRegister
+	registered  chan<- error                  // msgRegister
+	serviceInfo chan<- map[string]ServiceInfo // msgServiceInfo
 }
 
 type serverMsgKind uint8
@@ -31,6 +35,8 @@ const (
 	msgStop
 	msgStopping
 	msgListConns
+	msgRegister    // RegisterService: refused once serving
+	msgServiceInfo // GetServiceInfo
 )
 
 // serverActor owns the server's listeners and connections.
@@ -43,6 +49,7 @@ type serverActor struct {
 	endedEarly map[*connactor.Conn]bool
 	pending    int // handshakes in progress
 	stopping   bool
+	serving    bool            // Serve was called: no service may be registered now
 	waiters    []chan struct{} // Stop callers, told when the last connection ends
 }
 
@@ -65,7 +72,12 @@ func (a *serverActor) run(ctx context.Context) error {
 
 func (a *serverActor) handle(m serverMsg) {
 	switch m.kind {
+	case msgRegister:
+		m.registered <- a.register(m.service)
+	case msgServiceInfo:
+		m.serviceInfo <- a.serviceInfo()
 	case msgAddListener:
+		a.serving = true
 		if !a.stopping {
 			a.listeners[m.lis] = true
 		}

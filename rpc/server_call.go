@@ -50,6 +50,11 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 	}
 
 	m, ok := s.methods[ss.Req.Method]
+	if !ok && s.opts.unknownStreamHandler != nil {
+		m, ok = &methodInfo{service: &serviceInfo{}, stream: &StreamDesc{
+			StreamName: ss.Req.Method, Handler: s.opts.unknownStreamHandler, ServerStreams: true, ClientStreams: true,
+		}}, true
+	}
 	if !ok {
 		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
 		return
