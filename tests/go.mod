@@ -31,9 +31,14 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/grpc/examples v0.0.0-20260825154716-030ee8becb20 // indirect
 )
 
 tool (
+	google.golang.org/grpc/examples/helloworld/greeter_client
+	google.golang.org/grpc/examples/helloworld/greeter_server
+	google.golang.org/grpc/examples/route_guide/client
+	google.golang.org/grpc/examples/route_guide/server
 	google.golang.org/grpc/interop/client
 	google.golang.org/grpc/interop/server
 )
