@@ -114,3 +114,28 @@ func ValueFromIncomingContext(ctx context.Context, key string) []string {
 	}
 	return nil
 }
+
+// ValueFromOutgoingContext returns a copy of the outgoing values for key
+// (the base MD's first, then those appended), without copying the whole
+// MD as FromOutgoingContext does. The key is matched case-insensitively.
+func ValueFromOutgoingContext(ctx context.Context, key string) []string {
+	raw, ok := ctx.Value(outgoingKey{}).(outgoing)
+	if !ok {
+		return nil
+	}
+	key = strings.ToLower(key)
+	var out []string
+	for k, v := range raw.md {
+		if strings.ToLower(k) == key {
+			out = append(out, v...)
+		}
+	}
+	for _, kv := range raw.added {
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i] == key {
+				out = append(out, kv[i+1])
+			}
+		}
+	}
+	return out
+}

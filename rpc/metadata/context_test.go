@@ -107,3 +107,13 @@ func TestIncomingAndOutgoingAreSeparate(t *testing.T) {
 	_, ok = FromIncomingContext(ctx)
 	assert.False(t, ok)
 }
+
+func TestValueFromOutgoingContext(t *testing.T) {
+	assert.Nil(t, ValueFromOutgoingContext(context.Background(), "k"))
+	ctx := NewOutgoingContext(context.Background(), MD{"Key": {"a"}, "other": {"x"}})
+	ctx = AppendToOutgoingContext(ctx, "KEY", "b", "other", "y")
+	ctx = AppendToOutgoingContext(ctx, "key", "c")
+	assert.Equal(t, []string{"a", "b", "c"}, ValueFromOutgoingContext(ctx, "kEy"))
+	assert.Equal(t, []string{"x", "y"}, ValueFromOutgoingContext(ctx, "other"))
+	assert.Nil(t, ValueFromOutgoingContext(ctx, "missing"))
+}
