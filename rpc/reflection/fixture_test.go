@@ -59,7 +59,7 @@ func startServer(t *testing.T, register func(s *rpc.Server)) string {
 }
 
 // registerAll registers echo, Searcher and both reflection services.
-func registerAll(register func(rpc.ServiceRegistrar)) func(s *rpc.Server) {
+func registerAll(register func(*rpc.Server)) func(s *rpc.Server) {
 	return func(s *rpc.Server) {
 		echoserver.Register(s)
 		s.RegisterService(searcherDesc(), struct{}{})

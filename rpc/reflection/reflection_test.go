@@ -18,7 +18,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
-func registerBoth(s rpc.ServiceRegistrar) { reflection.Register(s.(reflection.GRPCServer)) }
+func registerBoth(s *rpc.Server) { reflection.Register(s) }
 
 func TestListServicesNamesEveryRegisteredServiceSorted(t *testing.T) {
 	cc := dial(t, startServer(t, registerAll(registerBoth)))

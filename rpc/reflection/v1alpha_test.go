@@ -58,7 +58,7 @@ func TestV1AlphaAnswersAsV1Does(t *testing.T) {
 }
 
 func TestRegisterV1RegistersOnlyV1(t *testing.T) {
-	cc := dial(t, startServer(t, registerAll(func(s rpc.ServiceRegistrar) { reflection.RegisterV1(s.(reflection.GRPCServer)) })))
+	cc := dial(t, startServer(t, registerAll(func(s *rpc.Server) { reflection.RegisterV1(s) })))
 	assert.Equal(t, []string{pkg + "Searcher", "grpc.examples.echo.Echo", "grpc.reflection.v1.ServerReflection"},
 		serviceNames(openV1(t, cc).ask(listServices())))
 
