@@ -13,6 +13,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/reflection"
 )
 
 // runServe implements "echo serve".
@@ -70,6 +71,9 @@ func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdou
 	}
 	srv := rpc.NewServer(append(opts, identify(lis.Addr().String())...)...)
 	echoserver.Register(srv)
+	// grpcurl and other tools list, describe and call the server without
+	// its .proto files.
+	reflection.Register(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	// Tests wait for this line, and read the port from it.
