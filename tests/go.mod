@@ -6,6 +6,7 @@ replace github.com/actorpc/actorpc => ../
 
 require (
 	github.com/actorpc/actorpc v0.0.0
+	github.com/bufbuild/protocompile v0.14.1
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
 	golang.org/x/net v0.62.0
