@@ -15,11 +15,9 @@ import (
 // root.
 const modulePath = "github.com/actorpc/actorpc"
 
-// Binaries are the plugin executables Generate runs.
-type Binaries struct {
-	Go      string // protoc-gen-go
-	Actorpc string // protoc-gen-go-actorpc
-}
+// Binaries maps a plugin's name NAME (as in --NAME_out) to the path of
+// its protoc-gen-NAME executable.
+type Binaries map[string]string
 
 // RepoRoot walks up from dir to the directory whose go.mod declares the
 // github.com/actorpc/actorpc module.
@@ -57,12 +55,12 @@ func BuildPlugins(ctx context.Context, root, binDir string) (Binaries, error) {
 		exe = ".exe"
 	}
 	b := Binaries{
-		Go:      filepath.Join(binDir, "protoc-gen-go"+exe),
-		Actorpc: filepath.Join(binDir, "protoc-gen-go-actorpc"+exe),
+		"go":         filepath.Join(binDir, "protoc-gen-go"+exe),
+		"go-actorpc": filepath.Join(binDir, "protoc-gen-go-actorpc"+exe),
 	}
 	builds := []struct{ out, pkg string }{
-		{b.Go, "google.golang.org/protobuf/cmd/protoc-gen-go"},
-		{b.Actorpc, "./cmd/protoc-gen-go-actorpc"},
+		{b["go"], "google.golang.org/protobuf/cmd/protoc-gen-go"},
+		{b["go-actorpc"], "./cmd/protoc-gen-go-actorpc"},
 	}
 	for _, build := range builds {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", build.out, build.pkg)
@@ -79,17 +77,9 @@ func BuildPlugins(ctx context.Context, root, binDir string) (Binaries, error) {
 
 // path returns the executable of protoc-gen-NAME.
 func (b Binaries) path(name string) (string, error) {
-	var p string
-	switch name {
-	case "go":
-		p = b.Go
-	case "go-actorpc":
-		p = b.Actorpc
-	default:
-		return "", fmt.Errorf("protoc: no plugin protoc-gen-%s; this generator runs protoc-gen-go and protoc-gen-go-actorpc", name)
-	}
-	if p == "" {
-		return "", fmt.Errorf("protoc: protoc-gen-%s was not built", name)
+	p, ok := b[name]
+	if !ok || p == "" {
+		return "", fmt.Errorf("protoc: no executable for plugin protoc-gen-%s", name)
 	}
 	return p, nil
 }
