@@ -83,6 +83,7 @@ func testContext(t *testing.T) context.Context {
 
 // hooks is an Echo implementation whose handlers a test writes inline.
 type hooks struct {
+	echopb.UnimplementedEchoServer
 	unary func(context.Context, *echopb.EchoRequest) (*echopb.EchoResponse, error)
 	bidi  func(echopb.Echo_BidirectionalStreamingEchoServer) error
 }

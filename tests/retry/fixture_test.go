@@ -44,6 +44,7 @@ type attempt struct {
 // keyed by the request message (a test gives each call its own), and lets
 // the test decide how each attempt ends. A nil hook echoes.
 type backend struct {
+	echopb.UnimplementedEchoServer
 	unary        func(ctx context.Context, req *echopb.EchoRequest, n int) (*echopb.EchoResponse, error)
 	serverStream func(req *echopb.EchoRequest, s echopb.Echo_ServerStreamingEchoServer, n int) error
 

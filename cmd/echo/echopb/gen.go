@@ -1,9 +1,10 @@
-// Regenerating echo.pb.go needs protoc on PATH (for example
-// `apt-get install protobuf-compiler`). protoc-gen-go is not needed: the
-// protoc-gen-go.sh wrapper runs it with `go run` at the version go.mod
-// requires. The service stubs in echo_rpc.go are hand-written because
-// protoc-gen-go-grpc emits code for grpc-go, not actorpc.
+// echo.pb.go (messages, by protoc-gen-go) and echo_actorpc.pb.go (the
+// service stubs, by this repository's protoc-gen-go-actorpc) are generated
+// from echo.proto without protoc: genproto compiles the file in-process and
+// runs both plugins, built from this repository, as protoc would. Run
+// `go generate ./cmd/echo/echopb` after changing echo.proto; the tests in
+// tests/protoc fail when the committed files differ from a fresh run.
 
-//go:generate protoc --plugin=protoc-gen-go=./protoc-gen-go.sh --go_out=. --go_opt=paths=source_relative echo.proto
+//go:generate go run github.com/actorpc/actorpc/tests/cmd/genproto -I . --go_out=. --go_opt=paths=source_relative --go-actorpc_out=. --go-actorpc_opt=paths=source_relative echo.proto
 
 package echopb

@@ -14,7 +14,9 @@ import (
 
 // Server implements echopb.EchoServer. It has no state, so the zero value
 // is ready and one value may serve any number of servers and calls.
-type Server struct{}
+type Server struct {
+	echopb.UnimplementedEchoServer
+}
 
 var _ echopb.EchoServer = Server{}
 
