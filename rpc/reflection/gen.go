@@ -1,13 +1,13 @@
-// Regenerating reflection.pb.go needs protoc on PATH. The -I mappings give
-// each .proto the path clients ask for (grpc/reflection/v1/reflection.proto),
-// though it lives beside its generated code. protoc-gen-go.sh runs
-// protoc-gen-go with `go run` at the protobuf version go.mod requires.
-//
-// reflection_actorpc.pb.go (the service stubs) is not regenerated here yet:
-// it was made with protoc-gen-go-grpc v1.5.1 with its grpc, codes and status
-// imports swapped for actorpc's, until protoc-gen-go-actorpc generates it.
+// The reflection protocol's messages (reflection.pb.go, by protoc-gen-go)
+// and service stubs (reflection_actorpc.pb.go, by this repository's
+// protoc-gen-go-actorpc) are generated from grpc-proto's schema files,
+// kept under proto/ at the paths clients ask for
+// (grpc/reflection/v1/reflection.proto), without protoc: genproto
+// compiles them in-process and runs both plugins. Run
+// `go generate ./rpc/reflection`; the tests in tests/protoc fail when the
+// committed files differ from a fresh run.
 
-//go:generate protoc -Igrpc/reflection/v1=grpc_reflection_v1 --plugin=protoc-gen-go=./protoc-gen-go.sh --go_out=grpc_reflection_v1 --go_opt=module=github.com/actorpc/actorpc/rpc/reflection/grpc_reflection_v1 grpc/reflection/v1/reflection.proto
-//go:generate protoc -Igrpc/reflection/v1alpha=grpc_reflection_v1alpha --plugin=protoc-gen-go=./protoc-gen-go.sh --go_out=grpc_reflection_v1alpha --go_opt=module=github.com/actorpc/actorpc/rpc/reflection/grpc_reflection_v1alpha grpc/reflection/v1alpha/reflection.proto
+//go:generate go run github.com/actorpc/actorpc/tests/cmd/genproto -I proto --go_out=. --go_opt=module=github.com/actorpc/actorpc/rpc/reflection --go-actorpc_out=. --go-actorpc_opt=module=github.com/actorpc/actorpc/rpc/reflection proto/grpc/reflection/v1/reflection.proto
+//go:generate go run github.com/actorpc/actorpc/tests/cmd/genproto -I proto --go_out=. --go_opt=module=github.com/actorpc/actorpc/rpc/reflection --go-actorpc_out=. --go-actorpc_opt=module=github.com/actorpc/actorpc/rpc/reflection proto/grpc/reflection/v1alpha/reflection.proto
 
 package reflection
