@@ -229,7 +229,7 @@ func (a *channelActor) shutdown() {
 
 // spawnSubchannel is the balancer's NewSubConn.
 func (a *channelActor) spawnSubchannel(addr resolver.Address) *subchannel {
-	sc := a.cc.newSubchannel(a.ctx, a.connCtx, addr, a.scUpdates)
+	sc := a.cc.newSubchannel(a.ctx, a.connCtx, addr, a.scUpdates, a.healthSetting())
 	sc.owner = a
 	a.subchannels[sc] = nil
 	return sc

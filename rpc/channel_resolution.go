@@ -79,6 +79,7 @@ func (a *channelActor) applyServiceConfig(js string) error {
 		a.throttle = serviceconfig.NewThrottle(*cfg.RetryThrottling)
 	}
 	a.switchBalancer(a.balancerName(cfg))
+	a.pushHealthSetting()
 	return nil
 }
 

@@ -21,8 +21,12 @@ import (
 type subchannel struct {
 	addr    resolver.Address
 	connect chan struct{} // Connect's signal; room for one, coalesced
-	ref     *actors.Ref
-	owner   *channelActor // touched only on the channel's goroutine
+	// health holds the newest health-checking setting the channel has not
+	// handed over yet. from: the channel actor (its only sender, see
+	// setHealth); never blocks.
+	health chan healthSetting
+	ref    *actors.Ref
+	owner  *channelActor // touched only on the channel's goroutine
 }
 
 var _ balancer.SubConn = (*subchannel)(nil)
@@ -73,6 +77,12 @@ type subchannelActor struct {
 	// keepalive is what our connections use: the channel's, with the time
 	// doubled each time a server said our pings were too many (A8).
 	keepalive keepalive.ClientParameters
+
+	// Client-side health checking (A17), owned by the loop too. While
+	// state is READY (connected), what is reported follows the watch.
+	healthCfg           healthSetting
+	watch               *healthWatch // the connection's watch; nil when none runs
+	unimplementedLogged bool         // the backend's missing health service was logged
 }
 
 func (a *subchannelActor) run(ctx context.Context) error {
@@ -97,12 +107,27 @@ func (a *subchannelActor) run(ctx context.Context) error {
 				return nil
 			}
 		case connectivity.Ready:
+			var healthReports <-chan healthReport
+			if a.watch != nil {
+				healthReports = a.watch.reports
+			}
 			select {
 			case out <- next:
 				a.pending = nil
+			case r := <-healthReports:
+				select {
+				case <-a.conn.GoingAway():
+					// The watch failed because the connection did: that
+					// is the news, handled on the next turn.
+				default:
+					a.healthReported(r)
+				}
+			case hs := <-a.sc.health:
+				a.healthChanged(ctx, hs)
 			case <-a.conn.GoingAway():
 				// GOAWAY, or the connection ended: calls in flight finish on
 				// it, new ones wait for the balancer's next move.
+				a.stopHealthWatch()
 				a.calmKeepalive(a.conn)
 				a.draining = append(a.draining, a.conn)
 				a.conn = nil
@@ -136,6 +161,7 @@ func (a *subchannelActor) calmKeepalive(conn *connactor.Conn) {
 // It reports CONNECTING, then READY or TRANSIENT_FAILURE. A Shutdown
 // meanwhile cancels the dial.
 func (a *subchannelActor) attempt(ctx context.Context) {
+	a.takeHealthSetting()
 	a.setState(connectivity.Connecting, nil, nil)
 	// Report CONNECTING before the outcome, unless the channel is slow to
 	// take it: then the outcome replaces it.
@@ -157,7 +183,7 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 	case res.err == nil:
 		a.retries = 0
 		a.conn = res.conn
-		a.setState(connectivity.Ready, res.conn, nil)
+		a.connected(ctx)
 	case ctx.Err() == nil:
 		a.setState(connectivity.TransientFailure, nil, res.err)
 	}
@@ -185,6 +211,11 @@ func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpda
 
 func (a *subchannelActor) setState(s connectivity.State, conn *connactor.Conn, err error) {
 	a.state = s
+	a.publish(s, conn, err)
+}
+
+// publish makes s the state to report next, replacing one not yet sent.
+func (a *subchannelActor) publish(s connectivity.State, conn *connactor.Conn, err error) {
 	a.pending = &subchannelUpdate{sc: a.sc, state: s, conn: conn, err: err}
 }
 
@@ -205,6 +236,7 @@ func (a *subchannelActor) pruneDrained() {
 // closes meanwhile, the calls still on them end at once, as Canceled
 // (grpc-go's "the client connection is closing").
 func (a *subchannelActor) drain() {
+	a.stopHealthWatch()
 	if a.conn != nil {
 		a.conn.GracefulClose()
 		a.draining = append(a.draining, a.conn)
@@ -221,10 +253,12 @@ func (a *subchannelActor) drain() {
 }
 
 // newSubchannel spawns a subchannel actor for addr, in state IDLE, under
-// the channel actor's context; its connections live under connCtx.
-func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate) *subchannel {
-	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1)}
-	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle, keepalive: cc.opts.keepalive}
+// the channel actor's context; its connections live under connCtx. health
+// is what it watches once connected, until the channel says otherwise.
+func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate, health healthSetting) *subchannel {
+	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1)}
+	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle,
+		keepalive: cc.opts.keepalive, healthCfg: health}
 	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run)
 	return sc
 }

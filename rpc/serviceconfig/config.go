@@ -17,6 +17,10 @@ type Config struct {
 	// build a Throttle from it. Nil means retries are not throttled.
 	RetryThrottling *Throttling
 
+	// HealthCheck, when set, turns on client-side health checking (A17)
+	// for the policies that use it. Nil means no health checking.
+	HealthCheck *HealthCheckConfig
+
 	// methods maps each configured name to its MethodConfig. A key with an
 	// empty method is the default for a service, and the key with both
 	// empty is the default for every method of every service.

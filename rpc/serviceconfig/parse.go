@@ -50,5 +50,8 @@ func parseRoot(root object) (*Config, error) {
 	if c.RetryThrottling, err = parseThrottling(root); err != nil {
 		return nil, err
 	}
+	if c.HealthCheck, err = parseHealthCheck(root); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }

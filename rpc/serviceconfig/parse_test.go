@@ -16,7 +16,6 @@ func TestParseEmptyObject(t *testing.T) {
 func TestParseIgnoresUnknownFields(t *testing.T) {
 	c := mustParse(t, `{
 		"futureSetting": {"anything": [1, 2, 3]},
-		"healthCheckConfig": {"serviceName": "x"},
 		"methodConfig": [{
 			"name": [{"service": "pkg.Svc", "futureNameField": 1}],
 			"hedgingPolicy": {"maxAttempts": 3},
