@@ -4,12 +4,11 @@
 // package, so that peers and tools see the same descriptor as from any other
 // gRPC stack). Its go_package is mapped to this package with an M option.
 //
-// Regenerating health.pb.go needs protoc on PATH; protoc-gen-go runs through
-// the protoc-gen-go.sh wrapper at the version go.mod requires.
-// health_actorpc.pb.go was made with protoc-gen-go-grpc v1.5.1 (run from a
-// directory outside this module, then its three grpc-go imports swapped for
-// actorpc's rpc, rpc/codes and rpc/status); it is to be regenerated with
-// cmd/protoc-gen-go-actorpc.
+// health.pb.go (by protoc-gen-go) and health_actorpc.pb.go (by this
+// repository's protoc-gen-go-actorpc) are generated without protoc:
+// genproto compiles the file in-process and runs both plugins. Run
+// `go generate ./rpc/health/grpc_health_v1`; the tests in tests/protoc fail
+// when the committed files differ from a fresh run.
 //
-//go:generate protoc --plugin=protoc-gen-go=./protoc-gen-go.sh -Iproto --go_out=. --go_opt=Mgrpc/health/v1/health.proto=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 --go_opt=module=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 grpc/health/v1/health.proto
+//go:generate go run github.com/actorpc/actorpc/tests/cmd/genproto -I proto --go_out=. --go_opt=Mgrpc/health/v1/health.proto=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 --go_opt=module=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 --go-actorpc_out=. --go-actorpc_opt=Mgrpc/health/v1/health.proto=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 --go-actorpc_opt=module=github.com/actorpc/actorpc/rpc/health/grpc_health_v1 proto/grpc/health/v1/health.proto
 package grpc_health_v1
