@@ -10,9 +10,12 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/health"
+	healthpb "github.com/actorpc/actorpc/rpc/health/grpc_health_v1"
 	"github.com/actorpc/actorpc/rpc/reflection"
 )
 
@@ -24,7 +27,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	certFile := fs.String("tls-cert", "", "serve TLS with this PEM certificate `file` (needs --tls-key)")
 	keyFile := fs.String("tls-key", "", "PEM private key `file` of --tls-cert")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE]\n\nServes until SIGINT or SIGTERM, then stops gracefully; a second signal stops at once.\nPrints \"listening on HOST:PORT\" when ready.\n\n")
+		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE]\n\nServes the echo service, grpc.health.v1.Health and server reflection until\nSIGINT or SIGTERM, then stops gracefully (health says NOT_SERVING from then\non); a second signal stops at once. Prints \"listening on HOST:PORT\" when ready.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -70,10 +73,7 @@ func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdou
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	srv := rpc.NewServer(append(opts, identify(lis.Addr().String())...)...)
-	echoserver.Register(srv)
-	// grpcurl and other tools list, describe and call the server without
-	// its .proto files.
-	reflection.Register(srv)
+	healthSrv := registerServices(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	// Tests wait for this line, and read the port from it.
@@ -88,6 +88,9 @@ func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdou
 	case sig := <-signals:
 		fmt.Fprintf(stderr, "echo serve: %v: stopping gracefully\n", sig)
 	}
+	// Watchers learn at once that this backend is going: balancers with
+	// health checking stop sending it calls while those in flight finish.
+	healthSrv.Shutdown()
 	stopped := make(chan struct{})
 	go func() {
 		srv.GracefulStop()
@@ -104,6 +107,20 @@ func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdou
 		return fmt.Errorf("serve on %s: %w", lis.Addr(), err)
 	}
 	return nil
+}
+
+// registerServices registers the echo service, the health service
+// (SERVING for the server and for Echo) and server reflection. Probes
+// (grpc_health_probe, Kubernetes) and clients with healthCheckConfig ask
+// the health service; grpcurl and other tools list, describe and call the
+// server through reflection, without its .proto files.
+func registerServices(srv *rpc.Server) *health.Server {
+	echoserver.Register(srv)
+	healthSrv := health.NewServer()
+	healthpb.RegisterHealthServer(srv, healthSrv)
+	healthSrv.SetServingStatus(echopb.Echo_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	reflection.Register(srv)
+	return healthSrv
 }
 
 // parseExit maps a FlagSet.Parse error to an exit status: asking for help
