@@ -19,6 +19,10 @@ type ClientConnInterface interface {
 	NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error)
 }
 
+// errNoTransportSecurity is NewClient's error when no transport credentials
+// were given: as with grpc-go, plaintext is never the silent default.
+var errNoTransportSecurity = errors.New("rpc: no transport security set (use rpc.WithTransportCredentials(insecure.NewCredentials()) explicitly or set credentials)")
+
 // ErrClientConnClosing is the cause of calls made on a closed ClientConn.
 var ErrClientConnClosing = errors.New("rpc: the client connection is closing")
 
@@ -43,6 +47,9 @@ var _ ClientConnInterface = (*ClientConn)(nil)
 // "static:///addr1,addr2", or a scheme of a resolver registered with
 // package resolver or given with WithResolvers. It does not dial: the first
 // call (or Connect) does.
+//
+// Transport credentials are required: WithTransportCredentials with TLS
+// credentials, or with insecure.NewCredentials() for plaintext.
 func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 	o := defaultDialOptions()
 	for _, opt := range opts {
@@ -50,6 +57,9 @@ func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 	}
 	if o.err != nil {
 		return nil, o.err
+	}
+	if o.creds == nil {
+		return nil, errNoTransportSecurity
 	}
 	builders := make(map[string]resolver.Builder, len(o.resolvers))
 	for _, b := range o.resolvers {

@@ -122,7 +122,6 @@ func defaultDialOptions() dialOptions {
 	return dialOptions{
 		userAgent:          defaultUserAgent,
 		connectParams:      ConnectParams{Backoff: backoff.DefaultConfig, MinConnectTimeout: 20 * time.Second},
-		creds:              insecure.NewCredentials(),
 		dialer:             dialNetwork,
 		retryBufferSize:    256 << 10,
 		channelRetryBuffer: 16 << 20,
@@ -208,11 +207,20 @@ func WithUserAgent(ua string) DialOption {
 }
 
 // WithTransportCredentials secures the client's connections, e.g. with
-// credentials.NewClientTLSFromFile. Without it the client speaks plaintext
-// HTTP/2; with it, a server that cannot do TLS with ALPN h2 fails the
-// connection: there is no fallback to plaintext.
+// credentials.NewClientTLSFromFile; a server that cannot do TLS with ALPN
+// h2 fails the connection: there is no fallback to plaintext. Every client
+// needs it, as with grpc-go: plaintext HTTP/2 is asked for explicitly with
+// insecure.NewCredentials().
 func WithTransportCredentials(c credentials.TransportCredentials) DialOption {
 	return func(o *dialOptions) { o.creds = c }
+}
+
+// WithInsecure makes the client speak plaintext HTTP/2.
+//
+// Deprecated: use WithTransportCredentials(insecure.NewCredentials()), as
+// grpc-go says too. It is kept so that code written for grpc-go ports.
+func WithInsecure() DialOption {
+	return func(o *dialOptions) { o.creds = insecure.NewCredentials() }
 }
 
 // WithAuthority sets the :authority of every call (default: the target).
