@@ -51,6 +51,12 @@ var _ ClientConnInterface = (*ClientConn)(nil)
 // Transport credentials are required: WithTransportCredentials with TLS
 // credentials, or with insecure.NewCredentials() for plaintext.
 func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
+	return newClient(target, resolver.DefaultScheme, opts)
+}
+
+// newClient is NewClient with the scheme a target without a known one is
+// taken to have: dns for NewClient, passthrough for Dial (as in grpc-go).
+func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, error) {
 	o := defaultDialOptions()
 	for _, opt := range opts {
 		opt(&o)
@@ -71,7 +77,7 @@ func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 		}
 		return resolver.Get(scheme)
 	}
-	t, err := resolver.ParseTarget(target, func(scheme string) bool { return builderFor(scheme) != nil })
+	t, err := parseTarget(target, defaultScheme, func(scheme string) bool { return builderFor(scheme) != nil })
 	if err != nil {
 		return nil, fmt.Errorf("rpc: target %q: %w", target, err)
 	}

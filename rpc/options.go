@@ -116,6 +116,11 @@ type dialOptions struct {
 	retryBufferSize      int   // per call
 	channelRetryBuffer   int   // all calls of the channel together
 	err                  error // an option that could not be applied
+	// DialContext's: wait for READY, and what to return when that fails
+	block                  bool
+	returnLastError        bool
+	failOnNonTempDialError bool
+	dialTimeout            time.Duration
 }
 
 func defaultDialOptions() dialOptions {
