@@ -67,6 +67,8 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	if o.creds == nil {
 		return nil, errNoTransportSecurity
 	}
+	o.unaryInt = chainUnaryClient(o.unaryInt, o.chainUnaryInts)
+	o.streamInt = chainStreamClient(o.streamInt, o.chainStreamInts)
 	builders := make(map[string]resolver.Builder, len(o.resolvers))
 	for _, b := range o.resolvers {
 		builders[strings.ToLower(b.Scheme())] = b

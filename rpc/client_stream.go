@@ -20,8 +20,21 @@ import (
 // method's retry policy). A server-streaming call with a retry policy is
 // also retried when it fails before any response arrived: it replays its
 // one request. Client and bidi streams commit once open.
+//
+// The client's stream interceptors, if any, wrap the opening; they see the
+// client's default call options followed by opts.
 func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
-	ci := newCallInfo(cc.opts.callOptions, opts)
+	opts = cc.withDefaultCallOptions(opts)
+	if cc.opts.streamInt != nil {
+		return cc.opts.streamInt(ctx, desc, cc, method, newClientStream, opts...)
+	}
+	return newClientStream(ctx, desc, cc, method, opts...)
+}
+
+// newClientStream is the Streamer at the end of the interceptors: the
+// call itself, with every option (the defaults included) in opts.
+func newClientStream(ctx context.Context, desc *StreamDesc, cc *ClientConn, method string, opts ...CallOption) (ClientStream, error) {
+	ci := newCallInfo(nil, opts)
 	comp, err := ci.sendCompressor()
 	if err != nil {
 		return nil, err

@@ -33,8 +33,12 @@ type serverOptions struct {
 	maxRecvMsgSize       int
 	maxSendMsgSize       int
 	maxConcurrentStreams uint32
+	// The interceptors of UnaryInterceptor and StreamInterceptor; NewServer
+	// folds the chained ones in after them.
 	unaryInterceptor     UnaryServerInterceptor
 	streamInterceptor    StreamServerInterceptor
+	chainUnaryInts       []UnaryServerInterceptor
+	chainStreamInts      []StreamServerInterceptor
 	unknownStreamHandler StreamHandler
 	codec                encoding.Codec
 	creds                credentials.TransportCredentials
@@ -77,12 +81,14 @@ func MaxConcurrentStreams(n uint32) ServerOption {
 	return func(o *serverOptions) { o.maxConcurrentStreams = n }
 }
 
-// UnaryInterceptor wraps every unary call of the server.
+// UnaryInterceptor wraps every unary call of the server. With
+// ChainUnaryInterceptor too, it is the outermost one.
 func UnaryInterceptor(i UnaryServerInterceptor) ServerOption {
 	return func(o *serverOptions) { o.unaryInterceptor = i }
 }
 
-// StreamInterceptor wraps every streaming call of the server.
+// StreamInterceptor wraps every streaming call of the server. With
+// ChainStreamInterceptor too, it is the outermost one.
 func StreamInterceptor(i StreamServerInterceptor) ServerOption {
 	return func(o *serverOptions) { o.streamInterceptor = i }
 }
@@ -100,14 +106,20 @@ func UnknownServiceHandler(streamHandler StreamHandler) ServerOption {
 type DialOption func(*dialOptions)
 
 type dialOptions struct {
-	userAgent     string
-	authority     string
-	dialer        func(ctx context.Context, addr resolver.Address) (net.Conn, error)
-	callOptions   []CallOption
-	connectParams ConnectParams
-	creds         credentials.TransportCredentials
-	keepalive     keepalive.ClientParameters
-	resolvers     []resolver.Builder
+	userAgent   string
+	authority   string
+	dialer      func(ctx context.Context, addr resolver.Address) (net.Conn, error)
+	callOptions []CallOption
+	// The interceptors of WithUnaryInterceptor and WithStreamInterceptor;
+	// newClient folds the chained ones in after them.
+	unaryInt        UnaryClientInterceptor
+	streamInt       StreamClientInterceptor
+	chainUnaryInts  []UnaryClientInterceptor
+	chainStreamInts []StreamClientInterceptor
+	connectParams   ConnectParams
+	creds           credentials.TransportCredentials
+	keepalive       keepalive.ClientParameters
+	resolvers       []resolver.Builder
 	// defaultServiceConfig is used when the resolver gives none (or when
 	// disableServiceConfig makes the channel ignore the resolver's).
 	defaultServiceConfig *serviceconfig.Config

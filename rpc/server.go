@@ -46,6 +46,8 @@ func NewServer(opts ...ServerOption) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	o.unaryInterceptor = chainUnaryServer(o.unaryInterceptor, o.chainUnaryInts)
+	o.streamInterceptor = chainStreamServer(o.streamInterceptor, o.chainStreamInts)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		opts:     o,
