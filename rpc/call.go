@@ -93,6 +93,7 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 		}
 		head := cc.requestHead(picked.ctx, method, comp)
 		head.PreviousAttempts = rs.attempts
+		ci.notePeer(picked.conn)
 		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
 		picked.cancel()
 		requestFree = requestFree && res.RequestDone

@@ -90,6 +90,7 @@ func (s *clientStream) open() error {
 		cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 		if st == nil {
 			s.cs, s.picked = cs, picked
+			s.ci.notePeer(picked.conn)
 			if picked.method.Timeout != 0 {
 				// The config's timeout made a context of our own: release
 				// it when the call ends.

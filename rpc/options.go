@@ -17,6 +17,7 @@ import (
 	"github.com/actorpc/actorpc/rpc/encoding"
 	protocodec "github.com/actorpc/actorpc/rpc/encoding/proto"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/peer"
 	"github.com/actorpc/actorpc/rpc/status"
 )
 
@@ -268,7 +269,8 @@ type callInfo struct {
 	codec          encoding.Codec
 	compressor     string
 	waitForReady   *bool
-	staticMethod   bool // the method name is a generated constant (StaticMethod)
+	staticMethod   bool       // the method name is a generated constant (StaticMethod)
+	peer           *peer.Peer // the Peer option's: filled with the server's
 	// set when the caller chose a limit, so that the service config's
 	// only lowers it
 	recvLimitSet, sendLimitSet bool
