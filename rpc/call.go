@@ -93,6 +93,12 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 		}
 		head := cc.requestHead(picked.ctx, method, comp)
 		head.PreviousAttempts = rs.attempts
+		if err := cc.addPerRPCMetadata(picked.ctx, &head.Metadata, method, picked.conn, ci); err != nil {
+			picked.cancel()
+			rs.reserved += picked.reserved
+			cc.endRetries(&rs, false)
+			return streamactor.UnaryResult{}, requestFree, err
+		}
 		ci.notePeer(picked.conn)
 		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
 		picked.cancel()

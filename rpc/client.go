@@ -67,6 +67,9 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	if o.creds == nil {
 		return nil, errNoTransportSecurity
 	}
+	if err := o.checkPerRPCCreds(); err != nil {
+		return nil, err
+	}
 	o.unaryInt = chainUnaryClient(o.unaryInt, o.chainUnaryInts)
 	o.streamInt = chainStreamClient(o.streamInt, o.chainStreamInts)
 	builders := make(map[string]resolver.Builder, len(o.resolvers))

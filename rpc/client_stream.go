@@ -87,6 +87,10 @@ func (s *clientStream) open() error {
 		}
 		head := s.cc.requestHead(picked.ctx, s.method, s.comp)
 		head.PreviousAttempts = s.retry.attempts
+		if err := s.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
+			picked.cancel()
+			return err
+		}
 		cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 		if st == nil {
 			s.cs, s.picked = cs, picked

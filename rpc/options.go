@@ -119,6 +119,7 @@ type dialOptions struct {
 	chainStreamInts []StreamClientInterceptor
 	connectParams   ConnectParams
 	creds           credentials.TransportCredentials
+	perRPCCreds     []credentials.PerRPCCredentials
 	keepalive       keepalive.ClientParameters
 	resolvers       []resolver.Builder
 	// defaultServiceConfig is used when the resolver gives none (or when
@@ -269,8 +270,9 @@ type callInfo struct {
 	codec          encoding.Codec
 	compressor     string
 	waitForReady   *bool
-	staticMethod   bool       // the method name is a generated constant (StaticMethod)
-	peer           *peer.Peer // the Peer option's: filled with the server's
+	staticMethod   bool                          // the method name is a generated constant (StaticMethod)
+	peer           *peer.Peer                    // the Peer option's: filled with the server's
+	creds          credentials.PerRPCCredentials // the PerRPCCredentials option's
 	// set when the caller chose a limit, so that the service config's
 	// only lowers it
 	recvLimitSet, sendLimitSet bool
