@@ -87,6 +87,10 @@ type Config struct {
 	// learns of it without a goroutine of its own waiting on Done. It must
 	// not block for long: it forwards the news into its owner's mailbox.
 	Ended func(c *Conn)
+	// AuthInfo is what the security handshake run before HTTP/2's told of
+	// the peer (package rpc keeps a credentials.AuthInfo here). The
+	// connection does not look at it; Conn.AuthInfo returns it.
+	AuthInfo any
 }
 
 func (c Config) withDefaults() Config {

@@ -20,6 +20,9 @@ type Conn struct {
 	wops    chan<- writerOp
 	wdone   <-chan struct{}
 	remote  net.Addr
+	local   net.Addr
+	// authInfo is Config.AuthInfo, kept for the layer above; immutable.
+	authInfo any
 	closeCh chan error // Close's request; room for one, later ones are moot
 	// goingAway is closed by the connection actor (markGoingAway) when the
 	// connection stops taking new streams.
@@ -90,6 +93,13 @@ func (c *Conn) Err() error {
 // RemoteAddr is the peer's address.
 func (c *Conn) RemoteAddr() net.Addr { return c.remote }
 
+// LocalAddr is our end's address.
+func (c *Conn) LocalAddr() net.Addr { return c.local }
+
+// AuthInfo is Config.AuthInfo: what the handshake before HTTP/2 told of
+// the peer.
+func (c *Conn) AuthInfo() any { return c.authInfo }
+
 // Close ends the connection now: every stream on it ends with err (or
 // ErrConnClosed). It does not wait; use Done.
 func (c *Conn) Close(err error) {
@@ -121,6 +131,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		inbox:     make(chan connMsg, 32),
 		wops:      w.ops,
 		remote:    nc.RemoteAddr(),
+		local:     nc.LocalAddr(),
+		authInfo:  cfg.AuthInfo,
 		closeCh:   make(chan error, 1),
 		goingAway: make(chan struct{}),
 	}

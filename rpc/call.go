@@ -20,9 +20,22 @@ import (
 // a connection from the channel, opens the stream, and when the method's
 // retry policy allows, waits its backoff and makes the next attempt with
 // the same request bytes.
+//
+// The client's unary interceptors, if any, wrap the call; they see the
+// client's default call options followed by opts.
 func (cc *ClientConn) Invoke(ctx context.Context, method string, args, reply any, opts ...CallOption) error {
+	opts = cc.withDefaultCallOptions(opts)
+	if cc.opts.unaryInt != nil {
+		return cc.opts.unaryInt(ctx, method, args, reply, cc, invoke, opts...)
+	}
+	return invoke(ctx, method, args, reply, cc, opts...)
+}
+
+// invoke is the UnaryInvoker at the end of the interceptors: the call
+// itself, with every option (the defaults included) in opts.
+func invoke(ctx context.Context, method string, args, reply any, cc *ClientConn, opts ...CallOption) error {
 	start := time.Now()
-	ci := newCallInfo(cc.opts.callOptions, opts)
+	ci := newCallInfo(nil, opts)
 	comp, err := ci.sendCompressor()
 	if err != nil {
 		return err
@@ -80,6 +93,13 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 		}
 		head := cc.requestHead(picked.ctx, method, comp)
 		head.PreviousAttempts = rs.attempts
+		if err := cc.addPerRPCMetadata(picked.ctx, &head.Metadata, method, picked.conn, ci); err != nil {
+			picked.cancel()
+			rs.reserved += picked.reserved
+			cc.endRetries(&rs, false)
+			return streamactor.UnaryResult{}, requestFree, err
+		}
+		ci.notePeer(picked.conn)
 		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
 		picked.cancel()
 		requestFree = requestFree && res.RequestDone

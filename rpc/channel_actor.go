@@ -23,6 +23,7 @@ type channelMsg struct {
 	watch *stateWatch     // msgGetState, msgWatchState
 	retry chan<- bool     // msgRetryFailure
 	done  retryDone       // msgRetryDone
+	err   chan<- error    // msgConnError; room for one
 }
 
 // retryDone is what a call with a retry policy reports when it ends.
@@ -42,6 +43,7 @@ const (
 	msgRetryFailure                 // a call with a retry policy failed retryably: may it retry?
 	msgRetryDone                    // a call with a retry policy ended
 	msgPickAbandoned                // a call gave up waiting for its pick
+	msgConnError                    // a blocking Dial asks why the channel is not READY
 )
 
 // channelActor owns the client channel: its resolver, its service config,
@@ -88,6 +90,9 @@ type channelActor struct {
 
 	waiting  []*pickRequest
 	watchers []*stateWatch
+	// lastConnErr is the latest error a subchannel failed with, for a
+	// blocking Dial's WithReturnConnectionError and FailOnNonTempDialError.
+	lastConnErr error
 
 	probe <-chan chan<- string // Inspect's questions
 }
@@ -167,6 +172,12 @@ func (a *channelActor) handle(m channelMsg) {
 		m.pick.abandoned = true
 		a.retryBuffered -= m.pick.reserved
 		m.pick.reserved = 0
+	case msgConnError:
+		err := a.lastConnErr
+		if err == nil {
+			err = a.resolverErr
+		}
+		m.err <- err
 	case msgRetryDone:
 		a.retryBuffered -= m.done.released
 		if m.done.success && a.throttle != nil {
@@ -197,6 +208,9 @@ func (a *channelActor) subchannelUpdate(u subchannelUpdate) {
 		return
 	}
 	a.subchannels[u.sc] = u.conn
+	if u.err != nil {
+		a.lastConnErr = u.err
+	}
 	if u.state == connectivity.TransientFailure && a.resolver != nil {
 		a.resolver.ResolveNow()
 	}

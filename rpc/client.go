@@ -19,6 +19,10 @@ type ClientConnInterface interface {
 	NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error)
 }
 
+// errNoTransportSecurity is NewClient's error when no transport credentials
+// were given: as with grpc-go, plaintext is never the silent default.
+var errNoTransportSecurity = errors.New("rpc: no transport security set (use rpc.WithTransportCredentials(insecure.NewCredentials()) explicitly or set credentials)")
+
 // ErrClientConnClosing is the cause of calls made on a closed ClientConn.
 var ErrClientConnClosing = errors.New("rpc: the client connection is closing")
 
@@ -43,7 +47,16 @@ var _ ClientConnInterface = (*ClientConn)(nil)
 // "static:///addr1,addr2", or a scheme of a resolver registered with
 // package resolver or given with WithResolvers. It does not dial: the first
 // call (or Connect) does.
+//
+// Transport credentials are required: WithTransportCredentials with TLS
+// credentials, or with insecure.NewCredentials() for plaintext.
 func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
+	return newClient(target, resolver.DefaultScheme, opts)
+}
+
+// newClient is NewClient with the scheme a target without a known one is
+// taken to have: dns for NewClient, passthrough for Dial (as in grpc-go).
+func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, error) {
 	o := defaultDialOptions()
 	for _, opt := range opts {
 		opt(&o)
@@ -51,6 +64,14 @@ func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
+	if o.creds == nil {
+		return nil, errNoTransportSecurity
+	}
+	if err := o.checkPerRPCCreds(); err != nil {
+		return nil, err
+	}
+	o.unaryInt = chainUnaryClient(o.unaryInt, o.chainUnaryInts)
+	o.streamInt = chainStreamClient(o.streamInt, o.chainStreamInts)
 	builders := make(map[string]resolver.Builder, len(o.resolvers))
 	for _, b := range o.resolvers {
 		builders[strings.ToLower(b.Scheme())] = b
@@ -61,7 +82,7 @@ func NewClient(target string, opts ...DialOption) (*ClientConn, error) {
 		}
 		return resolver.Get(scheme)
 	}
-	t, err := resolver.ParseTarget(target, func(scheme string) bool { return builderFor(scheme) != nil })
+	t, err := parseTarget(target, defaultScheme, func(scheme string) bool { return builderFor(scheme) != nil })
 	if err != nil {
 		return nil, fmt.Errorf("rpc: target %q: %w", target, err)
 	}

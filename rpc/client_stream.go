@@ -20,8 +20,21 @@ import (
 // method's retry policy). A server-streaming call with a retry policy is
 // also retried when it fails before any response arrived: it replays its
 // one request. Client and bidi streams commit once open.
+//
+// The client's stream interceptors, if any, wrap the opening; they see the
+// client's default call options followed by opts.
 func (cc *ClientConn) NewStream(ctx context.Context, desc *StreamDesc, method string, opts ...CallOption) (ClientStream, error) {
-	ci := newCallInfo(cc.opts.callOptions, opts)
+	opts = cc.withDefaultCallOptions(opts)
+	if cc.opts.streamInt != nil {
+		return cc.opts.streamInt(ctx, desc, cc, method, newClientStream, opts...)
+	}
+	return newClientStream(ctx, desc, cc, method, opts...)
+}
+
+// newClientStream is the Streamer at the end of the interceptors: the
+// call itself, with every option (the defaults included) in opts.
+func newClientStream(ctx context.Context, desc *StreamDesc, cc *ClientConn, method string, opts ...CallOption) (ClientStream, error) {
+	ci := newCallInfo(nil, opts)
 	comp, err := ci.sendCompressor()
 	if err != nil {
 		return nil, err
@@ -74,9 +87,14 @@ func (s *clientStream) open() error {
 		}
 		head := s.cc.requestHead(picked.ctx, s.method, s.comp)
 		head.PreviousAttempts = s.retry.attempts
+		if err := s.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
+			picked.cancel()
+			return err
+		}
 		cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 		if st == nil {
 			s.cs, s.picked = cs, picked
+			s.ci.notePeer(picked.conn)
 			if picked.method.Timeout != 0 {
 				// The config's timeout made a context of our own: release
 				// it when the call ends.

@@ -17,6 +17,7 @@ import (
 	"github.com/actorpc/actorpc/rpc/encoding"
 	protocodec "github.com/actorpc/actorpc/rpc/encoding/proto"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/peer"
 	"github.com/actorpc/actorpc/rpc/status"
 )
 
@@ -33,8 +34,12 @@ type serverOptions struct {
 	maxRecvMsgSize       int
 	maxSendMsgSize       int
 	maxConcurrentStreams uint32
+	// The interceptors of UnaryInterceptor and StreamInterceptor; NewServer
+	// folds the chained ones in after them.
 	unaryInterceptor     UnaryServerInterceptor
 	streamInterceptor    StreamServerInterceptor
+	chainUnaryInts       []UnaryServerInterceptor
+	chainStreamInts      []StreamServerInterceptor
 	unknownStreamHandler StreamHandler
 	codec                encoding.Codec
 	creds                credentials.TransportCredentials
@@ -77,12 +82,14 @@ func MaxConcurrentStreams(n uint32) ServerOption {
 	return func(o *serverOptions) { o.maxConcurrentStreams = n }
 }
 
-// UnaryInterceptor wraps every unary call of the server.
+// UnaryInterceptor wraps every unary call of the server. With
+// ChainUnaryInterceptor too, it is the outermost one.
 func UnaryInterceptor(i UnaryServerInterceptor) ServerOption {
 	return func(o *serverOptions) { o.unaryInterceptor = i }
 }
 
-// StreamInterceptor wraps every streaming call of the server.
+// StreamInterceptor wraps every streaming call of the server. With
+// ChainStreamInterceptor too, it is the outermost one.
 func StreamInterceptor(i StreamServerInterceptor) ServerOption {
 	return func(o *serverOptions) { o.streamInterceptor = i }
 }
@@ -100,14 +107,21 @@ func UnknownServiceHandler(streamHandler StreamHandler) ServerOption {
 type DialOption func(*dialOptions)
 
 type dialOptions struct {
-	userAgent     string
-	authority     string
-	dialer        func(ctx context.Context, addr resolver.Address) (net.Conn, error)
-	callOptions   []CallOption
-	connectParams ConnectParams
-	creds         credentials.TransportCredentials
-	keepalive     keepalive.ClientParameters
-	resolvers     []resolver.Builder
+	userAgent   string
+	authority   string
+	dialer      func(ctx context.Context, addr resolver.Address) (net.Conn, error)
+	callOptions []CallOption
+	// The interceptors of WithUnaryInterceptor and WithStreamInterceptor;
+	// newClient folds the chained ones in after them.
+	unaryInt        UnaryClientInterceptor
+	streamInt       StreamClientInterceptor
+	chainUnaryInts  []UnaryClientInterceptor
+	chainStreamInts []StreamClientInterceptor
+	connectParams   ConnectParams
+	creds           credentials.TransportCredentials
+	perRPCCreds     []credentials.PerRPCCredentials
+	keepalive       keepalive.ClientParameters
+	resolvers       []resolver.Builder
 	// defaultServiceConfig is used when the resolver gives none (or when
 	// disableServiceConfig makes the channel ignore the resolver's).
 	defaultServiceConfig *serviceconfig.Config
@@ -116,13 +130,17 @@ type dialOptions struct {
 	retryBufferSize      int   // per call
 	channelRetryBuffer   int   // all calls of the channel together
 	err                  error // an option that could not be applied
+	// DialContext's: wait for READY, and what to return when that fails
+	block                  bool
+	returnLastError        bool
+	failOnNonTempDialError bool
+	dialTimeout            time.Duration
 }
 
 func defaultDialOptions() dialOptions {
 	return dialOptions{
 		userAgent:          defaultUserAgent,
 		connectParams:      ConnectParams{Backoff: backoff.DefaultConfig, MinConnectTimeout: 20 * time.Second},
-		creds:              insecure.NewCredentials(),
 		dialer:             dialNetwork,
 		retryBufferSize:    256 << 10,
 		channelRetryBuffer: 16 << 20,
@@ -208,11 +226,20 @@ func WithUserAgent(ua string) DialOption {
 }
 
 // WithTransportCredentials secures the client's connections, e.g. with
-// credentials.NewClientTLSFromFile. Without it the client speaks plaintext
-// HTTP/2; with it, a server that cannot do TLS with ALPN h2 fails the
-// connection: there is no fallback to plaintext.
+// credentials.NewClientTLSFromFile; a server that cannot do TLS with ALPN
+// h2 fails the connection: there is no fallback to plaintext. Every client
+// needs it, as with grpc-go: plaintext HTTP/2 is asked for explicitly with
+// insecure.NewCredentials().
 func WithTransportCredentials(c credentials.TransportCredentials) DialOption {
 	return func(o *dialOptions) { o.creds = c }
+}
+
+// WithInsecure makes the client speak plaintext HTTP/2.
+//
+// Deprecated: use WithTransportCredentials(insecure.NewCredentials()), as
+// grpc-go says too. It is kept so that code written for grpc-go ports.
+func WithInsecure() DialOption {
+	return func(o *dialOptions) { o.creds = insecure.NewCredentials() }
 }
 
 // WithAuthority sets the :authority of every call (default: the target).
@@ -243,7 +270,9 @@ type callInfo struct {
 	codec          encoding.Codec
 	compressor     string
 	waitForReady   *bool
-	staticMethod   bool // the method name is a generated constant (StaticMethod)
+	staticMethod   bool                          // the method name is a generated constant (StaticMethod)
+	peer           *peer.Peer                    // the Peer option's: filled with the server's
+	creds          credentials.PerRPCCredentials // the PerRPCCredentials option's
 	// set when the caller chose a limit, so that the service config's
 	// only lowers it
 	recvLimitSet, sendLimitSet bool

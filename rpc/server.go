@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/peer"
 )
 
 // ErrServerStopped is returned by Serve on a server that was stopped.
@@ -46,6 +47,8 @@ func NewServer(opts ...ServerOption) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	o.unaryInterceptor = chainUnaryServer(o.unaryInterceptor, o.chainUnaryInts)
+	o.streamInterceptor = chainStreamServer(o.streamInterceptor, o.chainStreamInts)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		opts:     o,
@@ -177,11 +180,13 @@ func (s *Server) tell(m serverMsg) {
 }
 
 // connConfig is how the server's connections behave.
-func (s *Server) connConfig(nc net.Conn) connactor.Config {
+// p is the client, as every call's context carries it.
+func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 	return connactor.Config{
 		Name:                 "server " + nc.RemoteAddr().String(),
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
-		Accept:               s.acceptStream,
+		Accept:               func(link *connactor.Stream) func() { return s.acceptStream(link, p) },
+		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/rpc/peer"
 )
 
 // serverMsg is what the server actor is told.
@@ -151,13 +152,15 @@ func (s *Server) secureAndAccept(raw net.Conn) (*connactor.Conn, error) {
 	raw.SetDeadline(time.Now().Add(s.opts.handshakeTimeout))
 	// Stop must not wait for a client that stalls its TLS handshake.
 	unstop := context.AfterFunc(s.ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
-	nc, _, err := s.opts.creds.ServerHandshake(raw)
+	nc, authInfo, err := s.opts.creds.ServerHandshake(raw)
 	unstop()
 	if err != nil {
 		return nil, err
 	}
 	raw.SetDeadline(time.Time{})
-	cfg := s.connConfig(raw)
+	// Every call on the connection tells its handler who the client is.
+	p := &peer.Peer{Addr: raw.RemoteAddr(), LocalAddr: raw.LocalAddr(), AuthInfo: authInfo}
+	cfg := s.connConfig(raw, p)
 	cfg.HandshakeTimeout = s.opts.handshakeTimeout
 	return connactor.Accept(s.ctx, nc, cfg)
 }

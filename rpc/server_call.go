@@ -9,6 +9,7 @@ import (
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
+	"github.com/actorpc/actorpc/rpc/peer"
 	"github.com/actorpc/actorpc/rpc/status"
 	"github.com/actorpc/actorpc/streamactor"
 )
@@ -16,13 +17,14 @@ import (
 // acceptStream is called by a connection actor for each new stream. It
 // spawns the stream's goroutine, which runs the call to its end, and gives
 // the connection the way to cancel it.
-func (s *Server) acceptStream(link *connactor.Stream) func() {
+// p is the client, which the call's context carries.
+func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer) func() {
 	ctx, cancel := context.WithCancel(s.ctx)
-	go s.serveStream(ctx, cancel, link)
+	go s.serveStream(ctx, cancel, link, p)
 	return cancel
 }
 
-func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, link *connactor.Stream) {
+func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, link *connactor.Stream, p *peer.Peer) {
 	defer cancel()
 	ss, _ := streamactor.AcceptServerStream(ctx, link, s.opts.maxRecvMsgSize)
 	if ss == nil {
@@ -34,6 +36,7 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 		defer cancelTimeout()
 	}
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
+	ctx = peer.NewContext(ctx, p)
 	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)

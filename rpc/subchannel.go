@@ -279,7 +279,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 	if addr.ServerName != "" {
 		serverName = addr.ServerName
 	}
-	secured, _, err := cc.opts.creds.ClientHandshake(ctx, serverName, nc)
+	secured, authInfo, err := cc.opts.creds.ClientHandshake(ctx, serverName, nc)
 	if err != nil {
 		nc.Close()
 		return dialResult{err: fmt.Errorf("handshake with %s: %w", addr, err)}
@@ -298,6 +298,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		KeepaliveTime:                ka.Time,
 		KeepaliveTimeout:             ka.Timeout,
 		KeepalivePermitWithoutStream: ka.PermitWithoutStream,
+		AuthInfo:                     authInfo, // for peer.Peer and per-RPC credentials
 	})
 	if err != nil {
 		secured.Close()

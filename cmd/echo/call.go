@@ -9,6 +9,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/encoding/gzip"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -70,6 +71,7 @@ func dialOptions(cfg callConfig) ([]rpc.DialOption, error) {
 	if cfg.gzip {
 		opts = append(opts, rpc.WithDefaultCallOptions(rpc.UseCompressor(gzip.Name)))
 	}
+	opts = append(opts, rpc.WithTransportCredentials(insecure.NewCredentials()))
 	if cfg.tlsCA != "" {
 		creds, err := credentials.NewClientTLSFromFile(cfg.tlsCA, cfg.tlsName)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 )
 
@@ -51,7 +52,7 @@ func runDemo(stdout, stderr io.Writer) int {
 // demoCalls makes one call of each kind, showing what goes each way and the
 // x-echo- metadata the server returns.
 func demoCalls(addr string, w io.Writer) (err error) {
-	cc, err := rpc.NewClient(addr, rpc.WithUserAgent("actorpc-echo-demo"))
+	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(insecure.NewCredentials()), rpc.WithUserAgent("actorpc-echo-demo"))
 	if err != nil {
 		return fmt.Errorf("new client for %s: %w", addr, err)
 	}

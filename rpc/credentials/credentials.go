@@ -13,6 +13,7 @@ package credentials
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
 )
 
@@ -22,10 +23,69 @@ type AuthInfo interface {
 	AuthType() string
 }
 
-// TLSInfo is the AuthInfo of a TLS connection.
+// SecurityLevel is how well a connection is protected. A higher level
+// implies the lower ones.
+type SecurityLevel int
+
+const (
+	// InvalidSecurityLevel: the credentials do not say (the check is
+	// skipped, as grpc-go does for credentials that predate levels).
+	InvalidSecurityLevel SecurityLevel = iota
+	// NoSecurity: plaintext.
+	NoSecurity
+	// IntegrityOnly: protected from tampering, readable.
+	IntegrityOnly
+	// PrivacyAndIntegrity: encrypted and protected from tampering (TLS).
+	PrivacyAndIntegrity
+)
+
+// String names the level as grpc-go does.
+func (s SecurityLevel) String() string {
+	switch s {
+	case InvalidSecurityLevel:
+		return "InvalidSecurityLevel"
+	case NoSecurity:
+		return "NoSecurity"
+	case IntegrityOnly:
+		return "IntegrityOnly"
+	case PrivacyAndIntegrity:
+		return "PrivacyAndIntegrity"
+	}
+	return fmt.Sprintf("invalid SecurityLevel: %d", int(s))
+}
+
+// CommonAuthInfo is what every AuthInfo of this package's credentials
+// embeds: the connection's security level.
+type CommonAuthInfo struct {
+	SecurityLevel SecurityLevel
+}
+
+// GetCommonAuthInfo returns c.
+func (c CommonAuthInfo) GetCommonAuthInfo() CommonAuthInfo { return c }
+
+// CheckSecurityLevel reports an error unless ai's connection is protected
+// at level or better. An AuthInfo that tells no level (no
+// GetCommonAuthInfo, or InvalidSecurityLevel) passes, as in grpc-go.
+func CheckSecurityLevel(ai AuthInfo, level SecurityLevel) error {
+	type internalInfo interface{ GetCommonAuthInfo() CommonAuthInfo }
+	if ai == nil {
+		return fmt.Errorf("credentials: AuthInfo is nil")
+	}
+	if ci, ok := ai.(internalInfo); ok {
+		if got := ci.GetCommonAuthInfo().SecurityLevel; got != InvalidSecurityLevel && got < level {
+			return fmt.Errorf("credentials: the connection's security level %s is below the required %s", got, level)
+		}
+	}
+	return nil
+}
+
+// TLSInfo is the AuthInfo of a TLS connection; its level is
+// PrivacyAndIntegrity. The peer's identity is in State.PeerCertificates
+// (verified when the config asked for it, as mutual TLS does).
 type TLSInfo struct {
 	// State is the state of the connection after the handshake.
 	State tls.ConnectionState
+	CommonAuthInfo
 }
 
 // AuthType returns "tls".
@@ -33,11 +93,22 @@ func (TLSInfo) AuthType() string { return "tls" }
 
 // ProtocolInfo describes the credentials.
 type ProtocolInfo struct {
+	// ProtocolVersion is the gRPC wire protocol version.
+	//
+	// Deprecated: as in grpc-go; unused.
+	ProtocolVersion string
 	// SecurityProtocol is "tls" or "insecure".
 	SecurityProtocol string
+	// SecurityVersion is the security protocol's version; left empty.
+	//
+	// Deprecated: as in grpc-go; it tells nothing of a connection.
+	SecurityVersion string
 	// ServerName is, for client credentials, the name the server
 	// certificate is checked against, when set; otherwise the host of the
 	// dialled authority is used.
+	//
+	// Deprecated: as in grpc-go; pass the name to the credentials'
+	// constructor, or use rpc.WithAuthority.
 	ServerName string
 }
 
@@ -54,4 +125,13 @@ type TransportCredentials interface {
 	ServerHandshake(rawConn net.Conn) (net.Conn, AuthInfo, error)
 	// Info describes the credentials.
 	Info() ProtocolInfo
+	// Clone returns a copy, which changes to either do not affect.
+	Clone() TransportCredentials
+	// OverrideServerName makes client credentials check the server's
+	// certificate against name instead of the dialled authority's host. It
+	// changes the credentials in place: call it before they are in use.
+	//
+	// Deprecated: as in grpc-go; give the name to the constructor (e.g.
+	// NewClientTLSFromCert's serverNameOverride) or use rpc.WithAuthority.
+	OverrideServerName(name string) error
 }

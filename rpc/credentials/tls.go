@@ -58,6 +58,16 @@ func NewTLS(c *tls.Config) TransportCredentials {
 	return &tlsCreds{config: cfg}
 }
 
+// Clone returns credentials with a clone of the config.
+func (c *tlsCreds) Clone() TransportCredentials { return &tlsCreds{config: c.config.Clone()} }
+
+// OverrideServerName sets the name the server certificate is checked
+// against (and the SNI sent). Not safe while handshakes run, as in grpc-go.
+func (c *tlsCreds) OverrideServerName(name string) error {
+	c.config.ServerName = name
+	return nil
+}
+
 // http2CipherSuites lists the secure TLS 1.2 cipher suites that HTTP/2 does
 // not forbid (RFC 9113, appendix A): ephemeral key exchange with an AEAD.
 // TLS 1.3 suites are not configurable and need no filtering.
@@ -137,7 +147,12 @@ func (c *tlsCreds) ClientHandshake(ctx context.Context, authority string, rawCon
 		conn.Close()
 		return nil, nil, fmt.Errorf("tls handshake with %s: %w (negotiated %q)", authority, errServerNoH2, state.NegotiatedProtocol)
 	}
-	return conn, TLSInfo{State: state}, nil
+	return conn, tlsInfo(state), nil
+}
+
+// tlsInfo is the AuthInfo of a TLS connection in state.
+func tlsInfo(state tls.ConnectionState) TLSInfo {
+	return TLSInfo{State: state, CommonAuthInfo: CommonAuthInfo{SecurityLevel: PrivacyAndIntegrity}}
 }
 
 // ServerHandshake runs the TLS server handshake on rawConn. The client must
@@ -153,7 +168,7 @@ func (c *tlsCreds) ServerHandshake(rawConn net.Conn) (net.Conn, AuthInfo, error)
 		conn.Close()
 		return nil, nil, fmt.Errorf("tls handshake with %s: %w (negotiated %q)", remoteOf(rawConn), errClientNoH2, state.NegotiatedProtocol)
 	}
-	return conn, TLSInfo{State: state}, nil
+	return conn, tlsInfo(state), nil
 }
 
 // hostOf returns the host part of authority: the port is stripped, and so

@@ -17,6 +17,7 @@ import (
 	"github.com/actorpc/actorpc/rpc/backoff"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/connectivity"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 )
@@ -164,7 +165,7 @@ func fastReconnect() rpc.DialOption {
 // ends.
 func newClient(t *testing.T, target string, opts ...rpc.DialOption) (*rpc.ClientConn, echopb.EchoClient) {
 	t.Helper()
-	cc, err := rpc.NewClient(target, append([]rpc.DialOption{fastReconnect()}, opts...)...)
+	cc, err := rpc.NewClient(target, append([]rpc.DialOption{rpc.WithTransportCredentials(insecure.NewCredentials()), fastReconnect()}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient(%q): %v", target, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/connectivity"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/resolver"
 	"github.com/actorpc/actorpc/rpc/resolver/manual"
@@ -243,7 +244,7 @@ func TestCloseEndsEverything(t *testing.T) {
 	ctx := testContext(t, 20*time.Second)
 	be := startBackend(t, "a", "tcp", "127.0.0.1:0")
 	dead := refusingAddr(t)
-	cc, err := rpc.NewClient("static:///"+be.addr+","+dead, fastReconnect(), rpc.WithDefaultServiceConfig(roundRobin))
+	cc, err := rpc.NewClient("static:///"+be.addr+","+dead, rpc.WithTransportCredentials(insecure.NewCredentials()), fastReconnect(), rpc.WithDefaultServiceConfig(roundRobin))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +267,7 @@ func TestCloseEndsEverything(t *testing.T) {
 	}
 	// A call waiting for a pick: a channel whose resolver never answers.
 	r := manual.NewBuilderWithScheme("never")
-	cc2, err := rpc.NewClient("never:///x", rpc.WithResolvers(r))
+	cc2, err := rpc.NewClient("never:///x", rpc.WithTransportCredentials(insecure.NewCredentials()), rpc.WithResolvers(r))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +320,7 @@ func TestCloseEndsEverything(t *testing.T) {
 func TestCloseCancelsCallsInFlight(t *testing.T) {
 	ctx := testContext(t, 20*time.Second)
 	be := startBackend(t, "a", "tcp", "127.0.0.1:0")
-	cc, err := rpc.NewClient(be.addr, fastReconnect())
+	cc, err := rpc.NewClient(be.addr, rpc.WithTransportCredentials(insecure.NewCredentials()), fastReconnect())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +369,7 @@ func TestCloseUnderLoad(t *testing.T) {
 	ctx := testContext(t, 20*time.Second)
 	a := startBackend(t, "a", "tcp", "127.0.0.1:0")
 	b := startBackend(t, "b", "tcp", "127.0.0.1:0")
-	cc, err := rpc.NewClient("static:///"+a.addr+","+b.addr, fastReconnect(), rpc.WithDefaultServiceConfig(roundRobin))
+	cc, err := rpc.NewClient("static:///"+a.addr+","+b.addr, rpc.WithTransportCredentials(insecure.NewCredentials()), fastReconnect(), rpc.WithDefaultServiceConfig(roundRobin))
 	if err != nil {
 		t.Fatal(err)
 	}

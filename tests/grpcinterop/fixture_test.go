@@ -16,6 +16,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	rpcinsecure "github.com/actorpc/actorpc/rpc/credentials/insecure"
 	rpcmd "github.com/actorpc/actorpc/rpc/metadata"
 )
 
@@ -171,7 +172,7 @@ func newGRPCConn(t *testing.T, addr string) *grpc.ClientConn {
 // test ends.
 func newActorpcClient(t *testing.T, addr string) echopb.EchoClient {
 	t.Helper()
-	cc, err := rpc.NewClient(addr)
+	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(rpcinsecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, cc.Close(), "actorpc ClientConn.Close") })
 	return echopb.NewEchoClient(cc)

@@ -13,6 +13,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -42,7 +43,7 @@ func start(t *testing.T, impl echopb.EchoServer, opts ...rpc.ServerOption) *fixt
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(lis) }()
-	cc, err := rpc.NewClient(raw.Addr().String())
+	cc, err := rpc.NewClient(raw.Addr().String(), rpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/resolver"
 	"github.com/actorpc/actorpc/rpc/resolver/manual"
@@ -129,7 +130,7 @@ func TestRetryBufferNotReservedForAbandonedPicks(t *testing.T) {
 	r := manual.NewBuilderWithScheme("abandon")
 	r.InitialState(resolver.State{Addresses: []resolver.Address{{Addr: closedAddr(t)}}})
 	config := fmt.Sprintf(`{"methodConfig":[{"name":[{"service":%q}],"timeout":"0.2s","waitForReady":true,"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.01s","maxBackoff":"0.01s","backoffMultiplier":1,"retryableStatusCodes":["UNAVAILABLE"]}}]}`, echoService)
-	cc, err := rpc.NewClient("abandon:///backends", rpc.WithResolvers(r), rpc.WithDefaultServiceConfig(config))
+	cc, err := rpc.NewClient("abandon:///backends", rpc.WithTransportCredentials(insecure.NewCredentials()), rpc.WithResolvers(r), rpc.WithDefaultServiceConfig(config))
 	if err != nil {
 		t.Fatal(err)
 	}

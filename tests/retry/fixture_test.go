@@ -14,6 +14,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 	"github.com/actorpc/actorpc/rpc/status"
 )
@@ -167,7 +168,7 @@ func serveOn(t *testing.T, lis net.Listener, impl echopb.EchoServer, opts ...rpc
 // ends (before the servers it calls, which were started earlier).
 func dial(t *testing.T, addr string, opts ...rpc.DialOption) *rpc.ClientConn {
 	t.Helper()
-	cc, err := rpc.NewClient("passthrough:///"+addr, opts...)
+	cc, err := rpc.NewClient("passthrough:///"+addr, append([]rpc.DialOption{rpc.WithTransportCredentials(insecure.NewCredentials())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/rpc/metadata"
 )
 
@@ -35,7 +36,7 @@ func start(t *testing.T) *fixture {
 	echoserver.Register(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
-	cc, err := rpc.NewClient(lis.Addr().String())
+	cc, err := rpc.NewClient(lis.Addr().String(), rpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		srv.Stop()
 		<-served

@@ -23,6 +23,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	rpcinsecure "github.com/actorpc/actorpc/rpc/credentials/insecure"
 	"github.com/actorpc/actorpc/tests/grpcinterop"
 )
 
@@ -171,7 +172,7 @@ func (Actorpc) Serve() (*Server, error) {
 }
 
 func (Actorpc) Dial(addr string) (Client, error) {
-	cc, err := rpc.NewClient(addr)
+	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(rpcinsecure.NewCredentials()))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/credentials/insecure"
 )
 
 // transportOptions are the dial options for plaintext or TLS. TLS checks
@@ -13,7 +14,7 @@ import (
 // interop client does): the CA of the interop servers' server1.pem.
 func transportOptions(useTLS, useTestCA bool, serverName string) ([]rpc.DialOption, error) {
 	if !useTLS {
-		return nil, nil
+		return []rpc.DialOption{rpc.WithTransportCredentials(insecure.NewCredentials())}, nil
 	}
 	creds := credentials.NewClientTLSFromCert(nil, serverName)
 	if useTestCA {
