@@ -37,7 +37,7 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 	}
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
 	ctx = peer.NewContext(ctx, p)
-	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method}
+	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)
 	ss.AcceptEncoding = acceptEncoding()
@@ -66,6 +66,7 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 		s.serveUnary(ctx, stream, m)
 		return
 	}
+	stream.singleRequest = !m.stream.ClientStreams
 	s.serveStreaming(stream, m)
 }
 
@@ -85,7 +86,7 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 	payload, msg, err := stream.recvPayload()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			err = status.Error(codes.Internal, "the client sent no request message for a unary call")
+			err = errNoRequest
 		}
 		ss.Finish(toStatus(err), nil)
 		return
@@ -93,7 +94,13 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 	// The request's buffer is reused once the reply, which may refer to
 	// the decoded request, has been encoded (grpc-go frees it then too).
 	defer msg.Release()
+	// The client's END_STREAM usually came with its message; the handler
+	// runs once the request stream has ended with the one message.
 	ss.DrainArrived()
+	if err := stream.expectEndOfRequests(); err != nil {
+		ss.Finish(toStatus(err), nil)
+		return
+	}
 	dec := func(v any) error {
 		if err := s.opts.codec.Unmarshal(payload, v); err != nil {
 			return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"io"
 
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
@@ -21,7 +22,19 @@ type serverStream struct {
 	sendComp       encoding.Compressor // compresses responses; nil for none
 	compressOff    bool                // SetMessageCompression(false)
 	lastCompressed bool                // the last request message was compressed
+
+	// singleRequest: the method is not client-streaming, so its client
+	// sends exactly one request (grpc-go checks the same cardinality).
+	singleRequest bool
+	received      bool // a request message was received
 }
+
+// The cardinality violations of a call that takes one request, worded as
+// grpc-go's so clients see the same status from either server.
+var (
+	errNoRequest       = status.Error(codes.Internal, "cardinality violation: received no request message from non-client-streaming RPC")
+	errTooManyRequests = status.Error(codes.Internal, "cardinality violation: received multiple request messages for non-client-streaming RPC")
+)
 
 type serverStreamKey struct{}
 
@@ -78,14 +91,36 @@ func (s *serverStream) recvPayload() ([]byte, streamactor.Message, error) {
 func (s *serverStream) RecvMsg(m any) error {
 	payload, msg, err := s.recvPayload()
 	if err != nil {
+		if err == io.EOF && s.singleRequest && !s.received {
+			return errNoRequest
+		}
 		return err
 	}
+	s.received = true
 	err = s.opts.codec.Unmarshal(payload, m)
 	msg.Release() // decoded: the codec keeps no reference to payload
 	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 	}
+	if s.singleRequest {
+		return s.expectEndOfRequests()
+	}
 	return nil
+}
+
+// expectEndOfRequests waits, after the one request of a call that is not
+// client-streaming, for the client's half-close: a second message is a
+// cardinality violation, never silently dropped.
+func (s *serverStream) expectEndOfRequests() error {
+	msg, err := s.ss.RecvMsg()
+	switch {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return err
+	}
+	msg.Release()
+	return errTooManyRequests
 }
 
 // SetHeader merges md into the response headers of the call in ctx (for
