@@ -41,9 +41,12 @@ type serverOptions struct {
 	chainUnaryInts       []UnaryServerInterceptor
 	chainStreamInts      []StreamServerInterceptor
 	unknownStreamHandler StreamHandler
-	codec                encoding.Codec
-	creds                credentials.TransportCredentials
-	handshakeTimeout     time.Duration
+	// What the server's connections let a client send (options_transport.go);
+	// zero: connactor's defaults.
+	streamWindow, connWindow, maxHeaderListSize uint32
+	codec                                       encoding.Codec
+	creds                                       credentials.TransportCredentials
+	handshakeTimeout                            time.Duration
 }
 
 func defaultServerOptions() serverOptions {
@@ -135,6 +138,10 @@ type dialOptions struct {
 	returnLastError        bool
 	failOnNonTempDialError bool
 	dialTimeout            time.Duration
+	// What the client's connections let a server send
+	// (options_transport.go); zero: connactor's defaults.
+	streamWindow, connWindow, maxHeaderListSize uint32
+	disableHealthCheck                          bool
 }
 
 func defaultDialOptions() dialOptions {

@@ -185,6 +185,9 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 	return connactor.Config{
 		Name:                 "server " + nc.RemoteAddr().String(),
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
+		StreamWindow:         s.opts.streamWindow,
+		ConnWindow:           s.opts.connWindow,
+		MaxHeaderListSize:    s.opts.maxHeaderListSize,
 		Accept:               func(link *connactor.Stream) func() { return s.acceptStream(link, p) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },

@@ -298,6 +298,9 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		KeepaliveTime:                ka.Time,
 		KeepaliveTimeout:             ka.Timeout,
 		KeepalivePermitWithoutStream: ka.PermitWithoutStream,
+		StreamWindow:                 cc.opts.streamWindow,
+		ConnWindow:                   cc.opts.connWindow,
+		MaxHeaderListSize:            cc.opts.maxHeaderListSize,
 		AuthInfo:                     authInfo, // for peer.Peer and per-RPC credentials
 	})
 	if err != nil {

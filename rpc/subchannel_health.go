@@ -57,7 +57,7 @@ type healthSetting struct {
 // healthSetting is what the config in force asks of the subchannels of
 // the policy in force.
 func (a *channelActor) healthSetting() healthSetting {
-	if a.config == nil || a.config.HealthCheck == nil || !healthCheckPolicies[a.lbName] {
+	if a.cc.opts.disableHealthCheck || a.config == nil || a.config.HealthCheck == nil || !healthCheckPolicies[a.lbName] {
 		return healthSetting{}
 	}
 	return healthSetting{enabled: true, service: a.config.HealthCheck.ServiceName}

@@ -161,6 +161,20 @@ func TestPickFirstIgnoresHealthCheckConfig(t *testing.T) {
 	assert.Equal(t, int64(1), a.hits.Load())
 }
 
+// TestDisableHealthCheckWins: WithDisableHealthCheck turns health
+// checking off whatever the service config says, so a NOT_SERVING backend
+// under round_robin with healthCheckConfig still gets the calls.
+func TestDisableHealthCheckWins(t *testing.T) {
+	ctx := testContext(t)
+	a := startBackend(t, true)
+	a.health.SetServingStatus(echoService, notServing)
+	cc, client := newClient(t, target(a), healthChecked, rpc.WithDisableHealthCheck())
+	cc.Connect()
+	waitForState(t, ctx, cc, connectivity.Ready)
+	call(t, ctx, client)
+	assert.Equal(t, int64(1), a.hits.Load())
+}
+
 // endingHealth is a health service whose first Watch sends its status and
 // then ends with Unavailable; later ones are the real Watch.
 type endingHealth struct {

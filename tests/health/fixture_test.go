@@ -61,15 +61,15 @@ func startBackend(t *testing.T, withHealth bool) *backend {
 
 // newClient dials target with the service config and a fast reconnection
 // backoff (the health watch retries with it too); closed with the test.
-func newClient(t *testing.T, target, serviceConfig string) (*rpc.ClientConn, echopb.EchoClient) {
+func newClient(t *testing.T, target, serviceConfig string, opts ...rpc.DialOption) (*rpc.ClientConn, echopb.EchoClient) {
 	t.Helper()
-	cc, err := rpc.NewClient(target,
+	cc, err := rpc.NewClient(target, append([]rpc.DialOption{
 		rpc.WithTransportCredentials(insecure.NewCredentials()),
 		rpc.WithDefaultServiceConfig(serviceConfig),
 		rpc.WithConnectParams(rpc.ConnectParams{
 			Backoff:           backoff.Config{BaseDelay: 20 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 200 * time.Millisecond},
 			MinConnectTimeout: time.Second,
-		}))
+		})}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { cc.Close() })
 	return cc, echopb.NewEchoClient(cc)
