@@ -40,5 +40,10 @@ func splitHostPort(endpoint, defPort string) (host, port string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("%q is not \"host:port\" or \"host\": %w", endpoint, err)
 	}
+	if host == "" {
+		// "[]": brackets around nothing. Found by FuzzSplitHostPort; it
+		// would otherwise be looked up as the empty name.
+		return "", "", fmt.Errorf("%q names no host: want \"host:port\" or \"host\"", endpoint)
+	}
 	return host, port, nil
 }

@@ -41,6 +41,7 @@ func TestSplitHostPortErrors(t *testing.T) {
 		{"[::1]:", "ends with a colon"},
 		{"a:b:c", "not \"host:port\""},
 		{"[::1", "not \"host:port\""},
+		{"[]", "names no host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
