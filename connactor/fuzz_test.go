@@ -157,6 +157,47 @@ func (fs *fuzzStreams) wait(t *testing.T) {
 	waitClosed(t, done, "the streams' owners ending")
 }
 
+// fuzzListener is one loopback listener for all the inputs of a target: a
+// listener per input runs the machine out of ports (each input leaves a
+// socket in TIME_WAIT, and a new listener cannot take such a port).
+func fuzzListener(f *testing.F) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+// fuzzPair returns the two ends of a loopback TCP connection through ln;
+// both are closed when the input's test ends.
+func fuzzPair(t *testing.T, ln net.Listener) (dialed, accepted *net.TCPConn) {
+	t.Helper()
+	type result struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		c, err := ln.Accept()
+		ch <- result{c, err}
+	}()
+	d, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatalf("dialing the fuzz listener: %v", err) // the Accept goroutine ends with the listener
+	}
+	r := <-ch
+	if r.err != nil {
+		d.Close()
+		t.Fatalf("accepting: %v", r.err)
+	}
+	t.Cleanup(func() {
+		d.Close()
+		r.c.Close()
+	})
+	return d.(*net.TCPConn), r.c.(*net.TCPConn)
+}
+
 // checkNoLeak fails if a goroutine started during the input outlives it.
 func checkNoLeak(t *testing.T, before goleak.Option) {
 	t.Helper()
@@ -170,10 +211,11 @@ func FuzzServerConn(f *testing.F) {
 	for _, seed := range serverSeeds() {
 		f.Add(seed)
 	}
+	ln := fuzzListener(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := goleak.IgnoreCurrent()
 		var fs fuzzStreams
-		cli, srv := tcpPair(t)
+		cli, srv := fuzzPair(t, ln)
 		t.Cleanup(func() { // after tcpPair's: the sockets are closed
 			fs.wait(t)
 			checkNoLeak(t, before)
@@ -186,7 +228,7 @@ func FuzzServerConn(f *testing.F) {
 		drained := drainConn(cli)
 		cli.Write([]byte(http2.ClientPreface))
 		cli.Write(data) // an error: the Conn hung up already
-		cli.(*net.TCPConn).CloseWrite()
+		cli.CloseWrite()
 
 		r := cc.wait(t)
 		if r.err != nil {
@@ -212,10 +254,11 @@ func FuzzClientConn(f *testing.F) {
 	for _, seed := range clientSeeds() {
 		f.Add(seed)
 	}
+	ln := fuzzListener(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := goleak.IgnoreCurrent()
 		var fs fuzzStreams
-		cli, srv := tcpPair(t)
+		cli, srv := fuzzPair(t, ln)
 		t.Cleanup(func() {
 			fs.wait(t)
 			checkNoLeak(t, before)
@@ -246,7 +289,7 @@ func FuzzClientConn(f *testing.F) {
 			fs.run(s, false, nil)
 		}
 		srv.Write(data)
-		srv.(*net.TCPConn).CloseWrite()
+		srv.CloseWrite()
 
 		waitConnDone(t, c)
 		if err := c.Err(); err != nil && err.Error() == "" {

@@ -16,7 +16,10 @@
 #
 # FUZZ_ONLY=regexp restricts the run to matching target names;
 # FUZZ_PARALLEL sets the fuzzing workers (default: GOMAXPROCS);
-# FUZZ_LOGDIR keeps one log per target there instead of printing it.
+# FUZZ_LOGDIR keeps one log per target there instead of printing it;
+# FUZZ_MINIMIZETIME bounds the minimizing of each new input (default 5s:
+# go's default of 60s stalls a target whose inputs cost a millisecond, the
+# connection ones, for a minute at each new coverage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime="${1:-5s}"
@@ -40,7 +43,7 @@ fi
 failed=()
 while read -r pkg name; do
 	echo "== $pkg $name ($fuzztime) $(date -u +%H:%M:%S)"
-	cmd=(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "${parallel[@]}" "$pkg")
+	cmd=(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime="${FUZZ_MINIMIZETIME:-5s}" "${parallel[@]}" "$pkg")
 	if [[ -n "${FUZZ_LOGDIR:-}" ]]; then
 		log="$FUZZ_LOGDIR/${pkg##*/}.${name}.log"
 		echo "$ ${cmd[*]}" >"$log"
