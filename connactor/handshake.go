@@ -120,8 +120,14 @@ func readPeerSettings(fr *http2.Framer) ([]http2.Setting, error) {
 func refuse(w *writer, err error) {
 	code := http2.ErrCodeProtocol
 	var pe protocolError
-	if errors.As(err, &pe) {
+	var ce http2.ConnectionError
+	switch {
+	case errors.As(err, &pe):
 		code = pe.code
+	case errors.As(err, &ce):
+		// A bad SETTINGS value carries its own code (RFC 9113 6.5.2:
+		// INITIAL_WINDOW_SIZE above 2^31-1 is FLOW_CONTROL_ERROR).
+		code = http2.ErrCode(ce)
 	}
 	w.fr.WriteGoAway(0, code, []byte(err.Error()))
 	w.flush()

@@ -163,6 +163,30 @@ func TestHandshakeFirstFrameNotSettings(t *testing.T) {
 	})
 }
 
+// A first SETTINGS with a window above 2^31-1 is a FLOW_CONTROL_ERROR
+// (RFC 9113 6.5.2), not a PROTOCOL_ERROR; found by FuzzServerConn.
+func TestAcceptBadInitialWindowIsFlowControlError(t *testing.T) {
+	cli, srv := tcpPair(t)
+	p := newPeer(t, cli)
+	cc := newConnCleanup(t, srv)
+	go func() {
+		c, err := Accept(context.Background(), srv, Config{})
+		cc.res <- connResult{c, err}
+	}()
+	_, err := io.WriteString(cli, http2.ClientPreface)
+	require.NoError(t, err)
+	// The framer refuses to write the bad value, so write the frame raw.
+	frame := []byte{0, 0, 6, byte(http2.FrameSettings), 0, 0, 0, 0, 0,
+		0, byte(http2.SettingInitialWindowSize), 0x80, 0, 0, 0}
+	_, err = cli.Write(frame)
+	require.NoError(t, err)
+	r := cc.wait(t)
+	require.Error(t, r.err)
+	require.Nil(t, r.c)
+	f, _ := p.waitFor("GOAWAY", isType(http2.FrameGoAway, 0))
+	require.Equal(t, http2.ErrCodeFlowControl, f.code)
+}
+
 func TestHandshakeTimeout(t *testing.T) {
 	const timeout = 200 * time.Millisecond
 	check := func(t *testing.T, start time.Time, r connResult) {
