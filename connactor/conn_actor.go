@@ -97,6 +97,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			if err == nil {
 				return nil
 			}
+			a.afterWriteFailure(err)
 			return err
 		case <-a.shutdownTimeout():
 			a.onShutdownPingAck()

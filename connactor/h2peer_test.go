@@ -378,6 +378,12 @@ func (cc *connCleanup) wait(t *testing.T) connResult {
 func dialPeer(t *testing.T, cfg Config, peerSettings ...http2.Setting) (*Conn, *peer) {
 	t.Helper()
 	cli, srv := tcpPair(t)
+	return dialPeerOver(t, cfg, cli, srv, peerSettings...)
+}
+
+// dialPeerOver is dialPeer over a given pair of sockets (cli may wrap one).
+func dialPeerOver(t *testing.T, cfg Config, cli, srv net.Conn, peerSettings ...http2.Setting) (*Conn, *peer) {
+	t.Helper()
 	p := newPeer(t, srv)
 	cc := newConnCleanup(t, cli)
 	go func() {

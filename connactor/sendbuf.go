@@ -14,6 +14,12 @@ type sendBuf struct {
 	large []byte // borrowed, or nil
 	buf   []byte // what waits to be written, in small or large
 	err   error  // a write failed: every later one fails with it
+
+	// taken counts the bytes given to the buffer, out those dst accepted,
+	// partial writes included. After a failure, a frame that ends beyond
+	// out never reached the kernel whole, so the peer cannot have acted
+	// on it (see writer.unsentOpens).
+	taken, out int64
 }
 
 func newSendBuf(dst io.Writer) *sendBuf {
@@ -30,9 +36,13 @@ func (s *sendBuf) Buffered() int { return len(s.buf) }
 // to dst.
 func (s *sendBuf) Write(p []byte) (int, error) {
 	written := 0
+	if s.err == nil {
+		s.taken += int64(len(p))
+	}
 	for len(p) > 0 && s.err == nil {
 		if len(s.buf) == 0 && len(p) >= ioLarge {
 			n, err := s.dst.Write(p)
+			s.out += int64(n)
 			s.err = err
 			return written + n, err
 		}
@@ -70,6 +80,8 @@ func (s *sendBuf) writeOut() {
 	if len(s.buf) == 0 || s.err != nil {
 		return
 	}
-	_, s.err = s.dst.Write(s.buf)
+	var n int
+	n, s.err = s.dst.Write(s.buf)
+	s.out += int64(n)
 	s.buf = s.buf[:0]
 }

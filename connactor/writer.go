@@ -46,6 +46,11 @@ type writer struct {
 	err               error  // the socket failed; the writer ends with it
 	lastPeerStream    uint32 // the highest stream the peer opened, for a GOAWAY of our own
 
+	// opens are the streams we opened whose HEADERS went into bw since the
+	// last complete flush: if the socket fails, those whose HEADERS did
+	// not reach it whole were never seen by the peer (see unsentOpens).
+	opens []openMark
+
 	// resets tells the connection actor of streams the writer reset (the
 	// peer overflowed their send window). It never blocks: when it is
 	// full, the peer is overflowing windows wholesale and the connection
@@ -88,9 +93,17 @@ func (w *writer) checkHeaderList(fields []hpack.HeaderField, peerSawStream bool)
 	return nil
 }
 
+// openMark is where the HEADERS of a stream we opened end in the bytes
+// the writer has given its buffer.
+type openMark struct {
+	id  uint32
+	end int64
+}
+
 // outStream is the writer's view of one stream that may still send.
 type outStream struct {
 	id         uint32
+	local      bool // we opened it (opOpen)
 	headerSent bool
 	window     int64
 	queue      []Write // the head may be partly written
@@ -131,10 +144,15 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	return wr
 }
 
-// run is the writer's loop. It returns the socket's write error, or nil
-// after opClose.
-func (w *writer) run() error {
-	defer w.failAll(ErrConnClosed)
+// run is the writer's loop. It returns nil after opClose, or a
+// *writeFailed that says which of our streams the peer never saw.
+func (w *writer) run() (err error) {
+	defer func() {
+		unsent := w.failAll(ErrConnClosed)
+		if err != nil {
+			err = &writeFailed{err: err, unsent: unsent}
+		}
+	}()
 	for {
 		op, ok := w.next()
 		if !ok {
@@ -203,7 +221,11 @@ func (w *writer) flush() error {
 		return nil
 	}
 	w.nc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
-	return w.bw.Flush()
+	if err := w.bw.Flush(); err != nil {
+		return err
+	}
+	w.opens = w.opens[:0] // all of it is out
+	return nil
 }
 
 func (w *writer) handle(op writerOp) (closing bool, err error) {
@@ -215,7 +237,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	}
 	switch op.kind {
 	case opOpen:
-		w.addStream(op.write.StreamID)
+		w.addStream(op.write.StreamID).local = true
 		return false, w.enqueue(op.write)
 	case opWrite:
 		return false, w.enqueue(op.write)
@@ -270,8 +292,11 @@ func (w *writer) dropStream(id uint32, reason error) {
 	s.queue = nil
 }
 
-// failAll fails every queued write when the writer ends.
-func (w *writer) failAll(reason error) {
+// failAll fails every queued write when the writer ends, and returns the
+// streams we opened that the peer never saw: their HEADERS did not reach
+// the socket whole, or never left the mailbox.
+func (w *writer) failAll(reason error) (unsent []uint32) {
+	unsent = w.unsentOpens()
 	for id := range w.streams {
 		w.dropStream(id, reason)
 	}
@@ -281,10 +306,31 @@ func (w *writer) failAll(reason error) {
 			if op.kind == opWrite || op.kind == opOpen {
 				op.write.finish(reason)
 			}
+			if op.kind == opOpen {
+				unsent = append(unsent, op.write.StreamID)
+			}
 		default:
-			return
+			return unsent
 		}
 	}
+}
+
+// unsentOpens lists the streams we opened whose HEADERS the socket did
+// not take whole: bytes the kernel never accepted cannot have reached the
+// peer, and a header block cut short cannot have been acted on.
+func (w *writer) unsentOpens() []uint32 {
+	var ids []uint32
+	for _, m := range w.opens {
+		if m.end > w.bw.out {
+			ids = append(ids, m.id)
+		}
+	}
+	for id, s := range w.streams {
+		if s.local && !s.headerSent {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // enqueue runs a stream's Write as far as the windows allow and queues the
@@ -440,6 +486,9 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 			}
 			if err := w.writeHeaders(s.id, header, endNow); err != nil {
 				return false, err
+			}
+			if s.local {
+				w.opens = append(w.opens, openMark{id: s.id, end: w.bw.taken})
 			}
 		}
 	}
@@ -608,3 +657,14 @@ func (w *writer) writeData(id uint32, endStream bool, data []byte) error {
 	_, err := w.bw.Write(data)
 	return err
 }
+
+// writeFailed is how the writer ends when the socket (or encoding) fails:
+// the cause, and the streams we opened that the peer never saw, which the
+// connection actor ends as unprocessed so that they are retried.
+type writeFailed struct {
+	err    error
+	unsent []uint32
+}
+
+func (e *writeFailed) Error() string { return e.err.Error() }
+func (e *writeFailed) Unwrap() error { return e.err }
