@@ -75,6 +75,19 @@ type Config struct {
 	// none, which spares idle peers the traffic; the first stream that
 	// opens wakes keepalive again.
 	KeepalivePermitWithoutStream bool
+	// MaxConnectionIdle (server role): a connection with no stream open
+	// for this long is closed gracefully (GOAWAY). Zero: never.
+	MaxConnectionIdle time.Duration
+	// MaxConnectionAge (server role): a connection this old is closed
+	// gracefully, by the two-GOAWAY sequence of graceful.go; the streams
+	// in flight get MaxConnectionAgeGrace more, then the connection is
+	// closed hard. Zero: never. The layer above adds the jitter.
+	MaxConnectionAge      time.Duration
+	MaxConnectionAgeGrace time.Duration
+	// PingPolicy (server role), if set, polices the client's PINGs as
+	// grpc-go's keepalive.EnforcementPolicy does (see pingPolicy). Nil: any
+	// rate is answered.
+	PingPolicy *PingPolicy
 	// Accept is called on the connection actor's goroutine for each stream
 	// the peer opens (server role). It must not block: it starts the
 	// stream's own actor, whose first event is the request headers. It
@@ -91,6 +104,16 @@ type Config struct {
 	// the peer (package rpc keeps a credentials.AuthInfo here). The
 	// connection does not look at it; Conn.AuthInfo returns it.
 	AuthInfo any
+}
+
+// PingPolicy is how often a client may ping a server connection.
+type PingPolicy struct {
+	// MinTime is the least time between two PINGs.
+	MinTime time.Duration
+	// PermitWithoutStream allows PINGs while no stream is open; without
+	// it such a PING counts as too early unless two hours passed since the
+	// last one (grpc-go's rule).
+	PermitWithoutStream bool
 }
 
 func (c Config) withDefaults() Config {

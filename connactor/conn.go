@@ -14,16 +14,16 @@ import (
 // Conn is the handle to one HTTP/2 connection: the connection actor, its
 // reader and its writer. Its methods are safe from any goroutine.
 type Conn struct {
-	role    Role
-	ref     *actors.Ref
-	inbox   chan connMsg
-	wops    chan<- writerOp
-	wdone   <-chan struct{}
-	remote  net.Addr
-	local   net.Addr
+	role   Role
+	ref    *actors.Ref
+	inbox  chan connMsg
+	wops   chan<- writerOp
+	wdone  <-chan struct{}
+	remote net.Addr
+	local  net.Addr
 	// authInfo is Config.AuthInfo, kept for the layer above; immutable.
 	authInfo any
-	closeCh chan error // Close's request; room for one, later ones are moot
+	closeCh  chan error // Close's request; room for one, later ones are moot
 	// goingAway is closed by the connection actor (markGoingAway) when the
 	// connection stops taking new streams.
 	goingAway chan struct{}
@@ -136,6 +136,11 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		closeCh:   make(chan error, 1),
 		goingAway: make(chan struct{}),
 	}
+	var pings *pingPolice
+	if cfg.Role == RoleServer && cfg.PingPolicy != nil {
+		pings = newPingPolice(*cfg.PingPolicy)
+		w.sentNote = pings.sent // before the writer starts
+	}
 	wdone := make(chan struct{})
 	c.wdone = wdone
 	werr := make(chan error, 1)
@@ -163,6 +168,10 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		connRecvAvail:  int64(cfg.ConnWindow),
 		wresets:        w.resets,
 		wopsIn:         w.ops,
+		pings:          pings,
+	}
+	if cfg.Role == RoleServer && (cfg.MaxConnectionIdle > 0 || cfg.MaxConnectionAge > 0) {
+		a.age = newConnAge(cfg, time.Now())
 	}
 	if cfg.KeepaliveTime > 0 {
 		a.ka = newKeepalive(cfg, time.Now())

@@ -49,7 +49,9 @@ type connActor struct {
 
 	goingAwayClosed bool // GoingAway() is closed
 
-	ka *keepalive // nil: keepalive is off
+	ka    *keepalive  // nil: keepalive is off
+	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
+	age   *connAge    // nil: no idle or age limit (client role, or none set)
 }
 
 // streamEntry is the connection's view of one stream.
@@ -103,6 +105,10 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			a.onShutdownPingAck()
 		case <-a.kaTimer:
 			if err := a.onKeepaliveTimer(); err != nil {
+				return err
+			}
+		case <-a.ageTimer():
+			if err := a.onAgeTimer(); err != nil {
 				return err
 			}
 		case reply := <-a.probe:
@@ -179,6 +185,9 @@ func (a *connActor) shutdown(reason error) {
 	a.markGoingAway()
 	if a.ka != nil {
 		a.ka.timer.Stop()
+	}
+	if a.age != nil {
+		a.age.timer.Stop()
 	}
 	var pe protocolError
 	if errors.As(reason, &pe) && !a.goAwaySent {

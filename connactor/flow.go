@@ -43,6 +43,7 @@ func (a *connActor) release(id uint32) {
 		return
 	}
 	delete(a.streams, id)
+	a.ageStreamEnded()
 	if e.buffered > 0 {
 		a.grantConn(e.buffered)
 	}

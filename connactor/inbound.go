@@ -37,6 +37,7 @@ func (a *connActor) onFrame(f inFrame) error {
 	case http2.FramePing:
 		if !f.flags.Has(http2.FlagPingAck) {
 			a.write(writerOp{kind: opPingAck, ping: f.ping})
+			return a.policePing()
 		} else if f.ping == shutdownPing {
 			a.onShutdownPingAck()
 		}

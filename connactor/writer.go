@@ -56,6 +56,11 @@ type writer struct {
 	// full, the peer is overflowing windows wholesale and the connection
 	// ends instead.
 	resets chan writerReset
+
+	// sentNote, if set, gets a token when DATA or HEADERS go out, once per
+	// PING we acknowledge (see ping_policy.go); sentNoted: it has one.
+	sentNote  chan<- struct{}
+	sentNoted bool
 }
 
 // writerReset is a stream the writer ended on its own.
@@ -255,6 +260,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	case opPing:
 		return false, w.fr.WritePing(false, op.ping)
 	case opPingAck:
+		w.sentNoted = false
 		return false, w.fr.WritePing(true, op.ping)
 	case opWindowUpdate:
 		return false, w.fr.WriteWindowUpdate(op.streamID, op.incr)
@@ -540,6 +546,7 @@ func (w *writer) writeReset(wr *Write) error {
 // writeHeaders encodes fields and sends them as HEADERS plus as many
 // CONTINUATION frames as the peer's max frame size needs.
 func (w *writer) writeHeaders(id uint32, fields []hpack.HeaderField, endStream bool) error {
+	w.noteSent()
 	w.hbuf.Reset()
 	for _, f := range fields {
 		if err := w.henc.WriteField(f); err != nil {
@@ -642,6 +649,7 @@ func (w *writer) applyPeerSettings(settings []http2.Setting) {
 // copy too many for every byte a stream sends. (sendBuf hands a payload as
 // large as its buffer straight to the socket.)
 func (w *writer) writeData(id uint32, endStream bool, data []byte) error {
+	w.noteSent()
 	h := &w.dhdr
 	n := len(data)
 	h[0], h[1], h[2] = byte(n>>16), byte(n>>8), byte(n)

@@ -47,6 +47,8 @@ type serverOptions struct {
 	codec                                       encoding.Codec
 	creds                                       credentials.TransportCredentials
 	handshakeTimeout                            time.Duration
+	keepalive                                   keepalive.ServerParameters // options_keepalive.go
+	pingPolicy                                  keepalive.EnforcementPolicy
 }
 
 func defaultServerOptions() serverOptions {

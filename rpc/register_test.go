@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,11 +94,17 @@ func TestRegisterServiceTwiceAndAfterServe(t *testing.T) {
 	require.NoError(t, err)
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(lis) }()
-	// GetServiceInfo is answered by the server actor after Serve's
-	// listener was added only if Serve got there first; wait for a
-	// connection to be accepted to be sure it did.
+	// Serve accepts only once the server actor has added its listener,
+	// so the server's first bytes on a connection (its SETTINGS) prove
+	// Serve got there. (A dial alone does not: the kernel completes it
+	// before anyone calls Accept.)
 	c, err := net.Dial("tcp", lis.Addr().String())
 	require.NoError(t, err)
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.WriteString(c, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+	require.NoError(t, err)
+	_, err = io.ReadFull(c, make([]byte, 9))
+	require.NoError(t, err, "the server's SETTINGS")
 	c.Close()
 	other := greeterDesc()
 	other.ServiceName = "test.Other"

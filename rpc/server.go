@@ -182,7 +182,7 @@ func (s *Server) tell(m serverMsg) {
 // connConfig is how the server's connections behave.
 // p is the client, as every call's context carries it.
 func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
-	return connactor.Config{
+	cfg := connactor.Config{
 		Name:                 "server " + nc.RemoteAddr().String(),
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
 		StreamWindow:         s.opts.streamWindow,
@@ -192,6 +192,8 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },
 	}
+	s.opts.applyServerKeepalive(&cfg)
+	return cfg
 }
 
 // splitMethod splits "/service/method".

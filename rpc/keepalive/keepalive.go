@@ -24,3 +24,38 @@ type ClientParameters struct {
 	// open (otherwise an idle connection is not pinged).
 	PermitWithoutStream bool
 }
+
+// ServerParameters is how a server manages its connections (gRFC A9) and
+// pings them (A8). The zero value of a field means its default.
+type ServerParameters struct {
+	// MaxConnectionIdle: a connection with no call open for this long is
+	// closed gracefully (GOAWAY). Default: never.
+	MaxConnectionIdle time.Duration
+	// MaxConnectionAge: a connection this old is closed gracefully, so that
+	// long-lived clients move to new backends now and then. A jitter of
+	// ±10% spreads the reconnections. Default: never.
+	MaxConnectionAge time.Duration
+	// MaxConnectionAgeGrace is how long the calls in flight on a connection
+	// closed for its age have, after which it is closed hard. Default:
+	// for ever.
+	MaxConnectionAgeGrace time.Duration
+	// Time: after this long without any frame from the client, the server
+	// pings it. Default 2 hours; at least 1 second.
+	Time time.Duration
+	// Timeout: after its ping, the server waits this long for anything
+	// from the client, then closes the connection. Default 20 seconds.
+	Timeout time.Duration
+}
+
+// EnforcementPolicy is how often a server lets its clients ping. A client
+// that pings more often gets GOAWAY ENHANCE_YOUR_CALM "too_many_pings"
+// on its third ping in a row that breaks the policy (pings that follow
+// data or headers the server sent are never held against it).
+type EnforcementPolicy struct {
+	// MinTime is the least time a client should wait between pings.
+	// Default 5 minutes.
+	MinTime time.Duration
+	// PermitWithoutStream lets clients ping connections with no call open;
+	// otherwise such pings count as too early (unless two hours apart).
+	PermitWithoutStream bool
+}
