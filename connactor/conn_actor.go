@@ -30,6 +30,7 @@ type connActor struct {
 	kaTimer <-chan time.Time // ka's timer; nil (never ready) with keepalive off
 
 	streams map[uint32]*streamEntry
+	closed  closedStreams // how the last streams closed (closed_streams.go)
 
 	// client role
 	nextID         uint32
@@ -57,12 +58,17 @@ type connActor struct {
 // streamEntry is the connection's view of one stream.
 type streamEntry struct {
 	s          *Stream
-	recvAvail  int64  // what the peer may still send on the stream
-	unacked    int64  // consumed, not yet granted back
-	buffered   int64  // delivered to the stream, not yet consumed
-	recvClosed bool   // END_STREAM or RST arrived (or we reset it)
+	recvAvail  int64 // what the peer may still send on the stream
+	unacked    int64 // consumed, not yet granted back
+	buffered   int64 // delivered to the stream, not yet consumed
+	state      streamState
+	peerHeader bool   // the peer's first HEADERS arrived: the next are trailers
 	reset      bool   // reset by either side, or the connection ended: the stream was told
 	cancel     func() // server role: cancels the handler's context
+
+	// server role: the request's content-length (-1: none), and the DATA
+	// bytes received, which must come to it (RFC 9113 8.1.1).
+	contentLength, dataSeen int64
 }
 
 // abortOnce tells the stream it is over (a reset, the connection's end)
@@ -72,7 +78,9 @@ func (e *streamEntry) abortOnce(ev Event) {
 		return
 	}
 	e.reset = true
-	e.recvClosed = true
+	if e.state < stateClosed {
+		e.state = stateClosedByUs // abandoned: what the peer still sends is ignored
+	}
 	// Cancel before telling: a handler woken by the event then already
 	// sees its context ended.
 	if e.cancel != nil {
@@ -256,6 +264,7 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
 	a.write(writerOp{kind: opRST, streamID: id, code: code})
 	if e, ok := a.streams[id]; ok {
+		e.state, _ = transition(e.state, evSendRST)
 		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
 	}
 }

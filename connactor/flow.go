@@ -24,7 +24,7 @@ func (a *connActor) grantConn(n int64) {
 }
 
 func (a *connActor) grantStream(id uint32, e *streamEntry, n int64) {
-	if e.recvClosed {
+	if e.state.recvDone() {
 		return // the peer sends nothing more on it
 	}
 	e.unacked += n
@@ -43,6 +43,8 @@ func (a *connActor) release(id uint32) {
 		return
 	}
 	delete(a.streams, id)
+	closedAs, _ := transition(e.state, evRelease)
+	a.closed.add(id, closedAs)
 	a.ageStreamEnded()
 	if e.buffered > 0 {
 		a.grantConn(e.buffered)

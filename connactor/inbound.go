@@ -42,7 +42,9 @@ func (a *connActor) onFrame(f inFrame) error {
 			a.onShutdownPingAck()
 		}
 	case http2.FrameWindowUpdate:
-		a.write(writerOp{kind: opPeerWindow, streamID: f.streamID, incr: f.incr})
+		return a.onWindowUpdate(f)
+	case http2.FramePriority:
+		a.onPriority(f)
 	case http2.FrameGoAway:
 		a.onGoAway(f)
 	case http2.FramePushPromise:
@@ -88,32 +90,57 @@ func (a *connActor) idle(id uint32) bool {
 	return id%2 == 0 || id >= a.nextID
 }
 
+// untracked is the state of a stream not in the table: idle, or closed
+// in the way the closed-stream memory says. never: an id the peer skipped,
+// which opening a higher one closed (RFC 9113 5.1.1).
+func (a *connActor) untracked(id uint32) (s streamState, never bool) {
+	if a.idle(id) {
+		return stateIdle, false
+	}
+	s, _, never = a.closed.lookup(id)
+	return s, never
+}
+
+// judge applies a verdict that is not accept to a frame on stream id: a
+// connection error to return, a stream error answered with RST_STREAM,
+// or nothing.
+func (a *connActor) judge(id uint32, v verdict) error {
+	switch v.kind {
+	case connError:
+		return protocolError{code: v.code, msg: fmt.Sprintf("stream %d: %s", id, v.why)}
+	case streamError:
+		a.resetStream(id, v.code, v.why)
+	}
+	return nil
+}
+
 func (a *connActor) onData(f inFrame) error {
 	n := int64(f.length)
 	if n > a.connRecvAvail {
 		return protocolError{code: http2.ErrCodeFlowControl, msg: fmt.Sprintf("DATA of %d bytes exceeds the connection window of %d", n, a.connRecvAvail)}
 	}
 	a.connRecvAvail -= n
-	e, ok := a.streams[f.streamID]
-	if !ok {
-		if a.idle(f.streamID) {
-			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("DATA on idle stream %d", f.streamID)}
-		}
-		// A stream we already closed: the data was in flight. Give the
-		// window back and drop it.
-		a.dropData(f)
-		return nil
+	end := f.flags.Has(http2.FlagDataEndStream)
+	ev := evData
+	if end {
+		ev = evDataEnd
 	}
-	if e.reset {
-		// In flight when the stream was reset: ignored (RFC 9113 5.1).
-		a.dropData(f)
-		return nil
+	e, tracked := a.streams[f.streamID]
+	var next streamState
+	var v verdict
+	if tracked {
+		next, v = transition(e.state, ev)
+	} else if s, never := a.untracked(f.streamID); never {
+		// 6.1: DATA on a stream that is not open is STREAM_CLOSED.
+		v = verdict{kind: streamError, code: http2.ErrCodeStreamClosed, why: "DATA on a stream that was never opened"}
+	} else {
+		next, v = transition(s, ev)
 	}
-	if e.recvClosed {
+	if v.kind != accept || !tracked {
 		a.dropData(f)
-		a.resetStream(f.streamID, http2.ErrCodeStreamClosed, "DATA after END_STREAM")
-		return nil
+		return a.judge(f.streamID, v)
 	}
+	e.state = next
 	if n > e.recvAvail {
 		a.dropData(f)
 		a.resetStream(f.streamID, http2.ErrCodeFlowControl, fmt.Sprintf("DATA of %d bytes exceeds the stream window of %d", n, e.recvAvail))
@@ -125,11 +152,15 @@ func (a *connActor) onData(f inFrame) error {
 		a.grantConn(pad)
 		a.grantStream(f.streamID, e, pad)
 	}
-	e.buffered += int64(len(f.data))
-	end := f.flags.Has(http2.FlagDataEndStream)
-	if end {
-		e.recvClosed = true
+	if a.role == RoleServer && e.contentLength >= 0 {
+		e.dataSeen += int64(len(f.data))
+		if e.dataSeen > e.contentLength || (end && e.dataSeen != e.contentLength) {
+			a.dropData(f)
+			a.resetStream(f.streamID, http2.ErrCodeProtocol, fmt.Sprintf("malformed request: content-length %d, but %d bytes of DATA", e.contentLength, e.dataSeen))
+			return nil
+		}
 	}
+	e.buffered += int64(len(f.data))
 	if len(f.data) > 0 || end {
 		e.deliver(Event{Kind: EventData, Data: f.data, EndStream: end})
 	}
@@ -145,30 +176,55 @@ func (a *connActor) dropData(f inFrame) {
 
 func (a *connActor) onHeaders(f inFrame) error {
 	end := f.flags.Has(http2.FlagHeadersEndStream)
-	e, ok := a.streams[f.streamID]
-	if !ok {
-		if a.role == RoleServer && a.idle(f.streamID) {
+	e, tracked := a.streams[f.streamID]
+	if !tracked {
+		s, never := a.untracked(f.streamID)
+		switch {
+		case s == stateIdle && a.role == RoleServer:
 			return a.acceptStream(f)
+		case s == stateIdle:
+			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("HEADERS on idle stream %d (push is off)", f.streamID)}
+		case never:
+			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("HEADERS opening stream %d after stream %d: new stream ids must increase (RFC 9113 5.1.1)", f.streamID, a.lastPeerID)}
 		}
-		if a.idle(f.streamID) {
-			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("HEADERS on idle stream %d", f.streamID)}
+		_, v := transition(s, trailersEvent(end))
+		return a.judge(f.streamID, v)
+	}
+	if f.dep == f.streamID {
+		a.resetStream(f.streamID, http2.ErrCodeProtocol, "HEADERS making the stream depend on itself (RFC 9113 5.3.1)")
+		return nil
+	}
+	ev := trailersEvent(end)
+	if !e.peerHeader {
+		ev = evHeaders
+		if end {
+			ev = evHeadersEnd
 		}
-		// A stream that is gone: it ended or was reset, and what the peer
-		// had in flight is ignored (RFC 9113 5.1).
-		return nil
 	}
-	if e.reset {
-		return nil
+	next, v := transition(e.state, ev)
+	if v.kind != accept {
+		return a.judge(f.streamID, v)
 	}
-	if e.recvClosed {
-		a.resetStream(f.streamID, http2.ErrCodeStreamClosed, "HEADERS after END_STREAM")
-		return nil
+	if a.role == RoleServer && e.peerHeader {
+		if err := checkTrailers(f.fields); err != nil {
+			a.resetStream(f.streamID, http2.ErrCodeProtocol, "malformed request: "+err.Error())
+			return nil
+		}
+		if e.contentLength >= 0 && e.dataSeen != e.contentLength {
+			a.resetStream(f.streamID, http2.ErrCodeProtocol, fmt.Sprintf("malformed request: content-length %d, but %d bytes of DATA", e.contentLength, e.dataSeen))
+			return nil
+		}
 	}
-	if end {
-		e.recvClosed = true
-	}
+	e.state, e.peerHeader = next, true
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	return nil
+}
+
+func trailersEvent(end bool) streamEvent {
+	if end {
+		return evTrailersEnd
+	}
+	return evTrailers
 }
 
 // acceptStream opens a stream the client started (server role).
@@ -178,45 +234,114 @@ func (a *connActor) acceptStream(f inFrame) error {
 		return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("client opened even stream id %d", id)}
 	}
 	a.lastPeerID = id
-	if a.goAwaySent {
-		a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeRefusedStream})
+	end := f.flags.Has(http2.FlagHeadersEndStream)
+	contentLength := int64(-1)
+	refuse := func(code http2.ErrCode) error {
+		a.write(writerOp{kind: opRST, streamID: id, code: code})
+		a.closed.add(id, stateClosedByUs)
 		return nil
 	}
-	if uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams {
-		a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeRefusedStream})
-		return nil
+	switch {
+	case f.dep == id:
+		// 5.3.1: a stream cannot depend on itself.
+		return refuse(http2.ErrCodeProtocol)
+	case a.goAwaySent, uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams:
+		return refuse(http2.ErrCodeRefusedStream)
+	case !f.truncated:
+		// A truncated header list gets its 431 from the stream instead.
+		cl, err := checkRequest(f.fields)
+		if err != nil || (end && cl > 0) {
+			// 8.1.1: a malformed request is a stream error PROTOCOL_ERROR.
+			return refuse(http2.ErrCodeProtocol)
+		}
+		contentLength = cl
 	}
 	e := a.addStream(id)
+	e.contentLength = contentLength
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).
 	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.cfg.MaxConcurrentStreams)*3
 	a.write(writerOp{kind: opAnnounce, streamID: id})
-	end := f.flags.Has(http2.FlagHeadersEndStream)
-	e.recvClosed = end
+	ev := evHeaders
+	if end {
+		ev = evHeadersEnd
+	}
+	e.state, _ = transition(stateIdle, ev)
+	e.peerHeader = true
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	e.cancel = a.cfg.Accept(e.s)
 	return nil
 }
 
 func (a *connActor) addStream(id uint32) *streamEntry {
-	e := &streamEntry{s: newStream(a.Conn, id), recvAvail: int64(a.cfg.StreamWindow)}
+	// A stream in the table is never idle: the client's open or the
+	// server's accept moved it on (acceptStream sets the exact state).
+	e := &streamEntry{s: newStream(a.Conn, id), recvAvail: int64(a.cfg.StreamWindow), state: stateOpen, contentLength: -1}
 	a.streams[id] = e
 	a.keepaliveWake()
 	return e
 }
 
 func (a *connActor) onReset(f inFrame) error {
-	e, ok := a.streams[f.streamID]
-	if !ok {
-		if a.idle(f.streamID) {
-			return protocolError{code: http2.ErrCodeProtocol, msg: fmt.Sprintf("RST_STREAM on idle stream %d", f.streamID)}
+	e, tracked := a.streams[f.streamID]
+	if !tracked {
+		s, never := a.untracked(f.streamID)
+		if never {
+			return nil
 		}
-		return nil
+		_, v := transition(s, evRST)
+		if v.kind == ignore {
+			// The writer may still hold the stream's last frames.
+			a.write(writerOp{kind: opForget, streamID: f.streamID})
+		}
+		return a.judge(f.streamID, v)
 	}
+	next, v := transition(e.state, evRST)
+	if v.kind != accept {
+		return a.judge(f.streamID, v)
+	}
+	e.state = next
 	a.write(writerOp{kind: opForget, streamID: f.streamID})
 	e.abortOnce(Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
 		Err: fmt.Errorf("stream reset by the peer with %v", f.code)})
 	return nil
+}
+
+// onWindowUpdate passes the peer's grant to the writer, if the stream's
+// state lets it have one.
+func (a *connActor) onWindowUpdate(f inFrame) error {
+	if f.streamID != 0 {
+		s, never := stateClosedByUs, false
+		if e, tracked := a.streams[f.streamID]; tracked {
+			s = e.state
+		} else {
+			s, never = a.untracked(f.streamID)
+		}
+		// A stream the table forgot may still be sending: the writer owns
+		// what it has queued, so a grant for it goes through unless the
+		// state makes it an error.
+		if _, v := transition(s, evWindowUpdate); v.kind == connError || v.kind == streamError {
+			return a.judge(f.streamID, v)
+		}
+		if never {
+			return nil
+		}
+	}
+	a.write(writerOp{kind: opPeerWindow, streamID: f.streamID, incr: f.incr})
+	return nil
+}
+
+// onPriority: priorities are advisory and we do not act on them (RFC 9113
+// 5.3.2 deprecates the scheme), but a stream cannot depend on itself.
+func (a *connActor) onPriority(f inFrame) {
+	if f.dep != f.streamID {
+		return
+	}
+	if _, tracked := a.streams[f.streamID]; tracked {
+		a.resetStream(f.streamID, http2.ErrCodeProtocol, "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
+		return
+	}
+	a.write(writerOp{kind: opRST, streamID: f.streamID, code: http2.ErrCodeProtocol})
 }
 
 // onGoAway: the peer takes no new streams; those above its last stream id
@@ -230,7 +355,7 @@ func (a *connActor) onGoAway(f inFrame) {
 	a.peerLastID = f.lastID
 	why := fmt.Errorf("the peer sent GOAWAY (%v, last stream %d): %s", f.code, f.lastID, f.debug)
 	for id, e := range a.streams {
-		if a.role == RoleClient && id > f.lastID && !e.recvClosed {
+		if a.role == RoleClient && id > f.lastID && !e.state.recvDone() {
 			e.abortOnce(Event{Kind: EventClosed, Unprocessed: true, Err: why})
 		}
 	}

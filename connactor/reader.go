@@ -29,6 +29,7 @@ type inFrame struct {
 	ping     [8]byte
 	lastID   uint32 // GOAWAY
 	incr     uint32 // WINDOW_UPDATE
+	dep      uint32 // HEADERS with priority, PRIORITY: the stream depended on
 	debug    []byte // GOAWAY
 
 	streamErr *http2.StreamError // the framer found a stream error: reset that stream, carry on
@@ -206,6 +207,11 @@ func copyFrame(frame http2.Frame) inFrame {
 		f.truncated = fr.Truncated
 		f.typ = http2.FrameHeaders
 		f.flags = fr.HeadersFrame.Flags
+		if fr.HeadersFrame.HasPriority() {
+			f.dep = fr.HeadersFrame.Priority.StreamDep
+		}
+	case *http2.PriorityFrame:
+		f.dep = fr.PriorityParam.StreamDep
 	case *http2.SettingsFrame:
 		f.settings = make([]http2.Setting, 0, fr.NumSettings())
 		fr.ForeachSetting(func(s http2.Setting) error {

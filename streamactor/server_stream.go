@@ -56,6 +56,10 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 		ss.r.recvDone = true
 	}
 	req, rej := ParseRequest(first.Fields, first.Truncated)
+	if rej != nil && rej.HTTPStatus == 415 {
+		answerNotGRPC(ctx, link, rej, !ss.r.peerEnded)
+		return nil, rej.Status
+	}
 	if rej != nil {
 		link.Write(connactor.Write{
 			Trailer:   RejectionFields(rej),
@@ -219,3 +223,51 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 
 // HeaderSent reports whether the response headers went out.
 func (ss *ServerStream) HeaderSent() bool { return ss.headerSent }
+
+// answerNotGRPC answers a request that is not gRPC (its content-type says
+// so) as HTTP: 415 with a body a person reads in curl or a browser, then
+// the status as trailers for a gRPC client that got its content-type
+// wrong. Like an HTTP server, it reads (and drops) the request to its end
+// before answering: the peer's frames on the stream are then judged in the
+// order they were sent (a flow-control error it commits while sending is
+// answered as such, not hidden behind our answer), and the stream counts
+// against the connection's stream limit until it is over, as any other
+// (RFC 9113 5.1.2).
+func answerNotGRPC(ctx context.Context, link *connactor.Stream, rej *Rejection, peerSending bool) {
+	defer link.Release()
+	for peerSending {
+		var ev connactor.Event
+		select {
+		case ev = <-link.Events():
+		case <-link.Wake():
+			link.Flush()
+			continue
+		case <-ctx.Done():
+			return
+		case <-link.ConnDone():
+			return
+		}
+		switch ev.Kind {
+		case connactor.EventData:
+			link.Consumed(len(ev.Data))
+			connactor.RecycleData(ev.Data)
+			peerSending = !ev.EndStream
+		case connactor.EventHeaders:
+			peerSending = !ev.EndStream
+		default: // reset, or the connection ended
+			return
+		}
+	}
+	done := make(chan error, 1)
+	link.Write(connactor.Write{
+		Header:  []hpack.HeaderField{{Name: ":status", Value: "415"}, {Name: "content-type", Value: "text/plain; charset=utf-8"}},
+		Data:    []byte("gRPC server: " + rej.Status.Message() + "\n"),
+		Trailer: TrailerFields(rej.Status, nil),
+		Done:    done,
+	})
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-link.ConnDone():
+	}
+}

@@ -2,7 +2,8 @@
 // `echo serve` binary, as they would in production: grpcurl lists,
 // describes and calls it through server reflection, grpc_health_probe
 // asks its health service, and a health Watch sees it go NOT_SERVING when
-// it is told to stop.
+// it is told to stop, and h2spec, the HTTP/2 conformance suite, finds no
+// fault in it.
 package echoserve
 
 import (
@@ -20,7 +21,7 @@ import (
 // The binaries every test uses, built once by TestMain: echo from this
 // repository, grpcurl and grpc_health_probe (both grpc-go programs) at
 // the versions tests/go.mod requires.
-var echoBin, grpcurlBin, probeBin string
+var echoBin, grpcurlBin, probeBin, h2specBin string
 
 // buildTimeout bounds one go build on a cold module cache.
 const buildTimeout = 5 * time.Minute
@@ -34,10 +35,12 @@ func TestMain(m *testing.M) {
 	echoBin = filepath.Join(dir, "echo")
 	grpcurlBin = filepath.Join(dir, "grpcurl")
 	probeBin = filepath.Join(dir, "grpc_health_probe")
+	h2specBin = filepath.Join(dir, "h2spec")
 	builds := map[string]string{
 		echoBin:    "github.com/actorpc/actorpc/cmd/echo",
 		grpcurlBin: "github.com/fullstorydev/grpcurl/cmd/grpcurl",
 		probeBin:   "github.com/grpc-ecosystem/grpc-health-probe",
+		h2specBin:  "github.com/summerwind/h2spec/cmd/h2spec",
 	}
 	for out, pkg := range builds {
 		if err := build(out, pkg); err != nil {
