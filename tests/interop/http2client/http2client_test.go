@@ -38,7 +38,7 @@ func runCase(t *testing.T, serverCase http2server.Case, clientCase string) outco
 	ctx, cancel := context.WithTimeout(context.Background(), caseBound)
 	defer cancel()
 	start := time.Now()
-	clientErr := run(ctx, srv.Addr(), clientCase)
+	clientErr := run(ctx, srv.Addr(), clientCase, "")
 	if ctx.Err() != nil {
 		t.Errorf("client case %s against server %s hung: still running after %v (its error: %v)", clientCase, serverCase, time.Since(start), clientErr)
 	}
@@ -89,6 +89,18 @@ func TestCaseDetails(t *testing.T) {
 		// waits for the next call), but no more.
 		if got.report.Conns < 2 || got.report.Conns > 3 {
 			t.Errorf("the client made %d connections, want 2 (or 3)", got.report.Conns)
+		}
+	})
+	t.Run("goaway_racing", func(t *testing.T) {
+		t.Parallel()
+		// The second call crosses the GOAWAY: the server ignores it on the
+		// old connection, and the client must retry it on a new one.
+		got := runCase(t, http2server.GoAwayRacing, "goaway")
+		if got.clientErr != nil {
+			t.Errorf("client: %v", got.clientErr)
+		}
+		if err := got.report.Verdict(); err != nil {
+			t.Errorf("server: %v", err)
 		}
 	})
 	t.Run("max_streams", func(t *testing.T) {
@@ -178,7 +190,7 @@ func TestAssertionsCanFail(t *testing.T) {
 // TestUnknownCase: a case the client does not know is an error naming the
 // ones it does.
 func TestUnknownCase(t *testing.T) {
-	err := run(context.Background(), "127.0.0.1:1", "no_such_case")
+	err := run(context.Background(), "127.0.0.1:1", "no_such_case", "")
 	if err == nil || !strings.Contains(err.Error(), "rst_during_data") {
 		t.Fatalf("run of an unknown case: %v, want an error listing the cases", err)
 	}
@@ -186,31 +198,46 @@ func TestUnknownCase(t *testing.T) {
 
 // TestBinaryExitStatus runs the client as a process with grpc-go's flags:
 // exit 0 and PASS on a pass, non-zero and FAIL with the reason on a
-// failure.
+// failure; --server_host_override sets :authority, --use_tls is refused.
 func TestBinaryExitStatus(t *testing.T) {
 	for _, tc := range []struct {
+		name       string
 		server     http2server.Case
 		clientCase string
+		flags      []string
 		wantOK     bool
 		want       string
 	}{
-		{http2server.RstAfterData, "rst_after_data", true, "PASS: rst_after_data"},
-		{http2server.WellBehaved, "rst_after_data", false, "FAIL: rst_after_data: UnaryCall succeeded"},
+		{"pass", http2server.RstAfterData, "rst_after_data", nil, true, "PASS: rst_after_data"},
+		{"fail", http2server.WellBehaved, "rst_after_data", nil, false, "FAIL: rst_after_data: UnaryCall succeeded"},
+		{"host_override", http2server.Ping, "ping", []string{"--server_host_override", "foo.test.google.fr"}, true, "PASS: ping"},
+		{"use_tls", http2server.Ping, "ping", []string{"--use_tls"}, false, "FAIL: ping: --use_tls is not supported"},
 	} {
-		t.Run(tc.clientCase+"_vs_"+string(tc.server), func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			srv, err := http2server.Start(tc.server)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), caseBound)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0],
-				"--server_host", "127.0.0.1", "--server_port", strconv.Itoa(srv.Port()), "--test_case", tc.clientCase)
-			cmd.Env = append(os.Environ(), runAsClientEnv+"=1")
+			args := append([]string{"--server_host", "127.0.0.1", "--server_port", strconv.Itoa(srv.Port()), "--test_case", tc.clientCase}, tc.flags...)
+			cmd := exec.CommandContext(ctx, os.Args[0], args...)
+			// Under -race a process that exits 0 sleeps a second first,
+			// unless told not to.
+			cmd.Env = append(os.Environ(), runAsClientEnv+"=1", "GORACE=atexit_sleep_ms=0")
 			out, err := cmd.CombinedOutput()
 			shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), shutdownBound)
 			defer cancelShutdown()
-			srv.Shutdown(shutdownCtx)
+			report := srv.Shutdown(shutdownCtx)
+			wantAuthority := "127.0.0.1:" + strconv.Itoa(srv.Port())
+			if len(tc.flags) == 2 && tc.flags[0] == "--server_host_override" {
+				wantAuthority = tc.flags[1]
+			}
+			for _, call := range report.Calls {
+				if call.Authority != wantAuthority {
+					t.Errorf("call %v: :authority %q, want %q", call, call.Authority, wantAuthority)
+				}
+			}
 			if ctx.Err() != nil {
 				t.Fatalf("the client process hung: %v\n%s", ctx.Err(), out)
 			}

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -22,9 +23,17 @@ func main() {
 	host := flag.String("server_host", "localhost", "the server host to connect to")
 	port := flag.Int("server_port", 8080, "the server port to connect to")
 	testCase := flag.String("test_case", "goaway", "the test case to run: one of "+strings.Join(caseNames(), ", "))
+	// Not flags of grpc-go's negative client, but of the interop clients
+	// a runner may pass them to as well: accepted, TLS refused by name.
+	useTLS := flag.Bool("use_tls", false, "not supported: the negative cases run over plaintext, as grpc's server for them serves")
+	hostOverride := flag.String("server_host_override", "", "the :authority of the calls, if not server_host:server_port")
 	flag.Parse()
 
-	if err := run(context.Background(), net.JoinHostPort(*host, strconv.Itoa(*port)), *testCase); err != nil {
+	err := errors.New("--use_tls is not supported: the negative HTTP/2 cases run over plaintext")
+	if !*useTLS {
+		err = run(context.Background(), net.JoinHostPort(*host, strconv.Itoa(*port)), *testCase, *hostOverride)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: %s: %v\n", *testCase, err)
 		os.Exit(1)
 	}

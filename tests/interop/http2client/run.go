@@ -18,13 +18,17 @@ const caseTimeout = 20 * time.Second
 
 // run runs one case against the server at addr, over plaintext, on a
 // client of its own that it closes before returning: a nil error is a
-// pass.
-func run(ctx context.Context, addr, testCase string) error {
+// pass. A non-empty authority replaces addr as the calls' :authority.
+func run(ctx context.Context, addr, testCase, authority string) error {
 	c, ok := cases[testCase]
 	if !ok {
 		return fmt.Errorf("unknown test case %q; want one of %s", testCase, strings.Join(caseNames(), ", "))
 	}
-	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(insecure.NewCredentials()))
+	opts := []rpc.DialOption{rpc.WithTransportCredentials(insecure.NewCredentials())}
+	if authority != "" {
+		opts = append(opts, rpc.WithAuthority(authority))
+	}
+	cc, err := rpc.NewClient(addr, opts...)
 	if err != nil {
 		return fmt.Errorf("NewClient(%q): %w", addr, err)
 	}

@@ -30,7 +30,8 @@ const (
 	MaxStreams Case = "max_streams"
 )
 
-// Control cases: each makes one assertion fail, to prove it can.
+// Control cases: each but GoAwayRacing makes one assertion fail, to prove
+// it can; GoAwayRacing is a harder goaway.
 const (
 	// WellBehaved answers every call in full, as any gRPC server would.
 	WellBehaved Case = "well_behaved"
@@ -45,6 +46,12 @@ const (
 	// which a client must not answer (RFC 9113 6.7), counted as owed: the
 	// Verdict finds it unacknowledged.
 	PingAckOnly Case = "ping_ack_only"
+	// GoAwayRacing is GoAway with the race grpc-go's client sleeps a
+	// second to avoid: the GOAWAY, naming the answered stream as the last,
+	// goes out only when the client has opened the next stream on the
+	// connection, which is then ignored. The client must retry that call
+	// on a new connection by itself (RFC 9113 6.8: it was not processed).
+	GoAwayRacing Case = "goaway_racing"
 )
 
 // documented are the cases of the descriptions, by name.
@@ -54,13 +61,13 @@ var documented = map[Case]bool{
 
 // controls are the control cases, by name.
 var controls = map[Case]bool{
-	WellBehaved: true, ShortPayload: true, MaxStreamsUnannounced: true, PingAckOnly: true,
+	WellBehaved: true, ShortPayload: true, MaxStreamsUnannounced: true, PingAckOnly: true, GoAwayRacing: true,
 }
 
 // Cases are the cases of the descriptions, sorted.
 func Cases() []Case { return sorted(documented) }
 
-// ControlCases are the control cases, sorted.
+// ControlCases are the cases beyond the descriptions, sorted.
 func ControlCases() []Case { return sorted(controls) }
 
 // Valid says whether c names a case this server knows.

@@ -30,16 +30,17 @@ type conn struct {
 	hbuf     bytes.Buffer
 	henc     *hpack.Encoder
 
-	streams       map[uint32]*stream
-	active        int    // streams open (neither closed nor reset)
-	sendWindow    int64  // the connection's send window
-	initialWindow int64  // the client's SETTINGS_INITIAL_WINDOW_SIZE
-	settingsAcked int    // ACKs of our SETTINGS frames
-	limitAnnounce bool   // the stream limit was sent in SETTINGS
-	goneAway      bool   // a GOAWAY was sent
-	lastStream    uint32 // the last stream id the GOAWAY named
-	pingsOwed     map[[8]byte]bool
-	pingSeq       uint64
+	streams        map[uint32]*stream
+	active         int    // streams open (neither closed nor reset)
+	sendWindow     int64  // the connection's send window
+	initialWindow  int64  // the client's SETTINGS_INITIAL_WINDOW_SIZE
+	settingsAcked  int    // ACKs of our SETTINGS frames
+	limitAnnounce  bool   // the stream limit was sent in SETTINGS
+	goneAway       bool   // a GOAWAY was sent
+	lastStream     uint32 // the last stream id the GOAWAY named
+	answeredStream uint32 // GoAwayRacing: the stream answered in full
+	pingsOwed      map[[8]byte]bool
+	pingSeq        uint64
 
 	forced bool // set by Shutdown: the server closed the connection
 }
@@ -160,7 +161,15 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) error {
 		c.violation("stream %d: a second HEADERS (trailers) from a client", f.StreamID)
 		return nil
 	}
-	call := Call{Conn: c.id, Stream: f.StreamID}
+	call := Call{Conn: c.id, Stream: f.StreamID, Authority: f.PseudoValue("authority")}
+	if c.testCase == GoAwayRacing && c.answeredStream != 0 && !c.goneAway {
+		// The client opened its next stream: now the GOAWAY, which it
+		// crosses.
+		c.goneAway, c.lastStream = true, c.answeredStream
+		if err := c.fr.WriteGoAway(c.lastStream, http2.ErrCodeNo, nil); err != nil {
+			return err
+		}
+	}
 	if c.goneAway && f.StreamID > c.lastStream {
 		c.srv.record(func(r *Report) { r.IgnoredAfterGoAway = append(r.IgnoredAfterGoAway, call) })
 		return nil

@@ -9,6 +9,8 @@ import (
 type Call struct {
 	Conn   int    // the connection, numbered from 1 in accept order
 	Stream uint32 // the stream id
+	// Authority is the request's :authority.
+	Authority string
 }
 
 // Report is what the server saw of the client, over all connections.
@@ -62,6 +64,11 @@ func (r Report) Verdict() error {
 	switch r.Case {
 	case GoAway, WellBehaved:
 		errs = append(errs, r.goAwayVerdict())
+	case GoAwayRacing:
+		errs = append(errs, r.goAwayVerdict())
+		if len(r.IgnoredAfterGoAway) != 1 {
+			errs = append(errs, caseError(r.Case, "%d streams ignored after the GOAWAY, want the 1 that raced it: %v", len(r.IgnoredAfterGoAway), r.IgnoredAfterGoAway))
+		}
 	case Ping, PingAckOnly:
 		if r.PingsSent < 4*len(r.Calls) {
 			errs = append(errs, caseError(r.Case, "sent %d PINGs for %d calls, want 4 a call", r.PingsSent, len(r.Calls)))
@@ -90,6 +97,7 @@ func (r Report) goAwayVerdict() error {
 	return nil
 }
 
+// String is the report in one line, without the calls' authorities.
 func (r Report) String() string {
 	return fmt.Sprintf("%s: %d conns, calls %v, ignored after GOAWAY %v, pings sent %d owed %d, max active %d refused %d, forced closed %d, violations %q",
 		r.Case, r.Conns, r.Calls, r.IgnoredAfterGoAway, r.PingsSent, r.PingsOwed, r.MaxActive, r.Refused, r.ForcedClosed, r.Violations)

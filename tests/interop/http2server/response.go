@@ -64,6 +64,11 @@ func (c *conn) answer(s *stream, size int32) error {
 			c.goneAway, c.lastStream = true, s.id
 			return c.fr.WriteGoAway(s.id, http2.ErrCodeNo, nil)
 		}
+	case GoAwayRacing:
+		s.then = func() error {
+			c.answeredStream = s.id
+			return c.writeTrailers(s)
+		}
 	case Ping, PingAckOnly:
 		s.then = func() error {
 			if err := c.ping(); err != nil {
