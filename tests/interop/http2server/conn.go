@@ -70,6 +70,9 @@ func newConn(s *Server, id int, nc net.Conn) *conn {
 		pingsOwed:     make(map[[8]byte]bool),
 	}
 	c.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	// We announce no larger SETTINGS_MAX_FRAME_SIZE: a larger frame from
+	// the client ends the connection and is reported as a violation.
+	c.fr.SetMaxReadFrameSize(maxFrame)
 	c.henc = hpack.NewEncoder(&c.hbuf)
 	return c
 }
