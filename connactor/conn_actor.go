@@ -50,6 +50,10 @@ type connActor struct {
 	goingAwayClosed bool // GoingAway() is closed
 
 	ka *keepalive // nil: keepalive is off
+
+	budget connBudget   // memory held for the peer (budget.go)
+	queued <-chan int64 // from: writer; never blocks (the writer replaces an unread value)
+	stall  stallWatch   // streams whose peer grants no window (stall.go)
 }
 
 // streamEntry is the connection's view of one stream.
@@ -102,6 +106,14 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			a.onShutdownPingAck()
 		case <-a.kaTimer:
 			if err := a.onKeepaliveTimer(); err != nil {
+				return err
+			}
+		case n := <-a.queued:
+			a.queuedReport(n)
+		case <-a.stall.tick:
+			a.onStallTick()
+		case r := <-a.stall.reports:
+			if err := a.onStallReport(r); err != nil {
 				return err
 			}
 		case reply := <-a.probe:
@@ -158,6 +170,8 @@ func (a *connActor) onMessage(m connMsg) {
 		a.cancelOpen(m.open)
 	case msgGraceful:
 		a.beginGoAway()
+	case msgUnhold:
+		a.unhold(m.id, int64(m.n))
 	}
 }
 
@@ -179,6 +193,7 @@ func (a *connActor) shutdown(reason error) {
 	if a.ka != nil {
 		a.ka.timer.Stop()
 	}
+	a.stall.stop()
 	var pe protocolError
 	if errors.As(reason, &pe) && !a.goAwaySent {
 		// A connection error: tell the peer why before hanging up.
@@ -234,8 +249,8 @@ func (a *connActor) describe() string {
 	if a.ka != nil {
 		ka = a.ka.describe()
 	}
-	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s",
-		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka)
+	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s, %s, %d stalled streams reset",
+		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.

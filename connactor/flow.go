@@ -16,7 +16,7 @@ func (a *connActor) consumed(id uint32, n int64) {
 
 func (a *connActor) grantConn(n int64) {
 	a.connUnacked += n
-	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 {
+	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 && !a.withholdConnGrant() {
 		a.connRecvAvail += a.connUnacked
 		a.write(writerOp{kind: opWindowUpdate, streamID: 0, incr: uint32(a.connUnacked)})
 		a.connUnacked = 0
@@ -43,6 +43,7 @@ func (a *connActor) release(id uint32) {
 		return
 	}
 	delete(a.streams, id)
+	a.unholdStream(id)
 	if e.buffered > 0 {
 		a.grantConn(e.buffered)
 	}

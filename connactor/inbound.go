@@ -129,9 +129,11 @@ func (a *connActor) onData(f inFrame) error {
 	if end {
 		e.recvClosed = true
 	}
-	if len(f.data) > 0 || end {
+	held := len(f.data)
+	if held > 0 || end {
 		e.deliver(Event{Kind: EventData, Data: f.data, EndStream: end})
 	}
+	a.hold(f.streamID, held)
 	return nil
 }
 
@@ -183,6 +185,9 @@ func (a *connActor) acceptStream(f inFrame) error {
 	}
 	if uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams {
 		a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeRefusedStream})
+		return nil
+	}
+	if a.refuseOverBudget(id) {
 		return nil
 	}
 	e := a.addStream(id)

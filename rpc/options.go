@@ -47,6 +47,10 @@ type serverOptions struct {
 	codec                                       encoding.Codec
 	creds                                       credentials.TransportCredentials
 	handshakeTimeout                            time.Duration
+	// What one connection may hold for its peer (options_budget.go); zero:
+	// connactor's defaults.
+	memoryBudget                   int64
+	stallTimeout, connStallTimeout time.Duration
 }
 
 func defaultServerOptions() serverOptions {
