@@ -66,9 +66,16 @@ func (a *connActor) onStallReport(r stallReport) error {
 			"the peer granted no connection window for %v while %d bytes waited", a.stall.conn, r.queued)}
 	}
 	for _, id := range r.streams {
-		if e, ok := a.streams[id]; ok && !e.reset {
+		e, ok := a.streams[id]
+		switch {
+		case ok && !e.reset:
 			a.stall.reset++
 			a.resetStream(id, http2.ErrCodeCancel, fmt.Sprintf("the peer granted no window for %v while data waited", a.stall.stream))
+		case !ok:
+			// The handler finished and released the stream; its last
+			// frames are what waits. The writer drops them with the reset.
+			a.stall.reset++
+			a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeCancel})
 		}
 	}
 	return nil
