@@ -30,6 +30,18 @@ const (
 	clientPreface   = http2.ClientPreface
 )
 
+const (
+	// DefaultMemoryBudget is Config.MemoryBudget's default: room for a
+	// dozen calls of a megabyte at once (the bench's largest runs 8),
+	// while a peer that reads nothing grows the server by a bounded few
+	// tens of megabytes per connection.
+	DefaultMemoryBudget = 16 << 20
+	// DefaultStallTimeout is the default of Config.StallTimeout and
+	// Config.ConnStallTimeout: far longer than any reader pauses for a
+	// reason, short enough that a peer cannot park streams for ever.
+	DefaultStallTimeout = 5 * time.Minute
+)
+
 // Config is how a connection behaves; the zero value of each field means
 // its default.
 type Config struct {
@@ -104,6 +116,20 @@ type Config struct {
 	// the peer (package rpc keeps a credentials.AuthInfo here). The
 	// connection does not look at it; Conn.AuthInfo returns it.
 	AuthInfo any
+	// MemoryBudget bounds the message bytes the connection holds for its
+	// peer (server role): request DATA delivered and not yet released by
+	// the application, plus responses queued behind the peer's windows.
+	// Over it, the connection grants no connection window and refuses new
+	// streams (budget.go). Default 16 MiB; negative: no budget.
+	MemoryBudget int64
+	// StallTimeout resets a stream (server role) whose response data has
+	// waited this long without the peer granting window for any of it.
+	// Default 5 minutes; negative: never.
+	StallTimeout time.Duration
+	// ConnStallTimeout ends a connection (server role) whose data has
+	// waited this long behind a connection window the peer never grows.
+	// Default 5 minutes; negative: never.
+	ConnStallTimeout time.Duration
 }
 
 // PingPolicy is how often a client may ping a server connection.
@@ -145,6 +171,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KeepaliveTimeout <= 0 {
 		c.KeepaliveTimeout = 20 * time.Second
+	}
+	if c.MemoryBudget == 0 {
+		c.MemoryBudget = DefaultMemoryBudget
+	}
+	if c.StallTimeout == 0 {
+		c.StallTimeout = DefaultStallTimeout
+	}
+	if c.ConnStallTimeout == 0 {
+		c.ConnStallTimeout = DefaultStallTimeout
 	}
 	if c.Name == "" {
 		c.Name = c.Role.String()

@@ -52,6 +52,7 @@ const (
 	msgCancelOpen                    // a client gave up waiting for Open
 	msgGraceful                      // GOAWAY, then end when the last stream does
 	msgFinish                        // a stream's last write, and its release
+	msgUnhold                        // a stream's application took n bytes it held (budget.go)
 )
 
 func (c *Conn) tell(m connMsg) {
@@ -173,6 +174,11 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	if cfg.Role == RoleServer && (cfg.MaxConnectionIdle > 0 || cfg.MaxConnectionAge > 0) {
 		a.age = newConnAge(cfg, time.Now())
 	}
+	if cfg.Role == RoleServer {
+		a.budget = newConnBudget(cfg.MemoryBudget)
+		a.stall = newStallWatch(cfg, w.budget.stalls)
+	}
+	a.queued = w.budget.reports
 	if cfg.KeepaliveTime > 0 {
 		a.ka = newKeepalive(cfg, time.Now())
 		a.kaTimer = a.ka.timer.C

@@ -53,6 +53,10 @@ type connActor struct {
 	ka    *keepalive  // nil: keepalive is off
 	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
 	age   *connAge    // nil: no idle or age limit (client role, or none set)
+
+	budget connBudget   // memory held for the peer (budget.go)
+	queued <-chan int64 // from: writer; never blocks (the writer replaces an unread value)
+	stall  stallWatch   // streams whose peer grants no window (stall.go)
 }
 
 // streamEntry is the connection's view of one stream.
@@ -119,6 +123,14 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			if err := a.onAgeTimer(); err != nil {
 				return err
 			}
+		case n := <-a.queued:
+			a.queuedReport(n)
+		case <-a.stall.tick:
+			a.onStallTick()
+		case r := <-a.stall.reports:
+			if err := a.onStallReport(r); err != nil {
+				return err
+			}
 		case reply := <-a.probe:
 			actors.Probe(reply, a.describe())
 		case <-ctx.Done():
@@ -173,6 +185,8 @@ func (a *connActor) onMessage(m connMsg) {
 		a.cancelOpen(m.open)
 	case msgGraceful:
 		a.beginGoAway()
+	case msgUnhold:
+		a.unhold(m.id, int64(m.n))
 	}
 }
 
@@ -197,6 +211,7 @@ func (a *connActor) shutdown(reason error) {
 	if a.age != nil {
 		a.age.timer.Stop()
 	}
+	a.stall.stop()
 	var pe protocolError
 	if errors.As(reason, &pe) && !a.goAwaySent {
 		// A connection error: tell the peer why before hanging up.
@@ -252,8 +267,8 @@ func (a *connActor) describe() string {
 	if a.ka != nil {
 		ka = a.ka.describe()
 	}
-	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s",
-		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka)
+	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s, %s, %d stalled streams reset",
+		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.

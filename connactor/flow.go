@@ -16,7 +16,7 @@ func (a *connActor) consumed(id uint32, n int64) {
 
 func (a *connActor) grantConn(n int64) {
 	a.connUnacked += n
-	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 {
+	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 && !a.withholdConnGrant() {
 		a.connRecvAvail += a.connUnacked
 		a.write(writerOp{kind: opWindowUpdate, streamID: 0, incr: uint32(a.connUnacked)})
 		a.connUnacked = 0
@@ -46,6 +46,7 @@ func (a *connActor) release(id uint32) {
 	closedAs, _ := transition(e.state, evRelease)
 	a.closed.add(id, closedAs)
 	a.ageStreamEnded()
+	a.unholdStream(id)
 	if e.buffered > 0 {
 		a.grantConn(e.buffered)
 	}

@@ -161,9 +161,11 @@ func (a *connActor) onData(f inFrame) error {
 		}
 	}
 	e.buffered += int64(len(f.data))
-	if len(f.data) > 0 || end {
+	held := len(f.data)
+	if held > 0 || end {
 		e.deliver(Event{Kind: EventData, Data: f.data, EndStream: end})
 	}
+	a.hold(f.streamID, held)
 	return nil
 }
 
@@ -255,6 +257,9 @@ func (a *connActor) acceptStream(f inFrame) error {
 			return refuse(http2.ErrCodeProtocol)
 		}
 		contentLength = cl
+	}
+	if a.refuseOverBudget(id) {
+		return nil
 	}
 	e := a.addStream(id)
 	e.contentLength = contentLength

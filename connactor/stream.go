@@ -47,6 +47,16 @@ func (s *Stream) Consumed(n int) {
 	}
 }
 
+// Unhold tells the connection that the application took n bytes of the
+// stream's messages, which the connection's memory budget stops counting
+// (budget.go). A stream whose call takes a stream of requests calls it as
+// each is taken; one that takes a single request holds it until Release.
+func (s *Stream) Unhold(n int) {
+	if n > 0 {
+		s.conn.tell(connMsg{kind: msgUnhold, id: s.ID, n: n})
+	}
+}
+
 // Release tells the connection the stream has ended on our side; it must
 // be called exactly once, when the stream actor ends.
 func (s *Stream) Release() { s.conn.tell(connMsg{kind: msgRelease, id: s.ID}) }

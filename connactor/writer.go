@@ -61,6 +61,7 @@ type writer struct {
 	// PING we acknowledge (see ping_policy.go); sentNoted: it has one.
 	sentNote  chan<- struct{}
 	sentNoted bool
+	budget    writerBudget // queued bytes and stalls (writer_budget.go)
 }
 
 // writerReset is a stream the writer ended on its own.
@@ -111,10 +112,11 @@ type outStream struct {
 	local      bool // we opened it (opOpen)
 	headerSent bool
 	window     int64
-	queue      []Write // the head may be partly written
-	runnable   bool    // in writer.runnable
-	peerKnows  bool    // the peer opened it, or our HEADERS went out: RST_STREAM is legal
-	gone       bool    // ended or forgotten; a stale runnable entry skips it
+	queue      []Write   // the head may be partly written
+	runnable   bool      // in writer.runnable
+	peerKnows  bool      // the peer opened it, or our HEADERS went out: RST_STREAM is legal
+	gone       bool      // ended or forgotten; a stale runnable entry skips it
+	waitSince  time.Time // when its queued data last moved (writer_budget.go)
 }
 
 // writerMailbox is how many ops wait for the writer before their senders
@@ -144,6 +146,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 		connWindow:    defaultWindow,
 		initialWindow: defaultWindow,
 		maxFrameSize:  minMaxFrameSize,
+		budget:        newWriterBudget(),
 	}
 	wr.henc = hpack.NewEncoder(&wr.hbuf)
 	return wr
@@ -272,6 +275,8 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 			return false, err
 		}
 		return false, w.flush()
+	case opStallCheck:
+		w.checkStalls(time.Now(), op.rare.stall, op.rare.connStall)
 	case opClose:
 		return true, nil
 	}
@@ -292,6 +297,13 @@ func (w *writer) dropStream(id uint32, reason error) {
 	}
 	delete(w.streams, id)
 	s.gone = true
+	var unsent int64
+	for i := range s.queue {
+		unsent += int64(len(s.queue[i].unsent()))
+	}
+	if unsent > 0 {
+		w.queuedDelta(-unsent)
+	}
 	for i := range s.queue {
 		s.queue[i].finish(reason)
 	}
@@ -363,7 +375,7 @@ func (w *writer) enqueue(wr Write) error {
 			wr.finish(nil)
 			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
 		}
-		s.queue = append(s.queue, wr)
+		w.queueWrite(s, wr)
 		return nil
 	}
 	// Nothing queued: write it straight away, and queue only what the
@@ -378,7 +390,7 @@ func (w *writer) enqueue(wr Write) error {
 		w.completed(s, wr)
 		return nil
 	}
-	s.queue = append(s.queue, wr)
+	w.queueWrite(s, wr)
 	w.markRunnable(s)
 	return nil
 }
@@ -412,6 +424,7 @@ func (w *writer) serveRunnable() {
 // serve writes from the head of s's queue until budget bytes of DATA went
 // out, the windows are spent, or the queue is empty.
 func (w *writer) serve(s *outStream, budget int) error {
+	defer w.served(s, budget, &budget)
 	for len(s.queue) > 0 && !s.gone {
 		done, err := w.progress(s, &s.queue[0], &budget)
 		if err != nil {

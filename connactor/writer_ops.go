@@ -1,6 +1,10 @@
 package connactor
 
-import "golang.org/x/net/http2"
+import (
+	"time"
+
+	"golang.org/x/net/http2"
+)
 
 // writerOp is one message in the writer's mailbox. Exactly one of its
 // parts is used, chosen by kind; a value type keeps the mailbox free of
@@ -21,6 +25,8 @@ type writerOp struct {
 type rareOps struct {
 	settings []http2.Setting // opPeerSettings
 	debug    []byte          // opGoAway
+	// opStallCheck: the bounds (stall.go)
+	stall, connStall time.Duration
 }
 
 type opKind uint8
@@ -39,4 +45,5 @@ const (
 	opRST                        // RST_STREAM the connection decided
 	opGoAway                     // GOAWAY; the writer flushes and keeps running
 	opClose                      // flush and end
+	opStallCheck                 // which streams' data waited too long (writer_budget.go)
 )

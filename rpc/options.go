@@ -49,6 +49,10 @@ type serverOptions struct {
 	handshakeTimeout                            time.Duration
 	keepalive                                   keepalive.ServerParameters // options_keepalive.go
 	pingPolicy                                  keepalive.EnforcementPolicy
+	// What one connection may hold for its peer (options_budget.go); zero:
+	// connactor's defaults.
+	memoryBudget                   int64
+	stallTimeout, connStallTimeout time.Duration
 }
 
 func defaultServerOptions() serverOptions {

@@ -67,6 +67,9 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 		return
 	}
 	stream.singleRequest = !m.stream.ClientStreams
+	if m.stream.ClientStreams {
+		ss.ReleaseRequestsOnTake()
+	}
 	s.serveStreaming(stream, m)
 }
 

@@ -27,6 +27,11 @@ type receiver struct {
 
 	msgs   []Message // complete messages the application has not taken
 	credit int       // bytes consumed and not yet reported to the connection
+	// unholdOnTake: the application takes a stream of messages, so each
+	// leaves the connection's memory budget as it is taken; unheld is
+	// what was taken and not yet reported (connactor's budget.go).
+	unholdOnTake bool
+	unheld       int
 
 	gotHeader  bool        // client: response headers arrived
 	sawHeaders bool        // client: headers that were not trailers-only
@@ -238,6 +243,13 @@ func (r *receiver) take() (Message, bool) {
 	r.msgs[0] = Message{}
 	r.msgs = r.msgs[1:]
 	r.reportCredit(false)
+	if r.unholdOnTake {
+		r.unheld += len(m.Payload) + prefixLen
+		if r.unheld >= creditBatch {
+			r.link.Unhold(r.unheld)
+			r.unheld = 0
+		}
+	}
 	return m, true
 }
 

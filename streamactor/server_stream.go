@@ -102,6 +102,13 @@ func (ss *ServerStream) RecvMsg() (Message, error) {
 	}
 }
 
+// ReleaseRequestsOnTake says the call takes a stream of requests (client
+// or bidirectional streaming): each request stops counting against the
+// connection's memory budget once the application has taken it. Without
+// it, a call's requests count until the call ends, as the handler of a
+// single request holds it that long.
+func (ss *ServerStream) ReleaseRequestsOnTake() { ss.r.unholdOnTake = true }
+
 // DrainArrived handles events that have already arrived, so that a unary
 // handler sees the client's END_STREAM that came with its message.
 func (ss *ServerStream) DrainArrived() { ss.r.drain() }

@@ -1,0 +1,107 @@
+package connactor
+
+import "time"
+
+// The writer's part of the connection's memory budget (budget.go) and of
+// the stall bound (stall.go): it alone knows how many response bytes wait
+// behind the peer's windows, and for how long.
+type writerBudget struct {
+	// queued is the bytes of Data the writer holds: Writes it accepted
+	// and could not yet write, the peer's windows being spent.
+	queued int64
+	// reported is the last queued value given to the connection actor.
+	reported int64
+	// reports carries queued to the connection actor. Room for one; the
+	// writer is its only sender and replaces an unread value with the new
+	// one, so sending never blocks (an edge back up the graph).
+	reports chan int64
+	// since: when the data that waits behind a spent connection window
+	// last moved (zero: nothing waits).
+	connWaitSince time.Time
+	// stalls carries the answer to a stall check; room for one, and the
+	// connection actor sends the next check only after reading it.
+	stalls chan stallReport
+}
+
+// reportEvery is how far queued may drift from what the connection actor
+// was told: the budget counts in megabytes, the writer moves kilobytes.
+const reportEvery = 256 << 10
+
+func newWriterBudget() writerBudget {
+	return writerBudget{reports: make(chan int64, 1), stalls: make(chan stallReport, 1)}
+}
+
+// queuedDelta changes the queued count by n and tells the connection
+// actor when it has moved enough, or drained.
+func (w *writer) queuedDelta(n int64) {
+	b := &w.budget
+	b.queued += n
+	if d := b.queued - b.reported; d < reportEvery && d > -reportEvery && !(b.queued == 0 && b.reported != 0) {
+		return
+	}
+	b.reported = b.queued
+	select {
+	case <-b.reports: // replaced by the newer value
+	default:
+	}
+	b.reports <- b.queued
+}
+
+// queueWrite queues wr on s, counting its unsent bytes.
+func (w *writer) queueWrite(s *outStream, wr Write) {
+	if len(s.queue) == 0 {
+		s.waitSince = time.Now()
+	}
+	s.queue = append(s.queue, wr)
+	w.queuedDelta(int64(len(wr.unsent())))
+}
+
+// stallReport is the writer's answer to a stall check: the streams whose
+// data has waited longer than the stream bound, and whether data has
+// waited behind a spent connection window longer than the connection's.
+type stallReport struct {
+	streams []uint32
+	conn    bool
+	queued  int64
+}
+
+// checkStalls answers a stall check made at now with the given bounds
+// (zero or less: that bound is off).
+func (w *writer) checkStalls(now time.Time, stream, conn time.Duration) {
+	var r stallReport
+	if stream > 0 {
+		for id, s := range w.streams {
+			if len(s.queue) > 0 && now.Sub(s.waitSince) > stream {
+				r.streams = append(r.streams, id)
+			}
+		}
+	}
+	b := &w.budget
+	if b.queued > 0 && w.connWindow <= 0 {
+		if b.connWaitSince.IsZero() {
+			b.connWaitSince = now
+		}
+		r.conn = conn > 0 && now.Sub(b.connWaitSince) > conn
+	} else {
+		b.connWaitSince = time.Time{}
+	}
+	r.queued = b.queued
+	select {
+	case b.stalls <- r:
+	default: // not asked for: cannot happen, and never worth blocking on
+	}
+}
+
+// served accounts for the queued bytes one turn of serve wrote (start
+// minus left of its budget): they left the queue.
+func (w *writer) served(s *outStream, start int, left *int) {
+	moved := int64(start - *left)
+	if moved <= 0 {
+		return
+	}
+	if len(s.queue) > 0 {
+		s.waitSince = time.Now()
+	}
+	// A stream dropped during the turn already took its unsent bytes off.
+	w.queuedDelta(-moved)
+}
