@@ -14,7 +14,16 @@ func (a *connActor) onFrame(f inFrame) error {
 		return f.err
 	}
 	if f.streamErr != nil {
-		a.resetStream(f.streamErr.StreamID, f.streamErr.Code, fmt.Sprintf("malformed frame: %v", f.streamErr))
+		id := f.streamErr.StreamID
+		if a.role == RoleServer && id%2 == 1 && a.idle(id) {
+			// The framer refused the header block that opened this stream
+			// (RFC 9113 8.2): the stream was opened, and closed by our
+			// reset, so what the client still sends on it is ignored, not
+			// taken for frames on an idle stream.
+			a.lastPeerID = id
+			a.closed.add(id, stateClosedByUs)
+		}
+		a.resetStream(id, f.streamErr.Code, fmt.Sprintf("malformed frame: %v", f.streamErr))
 		return nil
 	}
 	switch f.typ {

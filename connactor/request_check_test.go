@@ -148,3 +148,20 @@ func TestFramesInTheWrongState(t *testing.T) {
 		closeConn(t, c)
 	})
 }
+
+// A header block the framer itself refuses (an uppercase name) still opens
+// the stream, closed by our reset: the request body that follows is
+// ignored, not taken for DATA on an idle stream.
+func TestFramerRefusedHeadersOpenTheStream(t *testing.T) {
+	ch := make(chan acceptedStream, 4)
+	c, p := acceptPeer(t, serverConfig(ch))
+	p.headers(1, false, append(requestHeaders("/svc/m"), hf("X-Upper", "1")...))
+	f := p.waitRST(1)
+	require.Equal(t, http2.ErrCodeProtocol, f.code)
+	p.data(1, true, []byte("body"))
+	p.headers(3, true, requestHeaders("/svc/ok"))
+	a := waitAccepted(t, ch)
+	require.Equal(t, uint32(3), a.s.ID, "the connection carries on")
+	a.s.Release()
+	closeConn(t, c)
+}
