@@ -241,6 +241,7 @@ func (a *connActor) shutdown(reason error) {
 	if why == nil {
 		why = ErrConnClosed
 	}
+	why = a.withPeerGoAway(why)
 	for _, e := range a.streams {
 		e.abortOnce(Event{Kind: EventClosed, Err: why})
 	}

@@ -1,6 +1,10 @@
 package connactor
 
-import "golang.org/x/net/http2"
+import (
+	"fmt"
+
+	"golang.org/x/net/http2"
+)
 
 // GoingAway is closed once the connection will take no new streams: the
 // peer's GOAWAY arrived, our GracefulClose (or a GOAWAY of our own) went
@@ -55,4 +59,16 @@ func (a *connActor) markGoingAway() {
 	}
 	a.goingAwayClosed = true
 	close(a.goingAway)
+}
+
+// withPeerGoAway adds the peer's GOAWAY, if one came, to why a client
+// connection ended, as grpc-go's clients do ("received prior goaway"): a
+// call cut off when a server sends the client away for too many pings
+// then says so, not only that the socket closed.
+func (a *connActor) withPeerGoAway(why error) error {
+	g := a.peerGoAway
+	if g == nil || a.role != RoleClient {
+		return why
+	}
+	return fmt.Errorf("%w, received prior goaway: code: %v, debug data: %q", why, g.Code, g.Debug)
 }

@@ -95,8 +95,11 @@ func TestClientPingingTooOftenReconnects(t *testing.T) {
 	if _, err := client.UnaryEcho(callContext(t, 10*time.Second), &echopb.EchoRequest{Message: "after"}); err != nil {
 		t.Fatalf("a call after too_many_pings: %v", err)
 	}
-	if n := p.connections(); n != 2 {
-		t.Fatalf("the proxy saw %d connections, want 2", n)
+	// The client reconnects (pick_first does so at once, not on the next
+	// call), and its doubled keepalive time is still too eager for this
+	// server, so it may be sent away again meanwhile: at least two.
+	if n := p.connections(); n < 2 {
+		t.Fatalf("the proxy saw %d connections, want a new one after too_many_pings", n)
 	}
 }
 
