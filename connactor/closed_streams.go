@@ -13,11 +13,10 @@ type closedStreams struct {
 	forgotMax uint32 // the highest id that left the ring
 }
 
-// closedMemory is how many closed streams are remembered: a few kilobytes
-// per connection, more than the peer can have in flight in a round trip at
-// our default concurrency... or not, in which case a late frame is merely
-// ignored.
-const closedMemory = 256
+// closedMemory is how many closed streams are remembered: 320 bytes per
+// connection (an idle connection pays it too). A frame later than 64
+// closings is merely ignored, as for any forgotten stream.
+const closedMemory = 64
 
 func (c *closedStreams) add(id uint32, s streamState) {
 	if c.full {
