@@ -182,6 +182,11 @@ func (r *receiver) endOfRequest() {
 }
 
 func (r *receiver) clientHeaders(ev connactor.Event) {
+	if err := checkResponseBlock(ev.Fields, r.gotHeader); err != nil {
+		// PROTOCOL-HTTP2: a response that is not one ends the call Internal.
+		r.fail(status.Newf(codes.Internal, "malformed response: %v", err), !ev.EndStream)
+		return
+	}
 	head, err := parseResponse(ev.Fields)
 	if err != nil {
 		r.fail(status.Newf(codes.Internal, "malformed response headers: %v", err), !ev.EndStream)
