@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 )
 
 const (
@@ -23,8 +24,13 @@ func splitHostPort(endpoint, defPort string) (host, port string, err error) {
 	if endpoint == "" {
 		return "", "", errors.New(`no host: want "host:port" or "host"`)
 	}
-	if _, err := netip.ParseAddr(endpoint); err == nil {
-		// An IP address without port; IPv6 without brackets too.
+	if addr, err := netip.ParseAddr(endpoint); err == nil {
+		// An IP address without port; IPv6 without brackets too. netip
+		// takes any zone, but one with a bracket cannot be written back
+		// as "[host]:port" (found by FuzzSplitHostPort: "::%]0").
+		if strings.ContainsAny(addr.Zone(), "[]") {
+			return "", "", fmt.Errorf("%q: an IPv6 zone may not contain brackets", endpoint)
+		}
 		return endpoint, defPort, nil
 	}
 	if host, port, err := net.SplitHostPort(endpoint); err == nil {

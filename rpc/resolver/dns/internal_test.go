@@ -42,6 +42,7 @@ func TestSplitHostPortErrors(t *testing.T) {
 		{"a:b:c", "not \"host:port\""},
 		{"[::1", "not \"host:port\""},
 		{"[]", "names no host"},
+		{"::%]0", "zone may not contain brackets"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
