@@ -48,11 +48,11 @@ func burst(t *testing.T, client echopb.EchoClient, seed int64, n int, deadline t
 //     call succeeds, seen once.
 func TestGoAwayRefusedStreamsRetried(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		goAways  []int // endK of the first connections; the later ones are clean
-		hold     int   // endHold of each
-		config   string
-		calls    int
+		name    string
+		goAways []int // endK of the first connections; the later ones are clean
+		hold    int   // endHold of each
+		config  string
+		calls   int
 	}{
 		{name: "TransparentOnly", goAways: []int{2}, hold: 4, config: "", calls: 24},
 		{name: "WithPolicy", goAways: []int{2, 3, 1}, hold: 2, config: retryConfig, calls: 24},
