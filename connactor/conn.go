@@ -2,6 +2,7 @@ package connactor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -142,19 +143,26 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		pings = newPingPolice(*cfg.PingPolicy)
 		w.sentNote = pings.sent // before the writer starts
 	}
-	wdone := make(chan struct{})
-	c.wdone = wdone
+	// The writer and the reader are actors of their own under the
+	// connection's parent: named, with an exit reason (a panic included).
+	// The writer's end reaches the connection actor on werr (room for
+	// one, told before Done closes); a reader that dies other than by
+	// quit closes the socket, so that the writer fails and the
+	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
-	go func() {
-		defer close(wdone)
-		werr <- w.run()
-	}()
-	rdone := make(chan struct{})
+	wref := actors.Spawn(parent, "conn/"+cfg.Name+"/writer",
+		func(context.Context) error { return w.run() },
+		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
+	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
-	go func() {
-		defer close(rdone)
-		rd.run()
-	}()
+	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
+		func(context.Context) error { rd.run(); return nil },
+		actors.OnExit(func(_ string, err error) {
+			if stoppedIsNil(err) != nil {
+				nc.Close()
+			}
+		}))
+	rdone := rref.Done()
 	a := &connActor{
 		Conn:           c,
 		cfg:            cfg,
@@ -216,4 +224,14 @@ func handshakeDeadline(ctx context.Context, nc net.Conn, timeout time.Duration) 
 
 func handshakeError(name string, err error) error {
 	return fmt.Errorf("http2 handshake with %s: %w", name, err)
+}
+
+// stoppedIsNil: the reader and the writer ignore their actor context (quit
+// and opClose end them), so an actor that returned nil after its parent
+// ended simply finished.
+func stoppedIsNil(err error) error {
+	if errors.Is(err, actors.ErrStopped) {
+		return nil
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
@@ -98,7 +99,11 @@ func (s *clientStream) open() error {
 			if picked.method.Timeout != 0 {
 				// The config's timeout made a context of our own: release
 				// it when the call ends.
-				go func() { <-cs.Done(); picked.cancel() }()
+				actors.Spawn(s.parent, "release "+s.method, func(context.Context) error {
+					<-cs.Done()
+					picked.cancel()
+					return nil
+				})
 			}
 			return nil
 		}

@@ -2,9 +2,11 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"net"
 	"time"
 
+	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/peer"
 )
@@ -99,7 +101,17 @@ func (a *serverActor) handle(m serverMsg) {
 			return
 		}
 		a.pending++
-		go a.s.handshake(m.nc)
+		nc := m.nc
+		actors.Spawn(a.s.ctx, "handshake "+nc.RemoteAddr().String(),
+			func(context.Context) error { a.s.handshake(nc); return nil },
+			actors.OnExit(func(_ string, err error) {
+				if err != nil && !errors.Is(err, actors.ErrStopped) {
+					// A panic: the handshake told nobody; do it for it,
+					// so that Stop does not wait on it for ever.
+					nc.Close()
+					a.s.tell(serverMsg{kind: msgConnReady})
+				}
+			}))
 	case msgConnReady:
 		a.pending--
 		if m.conn == nil {
@@ -138,9 +150,9 @@ func (a *serverActor) handle(m serverMsg) {
 
 func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
 	if graceful {
-		// GracefulClose sends to the connection, which may be busy; a
-		// goroutine keeps the server actor from waiting on it.
-		go c.GracefulClose()
+		// GracefulClose sends to the connection, which may be busy; an
+		// actor of its own keeps the server actor from waiting on it.
+		actors.Spawn(a.s.ctx, "graceful close", func(context.Context) error { c.GracefulClose(); return nil })
 		return
 	}
 	c.Close(nil)
