@@ -22,9 +22,9 @@ type ClientStream struct {
 	link *connactor.Stream
 	ref  *actors.Ref
 
-	msgs        chan []Message // the actor hands over every message that has arrived, at once
-	headerReady chan struct{}  // closed when response headers arrived or the call ended
-	done        chan struct{}  // closed when the call ended
+	msgs        chan []Message // from: stream actor to caller; never (offered in the actor's select): every message that has arrived, at once
+	headerReady chan struct{}  // from: stream actor to caller; never (closed when response headers arrived or the call ended)
+	done        chan struct{}  // from: stream actor to caller; never (closed when the call ended)
 
 	// Written by the actor before it closes headerReady (header) or done
 	// (the rest); read by the application only after.

@@ -17,7 +17,7 @@ package streamactor
 //
 // It belongs to the stream's sending goroutine.
 type sendPipe struct {
-	acks chan error // the writer's Done of each group's last write, in order
+	acks chan error // from: writer to stream; never: the writer's Done of each group's last write, in order
 	// groups is a ring of the acknowledged groups in flight, oldest at
 	// first; open is the writes since the last acknowledged one; total is
 	// everything in flight, open included.

@@ -16,11 +16,11 @@ type registry struct {
 }
 
 // watcher is one Watch call. updates holds the newest status the call has
-// not sent yet. from: the actor, its only sender, which replaces an unread
-// status rather than wait; never blocks.
+// not sent yet. The actor, its only sender, replaces an unread status
+// rather than wait.
 type watcher struct {
 	service string
-	updates chan healthpb.HealthCheckResponse_ServingStatus
+	updates chan healthpb.HealthCheckResponse_ServingStatus // from: health actor to Watch call; never
 }
 
 type opKind uint8
@@ -41,7 +41,7 @@ type request struct {
 	service string
 	status  healthpb.HealthCheckResponse_ServingStatus
 	watcher *watcher
-	reply   chan reply // Check, List; room for the one answer
+	reply   chan reply // from: health actor to caller; never (Check, List; room for the one answer)
 }
 
 type reply struct {

@@ -31,13 +31,14 @@ type Server struct {
 	// parked holds the actor's state while no actor runs (capacity one).
 	// The caller that takes it from there spawns the actor with it, so at
 	// most one actor exists at a time, and only that actor touches the
-	// state. from: the actor as it ends; never blocks (it was just taken).
-	parked chan *registry
+	// state. The actor puts it back as it ends; that never blocks, since it
+	// was just taken.
+	parked chan *registry // from: health actor to caller; never
 	// inbox is how callers reach a running actor. Unbuffered: a message is
 	// either received by the actor or not sent at all, so none is lost when
-	// the actor parks. from: any caller; blocks only while the actor
-	// handles the message before (it never waits on anyone itself).
-	inbox chan request
+	// the actor parks. A sender waits only while the actor handles the
+	// message before (it never waits on anyone itself).
+	inbox chan request // from: caller to health actor; blocks
 }
 
 var _ healthpb.HealthServer = (*Server)(nil)

@@ -27,7 +27,7 @@ type watcher struct {
 	cc          resolver.ClientConn
 	// resolveNow has room for one: a request made while one waits is the
 	// same request, and the channel calling ResolveNow must never block.
-	resolveNow chan struct{}
+	resolveNow chan struct{} // from: channel actor to resolver; never
 	ref        *actors.Ref
 }
 
