@@ -18,12 +18,12 @@ import (
 type scEvent uint8
 
 const (
-	scConnect      scEvent = iota // the balancer's Connect
-	scConnected                   // the attempt gave a connection
-	scDialFailed                  // the attempt failed
-	scBackoffOver                 // the wait after a failed attempt ended
-	scGoingAway                   // the connection's GoingAway closed: GOAWAY, or its end
-	scShutdown                    // the balancer's Shutdown, or the channel closed
+	scConnect     scEvent = iota // the balancer's Connect
+	scConnected                  // the attempt gave a connection
+	scDialFailed                 // the attempt failed
+	scBackoffOver                // the wait after a failed attempt ended
+	scGoingAway                  // the connection's GoingAway closed: GOAWAY, or its end
+	scShutdown                   // the balancer's Shutdown, or the channel closed
 )
 
 func (e scEvent) String() string {
