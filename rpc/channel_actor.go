@@ -28,7 +28,7 @@ type (
 	connectMsg struct{}
 	// connErrorMsg: a blocking Dial asks why the channel is not READY.
 	connErrorMsg struct {
-		reply chan<- error // room for one
+		reply chan<- error // room for one. from: channel actor; never
 	}
 )
 
@@ -47,8 +47,8 @@ type channelMsg struct {
 	kind channelMsgKind
 	pick *pickRequest    // msgPick, msgPickAbandoned
 	conn *connactor.Conn // msgConnFailed
-	// retry is the answer to msgRetryFailure. from: channel actor;
-	// never blocks: room for one.
+	// retry is the answer to msgRetryFailure, room for one.
+	// from: channel actor; never
 	retry chan<- bool
 	done  retryDone // msgRetryDone
 }
@@ -124,8 +124,8 @@ type channelActor struct {
 	// replaces it, and Shutdown removes it.
 	subchannels map[*subchannel]subchannelUpdate
 	removed     []*subchannel // shut down, maybe still draining
-	// scUpdates is where subchannels report. from: subchannel; never
-	// blocks: each offers its newest report in its own select.
+	// scUpdates is where subchannels report; each offers its newest
+	// report in its own select. from: subchannel; never
 	scUpdates chan subchannelUpdate
 
 	waiting  []*pickRequest
@@ -134,9 +134,8 @@ type channelActor struct {
 	// blocking Dial's WithReturnConnectionError and FailOnNonTempDialError.
 	lastConnErr error
 
-	// probe carries Inspect's questions. from: caller (Inspect, through
-	// actors); blocks until the actor turns to it, bounded by the
-	// caller's context.
+	// probe carries Inspect's questions; the caller's context bounds the
+	// wait. from: caller; blocks
 	probe <-chan chan<- string
 }
 

@@ -11,8 +11,8 @@ import (
 type stateWatch struct {
 	ctx  context.Context
 	from connectivity.State
-	// reply: the state, or the change. from: channel actor; never
-	// blocks: room for the one reply.
+	// reply: the state, or the change; room for the one reply.
+	// from: channel actor; never
 	reply chan connectivity.State
 }
 

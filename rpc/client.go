@@ -35,9 +35,10 @@ type ClientConn struct {
 	authority string
 	opts      dialOptions
 
-	// inbox is the channel actor's. from: caller (picks, retries,
-	// GetState, WaitForStateChange, Connect, a blocking Dial); blocks,
-	// bounded by the caller's context: the channel never waits on a caller.
+	// inbox is the channel actor's: picks, retries, GetState,
+	// WaitForStateChange, Connect, a blocking Dial. The caller's context
+	// bounds the wait; the channel never waits on a caller.
+	// from: caller; blocks
 	inbox chan channelMessage
 	ref   *actors.Ref
 }

@@ -26,9 +26,10 @@ type Server struct {
 
 	ctx    context.Context // ends with Stop: the parent of every connection and call
 	cancel context.CancelFunc
-	// inbox is the server actor's. from: caller (Serve, Stop,
-	// RegisterService, Inspect), handshake, connection (Ended); blocks
-	// while the actor is busy, and it never waits on any of them.
+	// inbox is the server actor's: Serve, Stop, RegisterService and
+	// Inspect (caller), a handshake's outcome (handshake), a connection's
+	// end (connection). The actor never waits on any of them.
+	// from: caller, handshake, connection; blocks
 	inbox chan serverMsg
 	ref   *actors.Ref
 }

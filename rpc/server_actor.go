@@ -19,7 +19,7 @@ type (
 	// addListenerMsg: Serve starts on lis (Ask: false when stopping).
 	addListenerMsg struct {
 		lis   net.Listener
-		reply chan<- bool
+		reply chan<- bool // actors.Ask: room for one. from: server actor; never
 	}
 	// removeListenerMsg: Serve returned; lis is closed.
 	removeListenerMsg struct{ lis net.Listener }
@@ -32,20 +32,24 @@ type (
 	// stopMsg: Stop or GracefulStop; done is closed when nothing is left.
 	stopMsg struct {
 		graceful bool
-		done     chan struct{}
+		done     chan struct{} // closed. from: server actor; never
 	}
 	// stoppingMsg asks whether Stop or GracefulStop was called.
-	stoppingMsg struct{ reply chan<- bool }
+	stoppingMsg struct {
+		reply chan<- bool // actors.Ask: room for one. from: server actor; never
+	}
 	// listConnsMsg asks for the live connections (Inspect).
-	listConnsMsg struct{ reply chan<- []*connactor.Conn }
+	listConnsMsg struct {
+		reply chan<- []*connactor.Conn // actors.Ask: room for one. from: server actor; never
+	}
 	// registerMsg: RegisterService (Ask: refused once serving).
 	registerMsg struct {
 		service *serviceInfo
-		reply   chan<- error
+		reply   chan<- error // actors.Ask: room for one. from: server actor; never
 	}
 	// serviceInfoMsg: GetServiceInfo (Ask).
 	serviceInfoMsg struct {
-		reply chan<- map[string]ServiceInfo
+		reply chan<- map[string]ServiceInfo // actors.Ask: room for one. from: server actor; never
 	}
 )
 

@@ -53,8 +53,10 @@ type serverCore struct {
 	// told they were ready. The two come from different goroutines (the
 	// connection's last act, the handshake's), with no order between them.
 	endedEarly map[*connactor.Conn]bool
-	handshakes int             // sockets accepted whose handshake has not told its outcome
-	waiters    []chan struct{} // Stop and GracefulStop callers, told when nothing is left
+	handshakes int // sockets accepted whose handshake has not told its outcome
+	// waiters are the Stop and GracefulStop callers', closed when
+	// nothing is left. from: server actor; never
+	waiters []chan struct{}
 }
 
 func newServerCore() *serverCore {
@@ -72,7 +74,8 @@ type serverEffects struct {
 	// graceful, at once otherwise.
 	closeConns []*connactor.Conn
 	graceful   bool
-	// release are the Stop callers to wake: the server holds nothing more.
+	// release are the Stop callers to wake (closed): the server holds
+	// nothing more. from: server actor; never
 	release []chan struct{}
 }
 

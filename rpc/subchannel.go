@@ -19,12 +19,12 @@ import (
 // balancer holds it as a balancer.SubConn.
 type subchannel struct {
 	addr resolver.Address
-	// connect is Connect's signal. from: balancer (on the channel actor's
-	// goroutine); never blocks: room for one, coalesced.
+	// connect is Connect's signal, room for one, coalesced. The balancer
+	// sends it on the channel actor's goroutine. from: channel actor; never
 	connect chan struct{}
 	// health holds the newest health-checking setting the channel has not
-	// handed over yet. from: channel actor (its only sender, see
-	// setHealth); never blocks.
+	// handed over yet; its only sender replaces one not taken (setHealth).
+	// from: channel actor; never
 	health chan healthSetting
 	ref    *actors.Ref
 	owner  *channelActor // touched only on the channel's goroutine
@@ -79,8 +79,8 @@ type subchannelActor struct {
 	cc      *ClientConn
 	chanCtx context.Context // the channel actor's: ends when the channel closes
 	connCtx context.Context // parent of our connections: ends only after every subchannel did
-	// updates is the channel actor's. from: subchannel (every one of the
-	// channel's); never blocks: offered in the actor's own select.
+	// updates is the channel actor's; the newest report is offered in
+	// this actor's own select. from: subchannel; never
 	updates chan<- subchannelUpdate
 
 	state    connectivity.State // moved by scNext alone

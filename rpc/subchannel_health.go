@@ -96,8 +96,8 @@ type healthReport struct {
 // health; the subchannel actor owns it.
 type healthWatch struct {
 	ref *actors.Ref
-	// reports holds the watch's newest report. from: the watch goroutine,
-	// its only sender, which replaces an unread report; never blocks.
+	// reports holds the watch's newest report; its only sender replaces
+	// an unread one. from: health watch; never
 	reports chan healthReport
 }
 
