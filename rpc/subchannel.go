@@ -209,22 +209,28 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 }
 
 // backoff waits out the failed attempt's backoff, then goes IDLE: the
-// balancer decides whether to connect again.
+// balancer decides whether to connect again. It leaves only once the
+// TRANSIENT_FAILURE report went out, even when the wait is over at once
+// (an attempt that failed slower than its backoff): IDLE replacing it
+// unsent would hide the failure from the policy, and pick_first, seeing
+// its subchannel merely IDLE, would try the same address again instead of
+// the next.
 func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpdate, next subchannelUpdate) {
 	timer := time.NewTimer(a.wait)
 	defer timer.Stop()
-	for {
+	waited := false
+	for !waited || a.pending != nil {
 		select {
 		case out <- next:
 			a.pending, out = nil, nil
 		case <-timer.C:
-			a.move(scBackoffOver)
-			a.report(scView{state: connectivity.Idle})
-			return
+			waited = true
 		case <-ctx.Done():
 			return
 		}
 	}
+	a.move(scBackoffOver)
+	a.report(scView{state: connectivity.Idle})
 }
 
 // report makes v the report to send next, replacing one not yet sent.
