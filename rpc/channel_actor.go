@@ -63,7 +63,7 @@ type channelMsgKind uint8
 
 const (
 	msgPick          channelMsgKind = iota
-	msgConnFailed                   // a call found conn going away
+	msgConnFailed                   // a call found conn going away (nothing to do: see handleCall)
 	msgRetryFailure                 // a call with a retry policy failed retryably: may it retry?
 	msgRetryDone                    // a call with a retry policy ended
 	msgPickAbandoned                // a call gave up waiting for its pick
@@ -116,7 +116,7 @@ type channelActor struct {
 	lb           balancer.Balancer
 	picker       balancer.Picker
 	connectivity channelConnectivity // what the channel's state is made of
-	state        connectivity.State  // conn.state(), as watchers were last told
+	state        connectivity.State  // connectivity.state(), as the watchers were last told
 
 	// subchannels holds each live subchannel's newest report, as the
 	// subchannel sent it: the channel never edits one (the subchannel owns
