@@ -19,6 +19,10 @@ import (
 type channelMessage interface{ channelMessage() }
 
 type (
+	// pickMsg: a call asks for a connection (an Ask: the answer comes on
+	// req.reply). One pointer, so that putting it in the inbox allocates
+	// nothing: it is on every call's path.
+	pickMsg struct{ req *pickRequest }
 	// getStateMsg: GetState (Ask).
 	getStateMsg struct{ watch *stateWatch }
 	// watchStateMsg: WaitForStateChange; answered once the state differs
@@ -32,20 +36,22 @@ type (
 	}
 )
 
+func (pickMsg) channelMessage()       {}
 func (getStateMsg) channelMessage()   {}
 func (watchStateMsg) channelMessage() {}
 func (connectMsg) channelMessage()    {}
 func (connErrorMsg) channelMessage()  {}
 func (channelMsg) channelMessage()    {}
 
-// channelMsg is what a call tells the channel: its pick, and what its
+// channelMsg is what a call tells the channel besides its pick: what its
 // retries need. It is still one struct with a kind tag, because pick.go and
 // retry.go, where the retry engine is being rebuilt, build it; it is to
 // split into one type per kind as the others above were, keeping the
-// kinds' names.
+// kinds' names. (Off the path of a call without a retry policy, whose
+// only message is its pickMsg; this struct, put in the inbox, allocates.)
 type channelMsg struct {
 	kind channelMsgKind
-	pick *pickRequest    // msgPick, msgPickAbandoned
+	pick *pickRequest    // msgPickAbandoned
 	conn *connactor.Conn // msgConnFailed
 	// retry is the answer to msgRetryFailure, room for one.
 	// from: channel actor; never
@@ -62,11 +68,10 @@ type retryDone struct {
 type channelMsgKind uint8
 
 const (
-	msgPick          channelMsgKind = iota
-	msgConnFailed                   // a call found conn going away (nothing to do: see handleCall)
-	msgRetryFailure                 // a call with a retry policy failed retryably: may it retry?
-	msgRetryDone                    // a call with a retry policy ended
-	msgPickAbandoned                // a call gave up waiting for its pick
+	msgConnFailed    channelMsgKind = iota // a call found conn going away (nothing to do: see handleCall)
+	msgRetryFailure                        // a call with a retry policy failed retryably: may it retry?
+	msgRetryDone                           // a call with a retry policy ended
+	msgPickAbandoned                       // a call gave up waiting for its pick
 )
 
 // send hands m to the channel actor; false when the channel has closed.
@@ -178,6 +183,11 @@ func (a *channelActor) handleQueued() {
 
 func (a *channelActor) handle(m channelMessage) {
 	switch m := m.(type) {
+	case pickMsg:
+		a.exitIdle()
+		if !a.place(m.req) {
+			a.queue(m.req)
+		}
 	case channelMsg:
 		a.handleCall(m)
 	case getStateMsg:
@@ -201,11 +211,6 @@ func (a *channelActor) handle(m channelMessage) {
 // handleCall handles what a call tells the channel.
 func (a *channelActor) handleCall(m channelMsg) {
 	switch m.kind {
-	case msgPick:
-		a.exitIdle()
-		if !a.place(m.pick) {
-			a.queue(m.pick)
-		}
 	case msgConnFailed:
 		// A call found m.conn going away. Nothing to do: the channel does
 		// not own the connection. A pick asks the connection itself

@@ -146,7 +146,7 @@ type pickedCall struct {
 func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, start time.Time, retryBytes int) (pickedCall, error) {
 	req := &pickRequest{ctx: ctx, method: method, waitForReady: ci.waitForReady, retryBytes: retryBytes, reply: make(chan pickReply, 2)}
 	select {
-	case cc.inbox <- channelMsg{kind: msgPick, pick: req}:
+	case cc.inbox <- pickMsg{req: req}:
 	case <-ctx.Done():
 		return pickedCall{}, status.FromContextError(ctx.Err()).Err()
 	case <-cc.ref.Done():
