@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"github.com/actorpc/actorpc/rpc/balancer"
-	"github.com/actorpc/actorpc/rpc/connectivity"
 	"github.com/actorpc/actorpc/rpc/resolver"
 )
 
@@ -25,7 +24,8 @@ func (l balancerLink) NewSubConn(addr resolver.Address) (balancer.SubConn, error
 // every call waiting.
 func (l balancerLink) UpdateState(s balancer.State) {
 	l.a.picker = s.Picker
-	l.a.setState(s.ConnectivityState)
+	l.a.connectivity.policyReported(s.ConnectivityState)
+	l.a.updateState()
 	l.a.repick()
 }
 
@@ -36,10 +36,11 @@ func (l balancerLink) ResolveNow() {
 	}
 }
 
-// setState changes the channel's connectivity state and wakes those
-// waiting for a change.
-func (a *channelActor) setState(s connectivity.State) {
-	if a.state == connectivity.Shutdown || a.state == s {
+// updateState puts in force the state channelConnectivity now gives and,
+// when it changed, wakes those waiting for a change.
+func (a *channelActor) updateState() {
+	s := a.connectivity.state()
+	if a.state == s {
 		return
 	}
 	a.state = s

@@ -15,15 +15,48 @@ import (
 	"github.com/actorpc/actorpc/rpc/serviceconfig"
 )
 
-// channelMsg is what calls and the application tell the channel actor.
+// channelMessage is what the channel actor is told: a closed set of types.
+type channelMessage interface{ channelMessage() }
+
+type (
+	// pickMsg: a call asks for a connection (an Ask: the answer comes on
+	// req.reply). One pointer, so that putting it in the inbox allocates
+	// nothing: it is on every call's path.
+	pickMsg struct{ req *pickRequest }
+	// getStateMsg: GetState (Ask).
+	getStateMsg struct{ watch *stateWatch }
+	// watchStateMsg: WaitForStateChange; answered once the state differs
+	// from watch.from.
+	watchStateMsg struct{ watch *stateWatch }
+	// connectMsg: Connect, leave IDLE.
+	connectMsg struct{}
+	// connErrorMsg: a blocking Dial asks why the channel is not READY.
+	connErrorMsg struct {
+		reply chan<- error // room for one. from: channel actor; never
+	}
+)
+
+func (pickMsg) channelMessage()       {}
+func (getStateMsg) channelMessage()   {}
+func (watchStateMsg) channelMessage() {}
+func (connectMsg) channelMessage()    {}
+func (connErrorMsg) channelMessage()  {}
+func (channelMsg) channelMessage()    {}
+
+// channelMsg is what a call tells the channel besides its pick: what its
+// retries need. It is still one struct with a kind tag, because pick.go and
+// retry.go, where the retry engine is being rebuilt, build it; it is to
+// split into one type per kind as the others above were, keeping the
+// kinds' names. (Off the path of a call without a retry policy, whose
+// only message is its pickMsg; this struct, put in the inbox, allocates.)
 type channelMsg struct {
-	kind  channelMsgKind
-	pick  *pickRequest
-	conn  *connactor.Conn // msgConnFailed
-	watch *stateWatch     // msgGetState, msgWatchState
-	retry chan<- bool     // msgRetryFailure
-	done  retryDone       // msgRetryDone
-	err   chan<- error    // msgConnError; room for one
+	kind channelMsgKind
+	pick *pickRequest    // msgPickAbandoned
+	conn *connactor.Conn // msgConnFailed
+	// retry is the answer to msgRetryFailure, room for one.
+	// from: channel actor; never
+	retry chan<- bool
+	done  retryDone // msgRetryDone
 }
 
 // retryDone is what a call with a retry policy reports when it ends.
@@ -35,20 +68,27 @@ type retryDone struct {
 type channelMsgKind uint8
 
 const (
-	msgPick          channelMsgKind = iota
-	msgConnFailed                   // a call found conn going away
-	msgGetState                     // GetState
-	msgWatchState                   // WaitForStateChange
-	msgConnect                      // Connect: leave IDLE
-	msgRetryFailure                 // a call with a retry policy failed retryably: may it retry?
-	msgRetryDone                    // a call with a retry policy ended
-	msgPickAbandoned                // a call gave up waiting for its pick
-	msgConnError                    // a blocking Dial asks why the channel is not READY
+	msgConnFailed    channelMsgKind = iota // a call found conn going away (nothing to do: see handleCall)
+	msgRetryFailure                        // a call with a retry policy failed retryably: may it retry?
+	msgRetryDone                           // a call with a retry policy ended
+	msgPickAbandoned                       // a call gave up waiting for its pick
 )
 
+// send hands m to the channel actor; false when the channel has closed.
+func (cc *ClientConn) send(m channelMessage) bool {
+	select {
+	case cc.inbox <- m:
+		return true
+	case <-cc.ref.Done():
+		return false
+	}
+}
+
 // channelActor owns the client channel: its resolver, its service config,
-// its balancer (which runs on this goroutine), the subchannels' latest
-// connections, the calls waiting for a pick and the retry throttle.
+// its balancer (which runs on this goroutine), its subchannels (each one's
+// newest report, as told), the calls waiting for a pick and the retry
+// throttle. channel_core.go makes its decisions; the actor carries them
+// out.
 //
 // Edges: resolver -> channel is a slot holding the newest state (never
 // blocks the resolver); subchannel -> channel is a shared channel each
@@ -77,16 +117,21 @@ type channelActor struct {
 	// retry buffer limit.
 	retryBuffered int
 
-	lbName string
-	lb     balancer.Balancer
-	picker balancer.Picker
-	state  connectivity.State
+	lbName       string
+	lb           balancer.Balancer
+	picker       balancer.Picker
+	connectivity channelConnectivity // what the channel's state is made of
+	state        connectivity.State  // connectivity.state(), as the watchers were last told
 
-	// subchannels maps each live subchannel to its connection while it
-	// is READY (nil otherwise).
-	subchannels map[*subchannel]*connactor.Conn
+	// subchannels holds each live subchannel's newest report, as the
+	// subchannel sent it: the channel never edits one (the subchannel owns
+	// its state and its connection, see subchannelUpdate), a newer report
+	// replaces it, and Shutdown removes it.
+	subchannels map[*subchannel]subchannelUpdate
 	removed     []*subchannel // shut down, maybe still draining
-	scUpdates   chan subchannelUpdate
+	// scUpdates is where subchannels report; each offers its newest
+	// report in its own select. from: subchannel; never
+	scUpdates chan subchannelUpdate
 
 	waiting  []*pickRequest
 	watchers []*stateWatch
@@ -94,7 +139,9 @@ type channelActor struct {
 	// blocking Dial's WithReturnConnectionError and FailOnNonTempDialError.
 	lastConnErr error
 
-	probe <-chan chan<- string // Inspect's questions
+	// probe carries Inspect's questions; the caller's context bounds the
+	// wait. from: caller; blocks
+	probe <-chan chan<- string
 }
 
 func (a *channelActor) run(ctx context.Context) error {
@@ -102,7 +149,7 @@ func (a *channelActor) run(ctx context.Context) error {
 	connCtx, endConns := context.WithCancel(context.WithoutCancel(ctx))
 	defer endConns()
 	a.connCtx = connCtx
-	a.subchannels = make(map[*subchannel]*connactor.Conn)
+	a.subchannels = make(map[*subchannel]subchannelUpdate)
 	a.scUpdates = make(chan subchannelUpdate, 16)
 	a.resolverIn = newResolverLink()
 	a.config = a.cc.opts.defaultServiceConfig
@@ -134,30 +181,41 @@ func (a *channelActor) handleQueued() {
 	}
 }
 
-func (a *channelActor) handle(m channelMsg) {
-	switch m.kind {
-	case msgPick:
+func (a *channelActor) handle(m channelMessage) {
+	switch m := m.(type) {
+	case pickMsg:
 		a.exitIdle()
-		if !a.place(m.pick) {
-			a.queue(m.pick)
+		if !a.place(m.req) {
+			a.queue(m.req)
 		}
-	case msgConnFailed:
-		for sc, conn := range a.subchannels {
-			if conn == m.conn {
-				// The subchannel will see GOAWAY itself and report; until
-				// then no call is sent to it.
-				a.subchannels[sc] = nil
-			}
-		}
-	case msgGetState:
+	case channelMsg:
+		a.handleCall(m)
+	case getStateMsg:
 		m.watch.reply <- a.state
-	case msgWatchState:
+	case watchStateMsg:
 		a.watch(m.watch)
-	case msgConnect:
+	case connectMsg:
 		a.exitIdle()
 		if a.lb != nil {
 			a.lb.ExitIdle()
 		}
+	case connErrorMsg:
+		err := a.lastConnErr
+		if err == nil {
+			err = a.resolverErr
+		}
+		m.reply <- err
+	}
+}
+
+// handleCall handles what a call tells the channel.
+func (a *channelActor) handleCall(m channelMsg) {
+	switch m.kind {
+	case msgConnFailed:
+		// A call found m.conn going away. Nothing to do: the channel does
+		// not own the connection. A pick asks the connection itself
+		// (readyConn), so no call is sent to it again, and its subchannel,
+		// which sees GoingAway too, reports IDLE.
 	case msgRetryFailure:
 		allowed := true
 		if a.throttle != nil {
@@ -172,12 +230,6 @@ func (a *channelActor) handle(m channelMsg) {
 		m.pick.abandoned = true
 		a.retryBuffered -= m.pick.reserved
 		m.pick.reserved = 0
-	case msgConnError:
-		err := a.lastConnErr
-		if err == nil {
-			err = a.resolverErr
-		}
-		m.err <- err
 	case msgRetryDone:
 		a.retryBuffered -= m.done.released
 		if m.done.success && a.throttle != nil {
@@ -189,10 +241,11 @@ func (a *channelActor) handle(m channelMsg) {
 // exitIdle starts resolving on the first call or Connect, as grpc-go's
 // NewClient does: a channel nobody uses costs no lookup and no connection.
 func (a *channelActor) exitIdle() {
-	if a.resolver != nil || a.resolverErr != nil {
+	if a.connectivity.exitedIdle {
 		return
 	}
-	a.setState(connectivity.Connecting)
+	a.connectivity.exitedIdle = true
+	a.updateState()
 	r, err := a.builder.Build(a.target, a.resolverIn, resolver.BuildOptions{})
 	if err != nil {
 		a.resolverFailed(err)
@@ -207,7 +260,7 @@ func (a *channelActor) subchannelUpdate(u subchannelUpdate) {
 	if _, live := a.subchannels[u.sc]; !live {
 		return
 	}
-	a.subchannels[u.sc] = u.conn
+	a.subchannels[u.sc] = u
 	if u.err != nil {
 		a.lastConnErr = u.err
 	}
@@ -232,9 +285,12 @@ func (a *channelActor) shutdown() {
 	for sc := range a.subchannels {
 		sc.Shutdown()
 	}
-	a.setState(connectivity.Shutdown)
+	a.connectivity.closed = true
+	a.updateState()
 	for _, p := range a.waiting {
-		p.fail(errClosing())
+		if v, st := triagePick(pickFacts{abandoned: p.abandoned, closed: true}); v == pickFail {
+			p.fail(st)
+		}
 	}
 	for _, sc := range a.removed {
 		<-sc.ref.Done()
@@ -245,7 +301,7 @@ func (a *channelActor) shutdown() {
 func (a *channelActor) spawnSubchannel(addr resolver.Address) *subchannel {
 	sc := a.cc.newSubchannel(a.ctx, a.connCtx, addr, a.scUpdates, a.healthSetting())
 	sc.owner = a
-	a.subchannels[sc] = nil
+	a.subchannels[sc] = subchannelUpdate{sc: sc, state: connectivity.Idle}
 	return sc
 }
 
@@ -268,12 +324,32 @@ func (a *channelActor) removeSubchannel(sc *subchannel) {
 	a.removed = append(live, sc)
 }
 
+// readyConn is the connection a pick may use on the subchannel sc: the
+// one its newest report carries (READY), unless that connection is going
+// away, which is asked of the connection itself. Nil: none.
+func (a *channelActor) readyConn(sc balancer.SubConn) *connactor.Conn {
+	s, ok := sc.(*subchannel)
+	if !ok {
+		return nil
+	}
+	conn := a.subchannels[s].conn
+	if conn == nil {
+		return nil
+	}
+	select {
+	case <-conn.GoingAway():
+		return nil
+	default:
+		return conn
+	}
+}
+
 // describe is what Inspect shows: the channel's state and policy, each
-// subchannel with whether it has a connection, the calls waiting.
+// subchannel with its newest report, the calls waiting.
 func (a *channelActor) describe() string {
 	var scs []string
-	for sc, conn := range a.subchannels {
-		scs = append(scs, fmt.Sprintf("%s ready=%t", sc.addr, conn != nil))
+	for sc, u := range a.subchannels {
+		scs = append(scs, fmt.Sprintf("%s ready=%t (%s)", sc.addr, u.conn != nil, u.state))
 	}
 	sort.Strings(scs)
 	desc := fmt.Sprintf("state=%s lb=%s subchannels=[%s] waiting=%d retry_buffered=%d",

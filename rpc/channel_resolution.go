@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/actorpc/actorpc/rpc/balancer"
-	"github.com/actorpc/actorpc/rpc/balancer/pickfirst"
-	"github.com/actorpc/actorpc/rpc/connectivity"
 	"github.com/actorpc/actorpc/rpc/serviceconfig"
 )
 
@@ -23,16 +21,7 @@ func (a *channelActor) resolverUpdate(u resolverMsg) {
 		a.resolverFailed(err)
 		return
 	}
-	var lbConfig []byte
-	if a.config != nil {
-		for _, p := range a.config.LoadBalancing {
-			if p.Name == a.lbName {
-				lbConfig = p.Config
-				break
-			}
-		}
-	}
-	err := a.lb.UpdateClientConnState(balancer.ClientConnState{ResolverState: *u.state, BalancerConfig: lbConfig})
+	err := a.lb.UpdateClientConnState(balancer.ClientConnState{ResolverState: *u.state, BalancerConfig: policyConfig(a.config, a.lbName)})
 	if err != nil && a.resolver != nil {
 		// The balancer could not use these addresses (none, say): ask
 		// again. Resolvers rate-limit this themselves.
@@ -50,57 +39,35 @@ func (a *channelActor) resolverFailed(err error) {
 		a.lb.ResolverError(a.resolverErr)
 	}
 	if !a.resolved {
-		a.setState(connectivity.TransientFailure)
+		a.connectivity.firstResolutionFailed()
+		a.updateState()
 		a.repick()
 	}
 }
 
-// applyServiceConfig puts the resolver's service config (JSON) in force,
-// or the default one when it gives none or the application disabled
-// resolver configs, and builds the balancer it names. A config that does
-// not parse keeps the one in force, as gRPC's spec says; with none in
-// force yet it is a resolution error.
+// applyServiceConfig puts in force the config chooseServiceConfig picks
+// for the resolver's js, and the policy that config names.
 func (a *channelActor) applyServiceConfig(js string) error {
-	cfg := a.cc.opts.defaultServiceConfig
-	if js != "" && !a.cc.opts.disableServiceConfig {
-		parsed, err := serviceconfig.Parse(js)
-		switch {
-		case err == nil:
-			cfg = parsed
-		case a.lb != nil:
-			cfg = a.config
-		default:
-			return fmt.Errorf("the resolver's service config is invalid: %w", err)
-		}
+	cfg, err := chooseServiceConfig(js, a.cc.opts.disableServiceConfig, a.cc.opts.defaultServiceConfig, a.config, a.lb != nil)
+	if err != nil {
+		return err
 	}
 	a.config = cfg
 	a.throttle = nil
 	if cfg != nil && cfg.RetryThrottling != nil {
 		a.throttle = serviceconfig.NewThrottle(*cfg.RetryThrottling)
 	}
-	a.switchBalancer(a.balancerName(cfg))
+	a.switchBalancer(policyName(cfg, func(name string) bool { return balancer.Get(name) != nil }))
 	a.pushHealthSetting()
 	return nil
 }
 
-// balancerName is the first policy of the config's loadBalancingConfig
-// that is registered; pick_first when there is none.
-func (a *channelActor) balancerName(cfg *serviceconfig.Config) string {
-	if cfg != nil {
-		for _, p := range cfg.LoadBalancing {
-			if balancer.Get(p.Name) != nil {
-				return p.Name
-			}
-		}
-	}
-	return pickfirst.Name
-}
-
 // switchBalancer replaces the balancer when the config names another
 // policy. The old one shuts its subchannels down (their calls finish) and
-// the new one starts from the addresses it is about to be given.
+// the new one starts from the addresses it is about to be given. Until
+// it reports, the channel's state is the old policy's last.
 func (a *channelActor) switchBalancer(name string) {
-	if a.lb != nil && a.lbName == name {
+	if !switchesPolicy(a.lb != nil, a.lbName, name) {
 		return
 	}
 	if a.lb != nil {

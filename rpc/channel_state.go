@@ -9,9 +9,11 @@ import (
 // stateWatch is a caller waiting to learn the channel's state, or a
 // change of it away from from.
 type stateWatch struct {
-	ctx   context.Context
-	from  connectivity.State
-	reply chan connectivity.State // room for one
+	ctx  context.Context
+	from connectivity.State
+	// reply: the state, or the change; room for the one reply.
+	// from: channel actor; never
+	reply chan connectivity.State
 }
 
 // GetState is the channel's connectivity state: IDLE until the first call
@@ -19,7 +21,7 @@ type stateWatch struct {
 func (cc *ClientConn) GetState() connectivity.State {
 	w := &stateWatch{ctx: context.Background(), reply: make(chan connectivity.State, 1)}
 	select {
-	case cc.inbox <- channelMsg{kind: msgGetState, watch: w}:
+	case cc.inbox <- getStateMsg{watch: w}:
 	case <-cc.ref.Done():
 		return connectivity.Shutdown
 	}
@@ -36,7 +38,7 @@ func (cc *ClientConn) GetState() connectivity.State {
 func (cc *ClientConn) WaitForStateChange(ctx context.Context, from connectivity.State) bool {
 	w := &stateWatch{ctx: ctx, from: from, reply: make(chan connectivity.State, 1)}
 	select {
-	case cc.inbox <- channelMsg{kind: msgWatchState, watch: w}:
+	case cc.inbox <- watchStateMsg{watch: w}:
 	case <-cc.ref.Done():
 		return from != connectivity.Shutdown
 	case <-ctx.Done():
@@ -56,7 +58,7 @@ func (cc *ClientConn) WaitForStateChange(ctx context.Context, from connectivity.
 // waiting for a call. It does not block.
 func (cc *ClientConn) Connect() {
 	select {
-	case cc.inbox <- channelMsg{kind: msgConnect}:
+	case cc.inbox <- connectMsg{}:
 	case <-cc.ref.Done():
 	}
 }

@@ -35,7 +35,11 @@ type ClientConn struct {
 	authority string
 	opts      dialOptions
 
-	inbox chan channelMsg
+	// inbox is the channel actor's: picks, retries, GetState,
+	// WaitForStateChange, Connect, a blocking Dial. The caller's context
+	// bounds the wait; the channel never waits on a caller.
+	// from: caller; blocks
+	inbox chan channelMessage
 	ref   *actors.Ref
 }
 
@@ -92,7 +96,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	}
 	// The inbox takes a burst of picks; a larger one did no better with 64
 	// calls in flight and cost every channel its size in idle memory.
-	cc := &ClientConn{target: target, authority: o.authority, opts: o, inbox: make(chan channelMsg, 16)}
+	cc := &ClientConn{target: target, authority: o.authority, opts: o, inbox: make(chan channelMessage, 16)}
 	if cc.authority == "" {
 		cc.authority = defaultAuthority(t)
 	}

@@ -90,7 +90,7 @@ func (cc *ClientConn) waitReady(ctx context.Context) error {
 // resolver) failed with; nil when none failed.
 func (cc *ClientConn) connectionError() error {
 	reply := make(chan error, 1)
-	if !cc.tell(channelMsg{kind: msgConnError, err: reply}) {
+	if !cc.send(connErrorMsg{reply: reply}) {
 		return nil
 	}
 	select {

@@ -13,7 +13,7 @@ import (
 func (s *Server) Inspect(ctx context.Context) []actors.Info {
 	infos := []actors.Info{s.ref.Inspect(ctx)}
 	conns, err := actors.Ask(ctx, s.inbox, s.ref.Done(), func(reply chan<- []*connactor.Conn) serverMsg {
-		return serverMsg{kind: msgListConns, conns: reply}
+		return listConnsMsg{reply: reply}
 	})
 	if err != nil {
 		return infos

@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/actorpc/actorpc/connactor"
@@ -47,45 +46,30 @@ type pickReply struct {
 
 func (p *pickRequest) fail(st *status.Status) { p.reply <- pickReply{err: st} }
 
-// place tries to pick for p; false means p must wait.
+// place tries to pick for p; false means p must wait. What becomes of p
+// is triagePick's and judgePick's decision (channel_core.go).
 func (a *channelActor) place(p *pickRequest) bool {
-	if p.abandoned {
-		return true
-	}
-	if p.ctx.Err() != nil {
-		p.fail(status.FromContextError(p.ctx.Err()))
-		return true
-	}
 	mc := a.config.Method(p.method)
-	wait := p.waitForReady != nil && *p.waitForReady || p.waitForReady == nil && mc.WaitForReady != nil && *mc.WaitForReady
-	if a.picker == nil {
-		if a.resolverErr != nil && !wait {
-			p.fail(status.New(codes.Unavailable, a.resolverErr.Error()))
-			return true
+	wait := waitsForReady(p.waitForReady, mc)
+	verdict, st := triagePick(pickFacts{abandoned: p.abandoned, ctxErr: p.ctx.Err(),
+		havePicker: a.picker != nil, resolverErr: a.resolverErr, waitForReady: wait})
+	var conn *connactor.Conn
+	if verdict == pickRun {
+		res, err := a.picker.Pick(balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
+		if err == nil {
+			conn = a.readyConn(res.SubConn)
 		}
+		verdict, st = judgePick(err, conn != nil, wait)
+	}
+	switch verdict {
+	case pickQueue:
 		return false
-	}
-	res, err := a.picker.Pick(balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
-	if err == nil {
-		sc, ok := res.SubConn.(*subchannel)
-		if conn := a.subchannels[sc]; ok && conn != nil {
-			p.reserved = a.reserveRetryBuffer(p, mc)
-			p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil, reserved: p.reserved}
-			return true
-		}
-		return false // the picked subchannel just lost its connection
-	}
-	if errors.Is(err, balancer.ErrNoSubConnAvailable) {
-		return false
-	}
-	if st, ok := status.FromError(err); ok {
+	case pickFail:
 		p.fail(st)
-		return true
+	case pickAnswer:
+		p.reserved = a.reserveRetryBuffer(p, mc)
+		p.reply <- pickReply{conn: conn, method: mc, throttled: a.throttle != nil, reserved: p.reserved}
 	}
-	if wait {
-		return false
-	}
-	p.fail(status.New(codes.Unavailable, err.Error()))
 	return true
 }
 
@@ -162,7 +146,7 @@ type pickedCall struct {
 func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, start time.Time, retryBytes int) (pickedCall, error) {
 	req := &pickRequest{ctx: ctx, method: method, waitForReady: ci.waitForReady, retryBytes: retryBytes, reply: make(chan pickReply, 2)}
 	select {
-	case cc.inbox <- channelMsg{kind: msgPick, pick: req}:
+	case cc.inbox <- pickMsg{req: req}:
 	case <-ctx.Done():
 		return pickedCall{}, status.FromContextError(ctx.Err()).Err()
 	case <-cc.ref.Done():

@@ -95,7 +95,7 @@ func isNilPointer(v any) bool {
 // call that reads the tables, starts after it.
 func (a *serverActor) register(info *serviceInfo) error {
 	s, desc := a.s, info.desc
-	if a.serving || a.stopping {
+	if a.core.serving || a.core.stopping() {
 		return fmt.Errorf("rpc: RegisterService(%q) after Serve: register every service before serving", desc.ServiceName)
 	}
 	if _, dup := s.services[desc.ServiceName]; dup {

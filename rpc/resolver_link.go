@@ -16,8 +16,12 @@ type resolverMsg struct {
 // never waits for its resolver (ResolveNow is the resolver's own
 // never-blocking signal).
 type resolverLink struct {
+	// updates holds the resolver's newest news: one slot, a newer state
+	// replaces one not yet taken. from: resolver; never
 	updates chan resolverMsg
-	closed  chan struct{} // closed when the channel stops listening
+	// closed is closed when the channel stops listening.
+	// from: channel actor; never
+	closed chan struct{}
 }
 
 var _ resolver.ClientConn = (*resolverLink)(nil)

@@ -26,8 +26,12 @@ type Server struct {
 
 	ctx    context.Context // ends with Stop: the parent of every connection and call
 	cancel context.CancelFunc
-	inbox  chan serverMsg
-	ref    *actors.Ref
+	// inbox is the server actor's: Serve, Stop, RegisterService and
+	// Inspect (caller), a handshake's outcome (handshake), a connection's
+	// end (connection). The actor never waits on any of them.
+	// from: caller, handshake, connection; blocks
+	inbox chan serverMsg
+	ref   *actors.Ref
 }
 
 type serviceInfo struct {
@@ -58,7 +62,7 @@ func NewServer(opts ...ServerOption) *Server {
 		cancel:   cancel,
 		inbox:    make(chan serverMsg, 16),
 	}
-	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}, endedEarly: map[*connactor.Conn]bool{}}
+	a := &serverActor{s: s, core: newServerCore()}
 	s.ref = actors.Spawn(context.Background(), "server", a.run, actors.WithMailbox(func() int { return len(s.inbox) }))
 	return s
 }
@@ -73,7 +77,7 @@ func (s *Server) RegisterService(desc *ServiceDesc, impl any) {
 		panic(err.Error())
 	}
 	err, asked := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- error) serverMsg {
-		return serverMsg{kind: msgRegister, service: &serviceInfo{impl: impl, desc: desc}, registered: reply}
+		return registerMsg{service: &serviceInfo{impl: impl, desc: desc}, reply: reply}
 	})
 	if asked != nil {
 		err = fmt.Errorf("rpc: RegisterService(%q) after the server was stopped", desc.ServiceName)
@@ -87,7 +91,7 @@ func (s *Server) RegisterService(desc *ServiceDesc, impl any) {
 // names, as grpc-go's does (reflection and health list services with it).
 func (s *Server) GetServiceInfo() map[string]ServiceInfo {
 	services, err := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- map[string]ServiceInfo) serverMsg {
-		return serverMsg{kind: msgServiceInfo, serviceInfo: reply}
+		return serviceInfoMsg{reply: reply}
 	})
 	if err != nil {
 		return map[string]ServiceInfo{}
@@ -99,7 +103,7 @@ func (s *Server) GetServiceInfo() map[string]ServiceInfo {
 // returns nil; it closes lis. Any other accept failure is returned.
 func (s *Server) Serve(lis net.Listener) error {
 	added, err := actors.Ask(s.ctx, s.inbox, s.ref.Done(), func(reply chan<- bool) serverMsg {
-		return serverMsg{kind: msgAddListener, lis: lis, added: reply}
+		return addListenerMsg{lis: lis, reply: reply}
 	})
 	if err != nil || !added {
 		lis.Close()
@@ -108,37 +112,34 @@ func (s *Server) Serve(lis net.Listener) error {
 	var backoff time.Duration
 	for {
 		nc, err := lis.Accept()
-		if err != nil {
-			if s.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				s.tell(serverMsg{kind: msgRemoveListener, lis: lis})
-				if s.ctx.Err() != nil || s.stopping() {
-					return nil
-				}
-				return fmt.Errorf("rpc: accepting connections: %w", err)
+		if err == nil {
+			backoff = 0
+			s.tell(newConnMsg{nc: nc})
+			continue
+		}
+		switch judgeAcceptError(err, s.ctx.Err() != nil || s.stopping()) {
+		case acceptRetry:
+			backoff = acceptBackoff(backoff)
+			select {
+			case <-time.After(backoff):
+				continue
+			case <-s.ctx.Done():
+				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// A temporary failure (out of file descriptors): back off.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				select {
-				case <-time.After(backoff):
-					continue
-				case <-s.ctx.Done():
-					return nil
-				}
-			}
-			s.tell(serverMsg{kind: msgRemoveListener, lis: lis})
+		case acceptStopped:
+			s.tell(removeListenerMsg{lis: lis})
+			return nil
+		default:
+			s.tell(removeListenerMsg{lis: lis})
 			return fmt.Errorf("rpc: accepting connections: %w", err)
 		}
-		backoff = 0
-		s.tell(serverMsg{kind: msgNewConn, nc: nc})
 	}
 }
 
 // stopping reports whether Stop or GracefulStop was called.
 func (s *Server) stopping() bool {
 	stopping, err := actors.Ask(context.Background(), s.inbox, s.ref.Done(), func(reply chan<- bool) serverMsg {
-		return serverMsg{kind: msgStopping, added: reply}
+		return stoppingMsg{reply: reply}
 	})
 	return err != nil || stopping
 }
@@ -155,7 +156,7 @@ func (s *Server) GracefulStop() { s.stop(true) }
 func (s *Server) stop(graceful bool) {
 	done := make(chan struct{})
 	select {
-	case s.inbox <- serverMsg{kind: msgStop, graceful: graceful, stopped: done}:
+	case s.inbox <- stopMsg{graceful: graceful, done: done}:
 		// The actor may have ended (an earlier stop) with the message
 		// still in its mailbox: then there is nothing left to stop.
 		select {
@@ -173,7 +174,7 @@ func (s *Server) tell(m serverMsg) {
 	select {
 	case s.inbox <- m:
 	case <-s.ref.Done():
-		if m.nc != nil {
+		if m, ok := m.(newConnMsg); ok {
 			m.nc.Close()
 		}
 	}
@@ -193,7 +194,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		ConnStallTimeout:     s.opts.connStallTimeout,
 		Accept:               func(link *connactor.Stream) func() { return s.acceptStream(link, p) },
 		AuthInfo:             p.AuthInfo,
-		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },
+		Ended:                func(c *connactor.Conn) { s.tell(connEndedMsg{conn: c}) },
 	}
 	s.opts.applyServerKeepalive(&cfg)
 	return cfg

@@ -11,49 +11,64 @@ import (
 	"github.com/actorpc/actorpc/rpc/peer"
 )
 
-// serverMsg is what the server actor is told.
-type serverMsg struct {
-	kind     serverMsgKind
-	lis      net.Listener
-	nc       net.Conn
-	conn     *connactor.Conn
-	added    chan<- bool
-	graceful bool
-	stopped  chan struct{}
-	conns    chan<- []*connactor.Conn // msgListConns
+// serverMsg is what the server actor is told: a closed set, one type per
+// message, each with only the fields it needs.
+type serverMsg interface{ serverMsg() }
 
-	service     *serviceInfo                  // msgRegister
-	registered  chan<- error                  // msgRegister
-	serviceInfo chan<- map[string]ServiceInfo // msgServiceInfo
-}
-
-type serverMsgKind uint8
-
-const (
-	msgAddListener serverMsgKind = iota
-	msgRemoveListener
-	msgNewConn   // accepted: run the handshake
-	msgConnReady // handshake done
-	msgConnEnded
-	msgStop
-	msgStopping
-	msgListConns
-	msgRegister    // RegisterService: refused once serving
-	msgServiceInfo // GetServiceInfo
+type (
+	// addListenerMsg: Serve starts on lis (Ask: false when stopping).
+	addListenerMsg struct {
+		lis   net.Listener
+		reply chan<- bool // actors.Ask: room for one. from: server actor; never
+	}
+	// removeListenerMsg: Serve returned; lis is closed.
+	removeListenerMsg struct{ lis net.Listener }
+	// newConnMsg: Serve accepted nc; run its handshake.
+	newConnMsg struct{ nc net.Conn }
+	// handshakeDoneMsg: a handshake's outcome; conn is nil when it failed.
+	handshakeDoneMsg struct{ conn *connactor.Conn }
+	// connEndedMsg: a connection's last act (connactor.Config.Ended).
+	connEndedMsg struct{ conn *connactor.Conn }
+	// stopMsg: Stop or GracefulStop; done is closed when nothing is left.
+	stopMsg struct {
+		graceful bool
+		done     chan struct{} // closed. from: server actor; never
+	}
+	// stoppingMsg asks whether Stop or GracefulStop was called.
+	stoppingMsg struct {
+		reply chan<- bool // actors.Ask: room for one. from: server actor; never
+	}
+	// listConnsMsg asks for the live connections (Inspect).
+	listConnsMsg struct {
+		reply chan<- []*connactor.Conn // actors.Ask: room for one. from: server actor; never
+	}
+	// registerMsg: RegisterService (Ask: refused once serving).
+	registerMsg struct {
+		service *serviceInfo
+		reply   chan<- error // actors.Ask: room for one. from: server actor; never
+	}
+	// serviceInfoMsg: GetServiceInfo (Ask).
+	serviceInfoMsg struct {
+		reply chan<- map[string]ServiceInfo // actors.Ask: room for one. from: server actor; never
+	}
 )
 
-// serverActor owns the server's listeners and connections.
+func (addListenerMsg) serverMsg()    {}
+func (removeListenerMsg) serverMsg() {}
+func (newConnMsg) serverMsg()        {}
+func (handshakeDoneMsg) serverMsg()  {}
+func (connEndedMsg) serverMsg()      {}
+func (stopMsg) serverMsg()           {}
+func (stoppingMsg) serverMsg()       {}
+func (listConnsMsg) serverMsg()      {}
+func (registerMsg) serverMsg()       {}
+func (serviceInfoMsg) serverMsg()    {}
+
+// serverActor owns the server's listeners and connections; serverCore
+// makes every decision about them, the actor carries them out.
 type serverActor struct {
-	s         *Server
-	listeners map[net.Listener]bool
-	conns     map[*connactor.Conn]bool
-	// endedEarly: connections whose end was told before their handshake
-	// goroutine told they were ready (two senders, no order between them).
-	endedEarly map[*connactor.Conn]bool
-	pending    int // handshakes in progress
-	stopping   bool
-	serving    bool            // Serve was called: no service may be registered now
-	waiters    []chan struct{} // Stop callers, told when the last connection ends
+	s    *Server
+	core *serverCore
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -64,88 +79,72 @@ func (a *serverActor) run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		}
-		if a.stopping && len(a.conns) == 0 && a.pending == 0 {
-			for _, w := range a.waiters {
-				close(w)
-			}
-			a.waiters = nil
-		}
 	}
 }
 
 func (a *serverActor) handle(m serverMsg) {
-	switch m.kind {
-	case msgRegister:
-		m.registered <- a.register(m.service)
-	case msgServiceInfo:
-		m.serviceInfo <- a.serviceInfo()
-	case msgAddListener:
-		a.serving = true
-		if !a.stopping {
-			a.listeners[m.lis] = true
-		}
-		m.added <- !a.stopping
-	case msgRemoveListener:
-		delete(a.listeners, m.lis)
-	case msgStopping:
-		m.added <- a.stopping
-	case msgListConns:
-		conns := make([]*connactor.Conn, 0, len(a.conns))
-		for c := range a.conns {
+	switch m := m.(type) {
+	case registerMsg:
+		m.reply <- a.register(m.service)
+	case serviceInfoMsg:
+		m.reply <- a.serviceInfo()
+	case addListenerMsg:
+		m.reply <- a.core.addListener(m.lis)
+	case removeListenerMsg:
+		a.core.removeListener(m.lis)
+	case stoppingMsg:
+		m.reply <- a.core.stopping()
+	case listConnsMsg:
+		conns := make([]*connactor.Conn, 0, len(a.core.conns))
+		for c := range a.core.conns {
 			conns = append(conns, c)
 		}
-		m.conns <- conns
-	case msgNewConn:
-		if a.stopping {
+		m.reply <- conns
+	case newConnMsg:
+		if !a.core.newConn() {
 			m.nc.Close()
 			return
 		}
-		a.pending++
-		nc := m.nc
-		actors.Spawn(a.s.ctx, "handshake "+nc.RemoteAddr().String(),
-			func(context.Context) error { a.s.handshake(nc); return nil },
-			actors.OnExit(func(_ string, err error) {
-				if err != nil && !errors.Is(err, actors.ErrStopped) {
-					// A panic: the handshake told nobody; do it for it,
-					// so that Stop does not wait on it for ever.
-					nc.Close()
-					a.s.tell(serverMsg{kind: msgConnReady})
-				}
-			}))
-	case msgConnReady:
-		a.pending--
-		if m.conn == nil {
-			return
-		}
-		if a.endedEarly[m.conn] {
-			delete(a.endedEarly, m.conn)
-			return
-		}
-		a.conns[m.conn] = true
-		if a.stopping {
-			a.closeConn(m.conn, true)
-		}
-	case msgConnEnded:
+		a.spawnHandshake(m.nc)
+	case handshakeDoneMsg:
+		a.apply(a.core.handshakeDone(m.conn))
+	case connEndedMsg:
 		// Told from the connection's last act: its goroutine is past the
 		// telling and closes Done at once. Waiting for that keeps Stop's
 		// promise that no goroutine of the server outlives it.
 		<-m.conn.Done()
-		if !a.conns[m.conn] {
-			a.endedEarly[m.conn] = true
-		}
-		delete(a.conns, m.conn)
-	case msgStop:
-		a.waiters = append(a.waiters, m.stopped)
-		if !a.stopping {
-			a.stopping = true
-			for lis := range a.listeners {
-				lis.Close()
-			}
-		}
-		for c := range a.conns {
-			a.closeConn(c, m.graceful)
-		}
+		a.apply(a.core.connEnded(m.conn))
+	case stopMsg:
+		a.apply(a.core.stop(m.graceful, m.done))
 	}
+}
+
+// apply carries out what the core decided.
+func (a *serverActor) apply(fx serverEffects) {
+	for _, lis := range fx.closeListeners {
+		lis.Close()
+	}
+	for _, c := range fx.closeConns {
+		a.closeConn(c, fx.graceful)
+	}
+	for _, w := range fx.release {
+		close(w)
+	}
+}
+
+// spawnHandshake runs nc's handshakes (credentials, then HTTP/2) off the
+// actor, so that a slow client holds up nobody.
+func (a *serverActor) spawnHandshake(nc net.Conn) {
+	actors.Spawn(a.s.ctx, "handshake "+nc.RemoteAddr().String(),
+		func(context.Context) error { a.s.handshake(nc); return nil },
+		actors.OnExit(func(_ string, err error) {
+			if err != nil && !errors.Is(err, actors.ErrStopped) {
+				// A panic: the handshake told nobody; do it for it,
+				// so that Stop does not wait on it for ever.
+				nc.Close()
+				a.s.tell(handshakeDoneMsg{})
+			}
+		}))
 }
 
 func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
@@ -184,8 +183,8 @@ func (s *Server) handshake(raw net.Conn) {
 	conn, err := s.secureAndAccept(raw)
 	if err != nil {
 		raw.Close()
-		s.tell(serverMsg{kind: msgConnReady})
+		s.tell(handshakeDoneMsg{})
 		return
 	}
-	s.tell(serverMsg{kind: msgConnReady, conn: conn})
+	s.tell(handshakeDoneMsg{conn: conn})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/actorpc/actorpc/actors"
@@ -19,11 +18,13 @@ import (
 // backend, its connectivity state and its reconnection backoff. The
 // balancer holds it as a balancer.SubConn.
 type subchannel struct {
-	addr    resolver.Address
-	connect chan struct{} // Connect's signal; room for one, coalesced
+	addr resolver.Address
+	// connect is Connect's signal, room for one, coalesced. The balancer
+	// sends it on the channel actor's goroutine. from: channel actor; never
+	connect chan struct{}
 	// health holds the newest health-checking setting the channel has not
-	// handed over yet. from: the channel actor (its only sender, see
-	// setHealth); never blocks.
+	// handed over yet; its only sender replaces one not taken (setHealth).
+	// from: channel actor; never
 	health chan healthSetting
 	ref    *actors.Ref
 	owner  *channelActor // touched only on the channel's goroutine
@@ -32,7 +33,17 @@ type subchannel struct {
 var _ balancer.SubConn = (*subchannel)(nil)
 
 // subchannelUpdate is what a subchannel reports to its channel: its new
-// state, with the connection when READY.
+// state, with its connection when READY.
+//
+// The connection travels in the report so that a pick costs no hop to the
+// subchannel, yet the channel does not own it: a report is a message, a
+// value the subchannel made and never changes after sending, and the
+// channel keeps the newest one of each subchannel as it came (see
+// channelActor.subchannels) until the next replaces it. Whether the
+// connection is still good is asked of the connection itself at the pick
+// (GoingAway, which its connection actor alone closes), never decided by
+// the channel. The subchannel alone dials, drains and closes it, and its
+// next report (IDLE, after GOAWAY) is the only thing that takes it back.
 type subchannelUpdate struct {
 	sc    *subchannel
 	state connectivity.State
@@ -58,21 +69,25 @@ func (sc *subchannel) Address() resolver.Address { return sc.addr }
 
 func (sc *subchannel) String() string { return "subchannel " + sc.addr.String() }
 
-// subchannelActor owns a subchannel's state. Its only edge up to the
-// channel is updates, and it never blocks on it: the newest report waits
-// in pending, and the send is one case of the actor's select, so the
-// subchannel keeps serving Connect and Shutdown while the channel is busy.
+// subchannelActor owns a subchannel's state; subchannel_core.go decides
+// how it moves, this carries it out. Its only edge up to the channel is
+// updates, and it never blocks on it: the newest report waits in pending,
+// and the send is one case of the actor's select, so the subchannel keeps
+// serving Connect and Shutdown while the channel is busy.
 type subchannelActor struct {
 	sc      *subchannel
 	cc      *ClientConn
 	chanCtx context.Context // the channel actor's: ends when the channel closes
 	connCtx context.Context // parent of our connections: ends only after every subchannel did
+	// updates is the channel actor's; the newest report is offered in
+	// this actor's own select. from: subchannel; never
 	updates chan<- subchannelUpdate
 
-	state    connectivity.State
-	conn     *connactor.Conn   // READY's connection
-	draining []*connactor.Conn // gone away, still serving their calls
-	retries  int               // failed attempts since the last success
+	state    connectivity.State // moved by scNext alone
+	conn     *connactor.Conn    // READY's connection
+	draining []*connactor.Conn  // gone away, still serving their calls
+	failures int                // failed attempts since the last success
+	wait     time.Duration      // TRANSIENT_FAILURE: the rest of the failed attempt's backoff
 	pending  *subchannelUpdate
 	// keepalive is what our connections use: the channel's, with the time
 	// doubled each time a server said our pings were too many (A8).
@@ -125,13 +140,7 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			case hs := <-a.sc.health:
 				a.healthChanged(ctx, hs)
 			case <-a.conn.GoingAway():
-				// GOAWAY, or the connection ended: calls in flight finish on
-				// it, new ones wait for the balancer's next move.
-				a.stopHealthWatch()
-				a.calmKeepalive(a.conn)
-				a.draining = append(a.draining, a.conn)
-				a.conn = nil
-				a.setState(connectivity.Idle, nil, nil)
+				a.goneAway()
 			case <-ctx.Done():
 				return nil
 			}
@@ -145,24 +154,30 @@ func (a *subchannelActor) run(ctx context.Context) error {
 	}
 }
 
-// calmKeepalive doubles the keepalive time of our next connections when
-// the server went away because our pings were too many, as A8 asks: a
-// server's ping policy is not known in advance, and pinging at the same
-// rate would only be sent away again.
-func (a *subchannelActor) calmKeepalive(conn *connactor.Conn) {
-	ga, ok := conn.PeerGoAway()
-	if ok && ga.TooManyPings() && a.keepalive.Time > 0 && a.keepalive.Time < math.MaxInt64/2 {
-		a.keepalive.Time *= 2
-	}
+// move applies e to the state machine (scNext).
+func (a *subchannelActor) move(e scEvent) {
+	a.state, _ = scNext(a.state, e)
 }
 
-// attempt connects once, bounded by the larger of the minimum connect
-// timeout and the current backoff (as the connection-backoff spec says).
-// It reports CONNECTING, then READY or TRANSIENT_FAILURE. A Shutdown
-// meanwhile cancels the dial.
+// goneAway is GOAWAY, or the connection's end: calls in flight finish on
+// it (it drains), new ones wait for the balancer's next move, which sees
+// the subchannel IDLE.
+func (a *subchannelActor) goneAway() {
+	a.stopHealthWatch()
+	ga, fromPeer := a.conn.PeerGoAway()
+	a.keepalive = calmedKeepalive(a.keepalive, ga, fromPeer)
+	a.draining = append(a.draining, a.conn)
+	a.conn = nil
+	a.move(scGoingAway)
+	a.report(scView{state: connectivity.Idle})
+}
+
+// attempt connects once, as attemptSchedule says. It reports CONNECTING,
+// then READY or TRANSIENT_FAILURE. A Shutdown meanwhile cancels the dial.
 func (a *subchannelActor) attempt(ctx context.Context) {
 	a.takeHealthSetting()
-	a.setState(connectivity.Connecting, nil, nil)
+	a.move(scConnect)
+	a.report(scView{state: connectivity.Connecting})
 	// Report CONNECTING before the outcome, unless the channel is slow to
 	// take it: then the outcome replaces it.
 	select {
@@ -170,9 +185,9 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 		a.pending = nil
 	default:
 	}
-	cp := a.cc.opts.connectParams
-	timeout := max(cp.MinConnectTimeout, cp.Backoff.Delay(a.retries))
-	dctx, cancel := context.WithTimeout(ctx, timeout)
+	sched := scheduleAttempt(a.cc.opts.connectParams, a.failures)
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, sched.timeout)
 	defer cancel()
 	res := a.cc.dialAddress(dctx, a.connCtx, a.sc.addr, a.keepalive)
 	switch {
@@ -181,42 +196,50 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 		res.conn.Close(ErrClientConnClosing)
 		<-res.conn.Done()
 	case res.err == nil:
-		a.retries = 0
+		a.failures = 0
 		a.conn = res.conn
+		a.move(scConnected)
 		a.connected(ctx)
 	case ctx.Err() == nil:
-		a.setState(connectivity.TransientFailure, nil, res.err)
+		a.failures++
+		a.wait = sched.waitAfterFailure(time.Since(start))
+		a.move(scDialFailed)
+		a.report(scView{state: connectivity.TransientFailure, err: res.err})
 	}
 }
 
-// backoff waits out the delay after a failed attempt, then goes IDLE: the
-// balancer decides whether to connect again.
+// backoff waits out the failed attempt's backoff, then goes IDLE: the
+// balancer decides whether to connect again. It leaves only once the
+// TRANSIENT_FAILURE report went out, even when the wait is over at once
+// (an attempt that failed slower than its backoff): IDLE replacing it
+// unsent would hide the failure from the policy, and pick_first, seeing
+// its subchannel merely IDLE, would try the same address again instead of
+// the next.
 func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpdate, next subchannelUpdate) {
-	delay := a.cc.opts.connectParams.Backoff.Delay(a.retries)
-	a.retries++
-	timer := time.NewTimer(delay)
+	timer := time.NewTimer(a.wait)
 	defer timer.Stop()
-	for {
+	waited := false
+	for !waited || a.pending != nil {
 		select {
 		case out <- next:
 			a.pending, out = nil, nil
 		case <-timer.C:
-			a.setState(connectivity.Idle, nil, nil)
-			return
+			waited = true
 		case <-ctx.Done():
 			return
 		}
 	}
+	a.move(scBackoffOver)
+	a.report(scView{state: connectivity.Idle})
 }
 
-func (a *subchannelActor) setState(s connectivity.State, conn *connactor.Conn, err error) {
-	a.state = s
-	a.publish(s, conn, err)
-}
-
-// publish makes s the state to report next, replacing one not yet sent.
-func (a *subchannelActor) publish(s connectivity.State, conn *connactor.Conn, err error) {
-	a.pending = &subchannelUpdate{sc: a.sc, state: s, conn: conn, err: err}
+// report makes v the report to send next, replacing one not yet sent.
+func (a *subchannelActor) report(v scView) {
+	u := &subchannelUpdate{sc: a.sc, state: v.state, err: v.err}
+	if v.withConn {
+		u.conn = a.conn
+	}
+	a.pending = u
 }
 
 func (a *subchannelActor) pruneDrained() {
@@ -236,6 +259,7 @@ func (a *subchannelActor) pruneDrained() {
 // closes meanwhile, the calls still on them end at once, as Canceled
 // (grpc-go's "the client connection is closing").
 func (a *subchannelActor) drain() {
+	a.move(scShutdown)
 	a.stopHealthWatch()
 	if a.conn != nil {
 		a.conn.GracefulClose()

@@ -96,8 +96,8 @@ type healthReport struct {
 // health; the subchannel actor owns it.
 type healthWatch struct {
 	ref *actors.Ref
-	// reports holds the watch's newest report. from: the watch goroutine,
-	// its only sender, which replaces an unread report; never blocks.
+	// reports holds the watch's newest report; its only sender replaces
+	// an unread one. from: health watch; never
 	reports chan healthReport
 }
 
@@ -110,11 +110,11 @@ func (a *subchannelActor) takeHealthSetting() {
 }
 
 // connected is what follows a successful attempt: READY at once without
-// health checking; with it, CONNECTING until the watch's first answer.
+// health checking; with it, CONNECTING until the watch's first answer
+// (healthView decides).
 func (a *subchannelActor) connected(ctx context.Context) {
-	a.state = connectivity.Ready // connected; what we report may differ
+	a.report(healthView(a.healthCfg.enabled, nil))
 	if !a.healthCfg.enabled {
-		a.publish(connectivity.Ready, a.conn, nil)
 		return
 	}
 	w := &healthWatch{reports: make(chan healthReport, 1)}
@@ -124,25 +124,19 @@ func (a *subchannelActor) connected(ctx context.Context) {
 		return nil
 	})
 	a.watch = w
-	a.publish(connectivity.Connecting, nil, nil)
 }
 
 // healthReported turns the watch's report into the subchannel's state.
 func (a *subchannelActor) healthReported(r healthReport) {
-	switch {
-	case r.unimplemented:
+	if r.unimplemented {
 		if !a.unimplementedLogged {
 			a.unimplementedLogged = true
 			slog.Warn("rpc: the backend does not implement grpc.health.v1.Health/Watch; health checking is disabled for it (A17)",
 				"address", a.sc.addr.String())
 		}
 		a.stopHealthWatch()
-		a.publish(connectivity.Ready, a.conn, nil)
-	case r.state == connectivity.Ready:
-		a.publish(connectivity.Ready, a.conn, nil)
-	default:
-		a.publish(r.state, nil, r.err)
 	}
+	a.report(healthView(a.healthCfg.enabled, &r))
 }
 
 // healthChanged applies a new setting; a connected subchannel starts over
