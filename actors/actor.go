@@ -19,14 +19,15 @@ type Ref struct {
 	done   chan struct{}
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
-	probe  chan chan<- string
+	probe  chan chan<- Report
 }
 
 // Option configures Spawn.
 type Option func(*Ref, *spawnConfig)
 
 type spawnConfig struct {
-	onExit []func(name string, err error)
+	onExit  []func(name string, err error)
+	repanic bool
 }
 
 // OnExit registers a supervisor: fn runs on the actor's goroutine after run
@@ -44,9 +45,17 @@ func WithMailbox(depth func() int) Option {
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe
 // its state; the actor serves it from its own loop (see Probe).
-func WithProbe(probe chan chan<- string) Option {
+func WithProbe(probe chan chan<- Report) Option {
 	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
 }
+
+// Repanic lets a panic in run crash the process, with the stack of the
+// original panic; Done still closes on the way, but no exit reason is
+// recorded and OnExit does not run. It is for code whose owner asked for
+// the crash.
+func Repanic() Option { return repanic }
+
+func repanic(_ *Ref, c *spawnConfig) { c.repanic = true }
 
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
@@ -57,33 +66,43 @@ func Spawn(parent context.Context, name string, run func(ctx context.Context) er
 	for _, o := range opts {
 		o(r, &cfg)
 	}
-	go r.run(ctx, run, cfg.onExit)
+	go r.run(ctx, run, cfg)
 	return r
 }
 
-func (r *Ref) run(ctx context.Context, run func(context.Context) error, onExit []func(string, error)) {
+func (r *Ref) run(ctx context.Context, run func(context.Context) error, cfg spawnConfig) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, run)
+	err := runGuarded(ctx, run, cfg.repanic)
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
 	r.err = err
-	for _, fn := range onExit {
+	for _, fn := range cfg.onExit {
 		fn(r.name, err)
 	}
 }
 
 // runGuarded turns a panic in an actor into its exit reason, so that the
 // supervisor hears of it instead of the process dying silently elsewhere.
-func runGuarded(ctx context.Context, run func(context.Context) error) (err error) {
+// With repanic it panics again from the deferred call, so the crash
+// still shows the stack of the original panic.
+func runGuarded(ctx context.Context, run func(context.Context) error, repanic bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("actor panicked: %v", p)
+			if repanic {
+				panic(p)
+			}
+			err = &PanicError{Value: p}
 		}
 	}()
 	return run(ctx)
 }
+
+// PanicError is the exit reason of an actor whose run panicked.
+type PanicError struct{ Value any }
+
+func (e *PanicError) Error() string { return fmt.Sprintf("actor panicked: %v", e.Value) }
 
 // Name is the name the actor was spawned with.
 func (r *Ref) Name() string { return r.name }
