@@ -20,33 +20,31 @@ type Ref struct {
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
 	probe  chan chan<- Report
-}
-
-// Option configures Spawn.
-type Option func(*Ref, *spawnConfig)
-
-type spawnConfig struct {
+	// Set by options at Spawn, read only by the actor's goroutine after.
 	onExit  []func(name string, err error)
 	repanic bool
 }
+
+// Option configures Spawn.
+type Option func(*Ref)
 
 // OnExit registers a supervisor: fn runs on the actor's goroutine after run
 // returns and before Done is closed, with the exit reason. It must not
 // block for long; a parent usually forwards the news into its own mailbox.
 func OnExit(fn func(name string, err error)) Option {
-	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
+	return func(r *Ref) { r.onExit = append(r.onExit, fn) }
 }
 
 // WithMailbox lets Info report the actor's mailbox depth; depth must be safe
 // to call from any goroutine (len of a channel is).
 func WithMailbox(depth func() int) Option {
-	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
+	return func(r *Ref) { r.depth = depth }
 }
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe
 // its state; the actor serves it from its own loop (see Probe).
 func WithProbe(probe chan chan<- Report) Option {
-	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
+	return func(r *Ref) { r.probe = probe }
 }
 
 // Repanic lets a panic in run crash the process, with the stack of the
@@ -55,30 +53,29 @@ func WithProbe(probe chan chan<- Report) Option {
 // the crash.
 func Repanic() Option { return repanic }
 
-func repanic(_ *Ref, c *spawnConfig) { c.repanic = true }
+func repanic(r *Ref) { r.repanic = true }
 
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
 func Spawn(parent context.Context, name string, run func(ctx context.Context) error, opts ...Option) *Ref {
 	ctx, cancel := context.WithCancel(parent)
 	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
-	var cfg spawnConfig
 	for _, o := range opts {
-		o(r, &cfg)
+		o(r)
 	}
-	go r.run(ctx, run, cfg)
+	go r.run(ctx, run)
 	return r
 }
 
-func (r *Ref) run(ctx context.Context, run func(context.Context) error, cfg spawnConfig) {
+func (r *Ref) run(ctx context.Context, run func(context.Context) error) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, run, cfg.repanic)
+	err := runGuarded(ctx, run, r.repanic)
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
 	r.err = err
-	for _, fn := range cfg.onExit {
+	for _, fn := range r.onExit {
 		fn(r.name, err)
 	}
 }

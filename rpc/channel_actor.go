@@ -94,7 +94,7 @@ type channelActor struct {
 	// blocking Dial's WithReturnConnectionError and FailOnNonTempDialError.
 	lastConnErr error
 
-	probe <-chan chan<- string // Inspect's questions
+	probe <-chan chan<- actors.Report // Inspect's questions; from: Inspect's asker; blocks (bounded by its ctx)
 }
 
 func (a *channelActor) run(ctx context.Context) error {
@@ -117,7 +117,7 @@ func (a *channelActor) run(ctx context.Context) error {
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe())
+			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			return nil
 		}

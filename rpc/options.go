@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/rpc/backoff"
 	"github.com/actorpc/actorpc/rpc/keepalive"
 	"github.com/actorpc/actorpc/rpc/resolver"
@@ -53,6 +54,9 @@ type serverOptions struct {
 	// connactor's defaults.
 	memoryBudget                   int64
 	stallTimeout, connStallTimeout time.Duration
+	// handlerActorOpts are how every handler actor is spawned: empty, or
+	// actors.Repanic with CrashOnHandlerPanic (handler_panic.go).
+	handlerActorOpts []actors.Option
 }
 
 func defaultServerOptions() serverOptions {

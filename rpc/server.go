@@ -28,6 +28,9 @@ type Server struct {
 	cancel context.CancelFunc
 	inbox  chan serverMsg
 	ref    *actors.Ref
+	// probe is Inspect's question (server_inspect.go). from: Inspect's
+	// asker; blocks (bounded by its ctx).
+	probe chan chan<- actors.Report
 }
 
 type serviceInfo struct {
@@ -57,9 +60,11 @@ func NewServer(opts ...ServerOption) *Server {
 		ctx:      ctx,
 		cancel:   cancel,
 		inbox:    make(chan serverMsg, 16),
+		probe:    make(chan chan<- actors.Report),
 	}
 	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}, endedEarly: map[*connactor.Conn]bool{}}
-	s.ref = actors.Spawn(context.Background(), "server", a.run, actors.WithMailbox(func() int { return len(s.inbox) }))
+	s.ref = actors.Spawn(context.Background(), "server", a.run,
+		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe))
 	return s
 }
 
@@ -191,7 +196,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		MemoryBudget:         s.opts.memoryBudget,
 		StallTimeout:         s.opts.stallTimeout,
 		ConnStallTimeout:     s.opts.connStallTimeout,
-		Accept:               func(link *connactor.Stream) func() { return s.acceptStream(link, p) },
+		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(serverMsg{kind: msgConnEnded, conn: c}) },
 	}

@@ -20,7 +20,7 @@ type serverMsg struct {
 	added    chan<- bool
 	graceful bool
 	stopped  chan struct{}
-	conns    chan<- []*connactor.Conn // msgListConns
+	panicked error // msgHandlerPanicked
 
 	service     *serviceInfo                  // msgRegister
 	registered  chan<- error                  // msgRegister
@@ -37,9 +37,10 @@ const (
 	msgConnEnded
 	msgStop
 	msgStopping
-	msgListConns
 	msgRegister    // RegisterService: refused once serving
 	msgServiceInfo // GetServiceInfo
+
+	msgHandlerPanicked // a handler's exit reason, for Inspect (server_inspect.go)
 )
 
 // serverActor owns the server's listeners and connections.
@@ -54,6 +55,7 @@ type serverActor struct {
 	stopping   bool
 	serving    bool            // Serve was called: no service may be registered now
 	waiters    []chan struct{} // Stop callers, told when the last connection ends
+	panics     panicLog        // the last handlers' panics, for Inspect
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -61,6 +63,8 @@ func (a *serverActor) run(ctx context.Context) error {
 		select {
 		case m := <-a.s.inbox:
 			a.handle(m)
+		case reply := <-a.s.probe:
+			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			return nil
 		}
@@ -89,12 +93,8 @@ func (a *serverActor) handle(m serverMsg) {
 		delete(a.listeners, m.lis)
 	case msgStopping:
 		m.added <- a.stopping
-	case msgListConns:
-		conns := make([]*connactor.Conn, 0, len(a.conns))
-		for c := range a.conns {
-			conns = append(conns, c)
-		}
-		m.conns <- conns
+	case msgHandlerPanicked:
+		a.panics.add(m.panicked)
 	case msgNewConn:
 		if a.stopping {
 			m.nc.Close()
