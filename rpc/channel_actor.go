@@ -193,7 +193,7 @@ func (a *channelActor) exitIdle() {
 		return
 	}
 	a.setState(connectivity.Connecting)
-	r, err := a.builder.Build(a.target, a.resolverIn, resolver.BuildOptions{})
+	r, err := a.buildResolver() // policy_guard.go
 	if err != nil {
 		a.resolverFailed(err)
 		return
@@ -281,5 +281,5 @@ func (a *channelActor) describe() string {
 	if a.throttle != nil {
 		desc += fmt.Sprintf(" retry_tokens=%.3f", a.throttle.Tokens())
 	}
-	return desc
+	return desc + a.policyPanic()
 }

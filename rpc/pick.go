@@ -65,7 +65,7 @@ func (a *channelActor) place(p *pickRequest) bool {
 		}
 		return false
 	}
-	res, err := a.picker.Pick(balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
+	res, err := a.pickGuarded(a.picker, balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
 	if err == nil {
 		sc, ok := res.SubConn.(*subchannel)
 		if conn := a.subchannels[sc]; ok && conn != nil {
