@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
@@ -22,6 +23,8 @@ import (
 // client's trees are exactly the goroutines that appeared since before
 // any of them started, less the test's own (one Serve call per backend).
 func TestInspectSeesEveryGoroutine(t *testing.T) {
+	// What an earlier test started must have ended before the count.
+	require.NoError(t, goleak.Find(), "goroutines left from before")
 	before := runtime.NumGoroutine()
 	backends := []*backend{serve(t, hooks{}), serve(t, hooks{})}
 	const testGoroutines = 2 // the Serve calls
