@@ -281,5 +281,5 @@ func (a *channelActor) describe() string {
 	if a.throttle != nil {
 		desc += fmt.Sprintf(" retry_tokens=%.3f", a.throttle.Tokens())
 	}
-	return desc + a.policyPanic()
+	return desc + a.troubles()
 }

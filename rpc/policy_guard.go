@@ -27,7 +27,8 @@ import (
 //     Unavailable, the channel is TRANSIENT_FAILURE); one whose ResolveNow
 //     panics reports the panic as its error and is not asked again.
 //
-// Each is logged, and Inspect's channel state names it (policy_panic=).
+// Each is logged, and Inspect's channel state names it (policy_panic=,
+// resolver_error=).
 
 // guardedBalancer runs a policy's methods under recover.
 type guardedBalancer struct {
@@ -179,10 +180,15 @@ func (g *guardedResolver) Actor() *actors.Ref {
 	return nil
 }
 
-// policyPanic is what describe adds when the policy was disabled.
-func (a *channelActor) policyPanic() string {
+// troubles is what describe adds about the policy and the resolver: why
+// the policy was disabled, the resolver's last error.
+func (a *channelActor) troubles() string {
+	var s string
 	if g, ok := a.lb.(*guardedBalancer); ok && g.broken != nil {
-		return fmt.Sprintf(" policy_panic=%q", g.broken.Error())
+		s += fmt.Sprintf(" policy_panic=%q", g.broken.Error())
 	}
-	return ""
+	if a.resolverErr != nil {
+		s += fmt.Sprintf(" resolver_error=%q", a.resolverErr.Error())
+	}
+	return s
 }
