@@ -19,7 +19,7 @@ type Ref struct {
 	done   chan struct{}
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
-	probe  chan chan<- Report
+	probe  chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
 	// Set by options at Spawn, read only by the actor's goroutine after.
 	onExit  []func(name string, err error)
 	repanic bool

@@ -26,10 +26,13 @@ type connActor struct {
 	werr    <-chan error
 	wresets <-chan writerReset // streams the writer ended
 	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
-	probe   <-chan chan<- actors.Report
-	reader  *actors.Ref // listed in Inspect (children.go)
-	writer  *actors.Ref
 	kaTimer <-chan time.Time // ka's timer; nil (never ready) with keepalive off
+
+	// Inspect (children.go): its question, and the children the actor
+	// names besides its streams' actors.
+	probe  <-chan chan<- actors.Report // from: Inspect's asker; blocks (bounded by its ctx)
+	reader *actors.Ref
+	writer *actors.Ref
 
 	streams map[uint32]*streamEntry
 	closed  closedStreams // how the last streams closed (closed_streams.go)
