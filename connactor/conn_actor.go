@@ -26,7 +26,7 @@ type connActor struct {
 	werr    <-chan error
 	wresets <-chan writerReset // streams the writer ended
 	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
-	kaTimer <-chan time.Time // ka's timer; nil (never ready) with keepalive off
+	kaTimer <-chan time.Time   // ka's timer; nil (never ready) with keepalive off
 
 	// Inspect (children.go): its question, and the children the actor
 	// names besides its streams' actors.
