@@ -32,12 +32,17 @@ func CrashOnHandlerPanic() ServerOption {
 // recovered, so the crash still shows where the panic was raised.
 func (s *Server) handlerPanicked(ss *streamactor.ServerStream, v any) error {
 	method := ss.Req.Method
+	slog.Error("rpc: a handler panicked; its call ends with Internal", "method", method, "panic", fmt.Sprint(v))
+	err := fmt.Errorf("handler of %s: %w", method, &actors.PanicError{Value: v})
+	crash := len(s.opts.handlerActorOpts) > 0
+	if !crash {
+		// Told before the client hears, so that an Inspect after the
+		// call's end shows it.
+		s.tell(serverMsg{kind: msgHandlerPanicked, panicked: err})
+	}
 	ss.Finish(status.Newf(codes.Internal, "grpc: the handler of %s panicked", method), nil)
-	slog.Error("rpc: a handler panicked; its call ended with Internal", "method", method, "panic", fmt.Sprint(v))
-	if len(s.opts.handlerActorOpts) > 0 {
+	if crash {
 		panic(v)
 	}
-	err := fmt.Errorf("handler of %s: %w", method, &actors.PanicError{Value: v})
-	s.tell(serverMsg{kind: msgHandlerPanicked, panicked: err})
 	return err
 }

@@ -64,6 +64,7 @@ func (a *serverActor) run(ctx context.Context) error {
 		case m := <-a.s.inbox:
 			a.handle(m)
 		case reply := <-a.s.probe:
+			a.handleQueued()
 			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			return nil

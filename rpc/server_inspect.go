@@ -33,6 +33,15 @@ func (a *serverActor) children() []*actors.Ref {
 	return kids
 }
 
+// handleQueued handles what is already in the inbox, so that Inspect
+// describes the server after everything told to it before (a handler
+// that panicked told it so before its client heard Internal).
+func (a *serverActor) handleQueued() {
+	for range len(a.s.inbox) {
+		a.handle(<-a.s.inbox)
+	}
+}
+
 // describe is the server actor's state for Inspect.
 func (a *serverActor) describe() string {
 	desc := fmt.Sprintf("listeners=%d conns=%d handshakes=%d stopping=%t", len(a.listeners), len(a.conns), a.pending, a.stopping)

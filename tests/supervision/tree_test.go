@@ -62,15 +62,20 @@ func TestInspectSeesEveryGoroutine(t *testing.T) {
 		trees = append(trees, root)
 		return live + root.Live(), trees
 	}
-	// Goroutines that are ending (a handshake's, a unary call's handler)
-	// are not in any tree: wait for the count to settle on the same
-	// figure, bounded.
+	// The shape: per backend, server -> conn -> reader, writer, one
+	// handler per stream; client: channel -> resolver, 2 subchannels ->
+	// conn -> reader, writer, one stream actor per stream.
+	const want = 2*4 + streams + // servers, their connections with reader and writer, handlers
+		1 + 1 + 2*4 + streams // channel, resolver, subchannels with connection, reader and writer, stream actors
+	// Goroutines that are ending (a handshake's, a unary call's handler
+	// finishing) are not in every count: wait, bounded, for the counts to
+	// settle.
 	var live, started int
 	var trees []actors.Info
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		live, trees = count()
 		started = runtime.NumGoroutine() - before - testGoroutines
-		if live == started || time.Now().After(deadline) {
+		if live == started && live == want || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -80,11 +85,6 @@ func TestInspectSeesEveryGoroutine(t *testing.T) {
 		t.Fatalf("Inspect shows %d live actors, the library started %d goroutines\n%s\n%s",
 			live, started, render(trees), buf[:runtime.Stack(buf, true)])
 	}
-	// The shape: per backend, server -> conn -> reader, writer, one
-	// handler per stream; client: channel -> resolver, 2 subchannels ->
-	// conn -> reader, writer, one stream actor per stream.
-	want := 2*4 + streams + // servers, their connections with reader and writer, handlers
-		1 + 1 + 2*4 + streams // channel, resolver, subchannels with connection, reader and writer, stream actors
 	require.Equal(t, want, live, render(trees))
 
 	for _, s := range open {
