@@ -58,19 +58,35 @@ func repanic(r *Ref) { r.repanic = true }
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
 func Spawn(parent context.Context, name string, run func(ctx context.Context) error, opts ...Option) *Ref {
+	return SpawnRunner(parent, name, runFunc(run), opts...)
+}
+
+// Runner is an actor's body as a value: an actor spawned once per call
+// keeps what it needs in the Runner, so that spawning it costs no closure
+// on top.
+type Runner interface {
+	Run(ctx context.Context) error
+}
+
+// SpawnRunner is Spawn with the body as a Runner.
+func SpawnRunner(parent context.Context, name string, body Runner, opts ...Option) *Ref {
 	ctx, cancel := context.WithCancel(parent)
 	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
 	for _, o := range opts {
 		o(r)
 	}
-	go r.run(ctx, run)
+	go r.run(ctx, body)
 	return r
 }
 
-func (r *Ref) run(ctx context.Context, run func(context.Context) error) {
+type runFunc func(context.Context) error
+
+func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
+
+func (r *Ref) run(ctx context.Context, body Runner) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, run, r.repanic)
+	err := runGuarded(ctx, body, r.repanic)
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
@@ -84,7 +100,7 @@ func (r *Ref) run(ctx context.Context, run func(context.Context) error) {
 // supervisor hears of it instead of the process dying silently elsewhere.
 // With repanic it panics again from the deferred call, so the crash
 // still shows the stack of the original panic.
-func runGuarded(ctx context.Context, run func(context.Context) error, repanic bool) (err error) {
+func runGuarded(ctx context.Context, body Runner, repanic bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if repanic {
@@ -93,7 +109,7 @@ func runGuarded(ctx context.Context, run func(context.Context) error, repanic bo
 			err = &PanicError{Value: p}
 		}
 	}()
-	return run(ctx)
+	return body.Run(ctx)
 }
 
 // PanicError is the exit reason of an actor whose run panicked.

@@ -22,7 +22,7 @@ import (
 // who would rather crash (a supervisor restarts the process, a core dump
 // is wanted) than keep serving after state a panic may have broken.
 func CrashOnHandlerPanic() ServerOption {
-	return func(o *serverOptions) { o.handlerActorOpts = []actors.Option{actors.Repanic()} }
+	return func(o *serverOptions) { o.crashOnHandlerPanic = true }
 }
 
 // handlerPanicked ends the call whose handler panicked with v: Internal
@@ -34,7 +34,7 @@ func (s *Server) handlerPanicked(ss *streamactor.ServerStream, v any) error {
 	method := ss.Req.Method
 	slog.Error("rpc: a handler panicked; its call ends with Internal", "method", method, "panic", fmt.Sprint(v))
 	err := fmt.Errorf("handler of %s: %w", method, &actors.PanicError{Value: v})
-	crash := len(s.opts.handlerActorOpts) > 0
+	crash := s.opts.crashOnHandlerPanic
 	if !crash {
 		// Told before the client hears, so that an Inspect after the
 		// call's end shows it.

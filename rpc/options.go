@@ -6,7 +6,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/rpc/backoff"
 	"github.com/actorpc/actorpc/rpc/keepalive"
 	"github.com/actorpc/actorpc/rpc/resolver"
@@ -54,9 +53,7 @@ type serverOptions struct {
 	// connactor's defaults.
 	memoryBudget                   int64
 	stallTimeout, connStallTimeout time.Duration
-	// handlerActorOpts are how every handler actor is spawned: empty, or
-	// actors.Repanic with CrashOnHandlerPanic (handler_panic.go).
-	handlerActorOpts []actors.Option
+	crashOnHandlerPanic            bool // handler_panic.go
 }
 
 func defaultServerOptions() serverOptions {

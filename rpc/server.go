@@ -31,6 +31,9 @@ type Server struct {
 	// probe is Inspect's question (server_inspect.go). from: Inspect's
 	// asker; blocks (bounded by its ctx).
 	probe chan chan<- actors.Report
+	// handlerOpts are how every handler actor is spawned: none, or
+	// actors.Repanic with CrashOnHandlerPanic (handler_panic.go).
+	handlerOpts []actors.Option
 }
 
 type serviceInfo struct {
@@ -61,6 +64,9 @@ func NewServer(opts ...ServerOption) *Server {
 		cancel:   cancel,
 		inbox:    make(chan serverMsg, 16),
 		probe:    make(chan chan<- actors.Report),
+	}
+	if o.crashOnHandlerPanic {
+		s.handlerOpts = []actors.Option{actors.Repanic()}
 	}
 	a := &serverActor{s: s, listeners: map[net.Listener]bool{}, conns: map[*connactor.Conn]bool{}, endedEarly: map[*connactor.Conn]bool{}}
 	s.ref = actors.Spawn(context.Background(), "server", a.run,

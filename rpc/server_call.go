@@ -21,15 +21,23 @@ import (
 // stops it (cancels the call's context) on a reset or its own end.
 // p is the client, which the call's context carries.
 func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer) *actors.Ref {
-	return actors.Spawn(s.ctx, "handler", func(ctx context.Context) error {
-		return s.serveStream(ctx, link, p)
-	}, s.opts.handlerActorOpts...)
+	return actors.SpawnRunner(s.ctx, "handler", &handlerActor{s: s, link: link, peer: p}, s.handlerOpts...)
 }
 
-// serveStream runs one call. Its error is the handler actor's exit reason:
-// nil, or the panic that ended the call (handler_panic.go).
-func (s *Server) serveStream(ctx context.Context, link *connactor.Stream, p *peer.Peer) (err error) {
-	ss, _ := streamactor.AcceptServerStream(ctx, link, s.opts.maxRecvMsgSize)
+// handlerActor is the body of a call's handler actor, and the call's
+// serverStream with it: one allocation for both.
+type handlerActor struct {
+	s      *Server
+	link   *connactor.Stream
+	peer   *peer.Peer
+	stream serverStream
+}
+
+// Run runs the call. Its error is the handler actor's exit reason: nil,
+// or the panic that ended the call (handler_panic.go).
+func (h *handlerActor) Run(ctx context.Context) (err error) {
+	s, p := h.s, h.peer
+	ss, _ := streamactor.AcceptServerStream(ctx, h.link, s.opts.maxRecvMsgSize)
 	if ss == nil {
 		return nil
 	}
@@ -45,7 +53,8 @@ func (s *Server) serveStream(ctx context.Context, link *connactor.Stream, p *pee
 	}
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
 	ctx = peer.NewContext(ctx, p)
-	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
+	stream := &h.stream
+	*stream = serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)
 	ss.AcceptEncoding = acceptEncoding()
