@@ -232,3 +232,15 @@ func TestStopDoesNotAffectParent(t *testing.T) {
 	waitDone(t, r)
 	require.NoError(t, parent.Err())
 }
+
+type countRunner struct{ runs chan int }
+
+func (c countRunner) Run(context.Context) error { c.runs <- 1; return nil }
+
+func TestSpawnRunner(t *testing.T) {
+	c := countRunner{runs: make(chan int, 1)}
+	r := SpawnRunner(context.Background(), "runner", c)
+	require.NoError(t, r.Wait())
+	require.Equal(t, 1, <-c.runs)
+	require.Equal(t, "runner", r.Name())
+}

@@ -18,7 +18,7 @@ var ErrServerStopped = errors.New("rpc: the server has been stopped")
 
 // Server serves gRPC services. Its listeners and connections are owned by
 // the server actor; each connection is a connection actor; each call runs
-// on its stream's goroutine.
+// on its handler actor, a child of its connection (see Inspect).
 type Server struct {
 	opts     serverOptions
 	services map[string]*serviceInfo // filled by RegisterService before Serve, read-only after
