@@ -19,71 +19,103 @@ type Ref struct {
 	done   chan struct{}
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
-	probe  chan chan<- string
+	probe  chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
+	// Set by options at Spawn, read only by the actor's goroutine after.
+	onExit  []func(name string, err error)
+	repanic bool
 }
 
 // Option configures Spawn.
-type Option func(*Ref, *spawnConfig)
-
-type spawnConfig struct {
-	onExit []func(name string, err error)
-}
+type Option func(*Ref)
 
 // OnExit registers a supervisor: fn runs on the actor's goroutine after run
 // returns and before Done is closed, with the exit reason. It must not
 // block for long; a parent usually forwards the news into its own mailbox.
 func OnExit(fn func(name string, err error)) Option {
-	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
+	return func(r *Ref) { r.onExit = append(r.onExit, fn) }
 }
 
 // WithMailbox lets Info report the actor's mailbox depth; depth must be safe
 // to call from any goroutine (len of a channel is).
 func WithMailbox(depth func() int) Option {
-	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
+	return func(r *Ref) { r.depth = depth }
 }
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe
 // its state; the actor serves it from its own loop (see Probe).
-func WithProbe(probe chan chan<- string) Option {
-	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
+func WithProbe(probe chan chan<- Report) Option {
+	return func(r *Ref) { r.probe = probe }
 }
+
+// Repanic lets a panic in run crash the process, with the stack of the
+// original panic; Done still closes on the way, but no exit reason is
+// recorded and OnExit does not run. It is for code whose owner asked for
+// the crash.
+func Repanic() Option { return repanic }
+
+func repanic(r *Ref) { r.repanic = true }
 
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
 func Spawn(parent context.Context, name string, run func(ctx context.Context) error, opts ...Option) *Ref {
+	return SpawnRunner(parent, name, runFunc(run), opts...)
+}
+
+// Runner is an actor's body as a value: an actor spawned once per call
+// keeps what it needs in the Runner, so that spawning it costs no closure
+// on top.
+type Runner interface {
+	Run(ctx context.Context) error
+}
+
+// SpawnRunner is Spawn with the body as a Runner.
+func SpawnRunner(parent context.Context, name string, body Runner, opts ...Option) *Ref {
 	ctx, cancel := context.WithCancel(parent)
 	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
-	var cfg spawnConfig
 	for _, o := range opts {
-		o(r, &cfg)
+		o(r)
 	}
-	go r.run(ctx, run, cfg.onExit)
+	go r.run(ctx, body)
 	return r
 }
 
-func (r *Ref) run(ctx context.Context, run func(context.Context) error, onExit []func(string, error)) {
+type runFunc func(context.Context) error
+
+func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
+
+func (r *Ref) run(ctx context.Context, body Runner) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, run)
+	err := runGuarded(ctx, body, r.repanic)
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
 	r.err = err
-	for _, fn := range onExit {
+	for _, fn := range r.onExit {
 		fn(r.name, err)
 	}
 }
 
 // runGuarded turns a panic in an actor into its exit reason, so that the
 // supervisor hears of it instead of the process dying silently elsewhere.
-func runGuarded(ctx context.Context, run func(context.Context) error) (err error) {
+// With repanic it panics again from the deferred call, so the crash
+// still shows the stack of the original panic.
+func runGuarded(ctx context.Context, body Runner, repanic bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("actor panicked: %v", p)
+			if repanic {
+				panic(p)
+			}
+			err = &PanicError{Value: p}
 		}
 	}()
-	return run(ctx)
+	return body.Run(ctx)
 }
+
+// PanicError is the exit reason of an actor whose run panicked.
+type PanicError struct{ Value any }
+
+func (e *PanicError) Error() string { return fmt.Sprintf("actor panicked: %v", e.Value) }
 
 // Name is the name the actor was spawned with.
 func (r *Ref) Name() string { return r.name }

@@ -3,6 +3,8 @@ package actors
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -92,6 +94,25 @@ func TestPanicBecomesExitReason(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "panicked")
 	require.Contains(t, err.Error(), "kaboom")
+	var pe *PanicError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "kaboom", pe.Value)
+}
+
+// TestRepanicCrashes runs itself in a child process, whose actor spawned
+// with Repanic must take the process down with the original panic.
+func TestRepanicCrashes(t *testing.T) {
+	if os.Getenv("ACTORS_REPANIC_CHILD") == "1" {
+		r := Spawn(context.Background(), "p", func(context.Context) error { panic("let it crash") }, Repanic())
+		<-r.Done()
+		select {} // the panic ends the process before this blocks for long
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRepanicCrashes$")
+	cmd.Env = append(os.Environ(), "ACTORS_REPANIC_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "the child process must crash: %s", out)
+	require.Contains(t, string(out), "let it crash")
+	require.Contains(t, string(out), "TestRepanicCrashes.func", "the crash shows where the panic was raised")
 }
 
 func TestOnExitHook(t *testing.T) {
@@ -210,4 +231,16 @@ func TestStopDoesNotAffectParent(t *testing.T) {
 	r.Stop()
 	waitDone(t, r)
 	require.NoError(t, parent.Err())
+}
+
+type countRunner struct{ runs chan int }
+
+func (c countRunner) Run(context.Context) error { c.runs <- 1; return nil }
+
+func TestSpawnRunner(t *testing.T) {
+	c := countRunner{runs: make(chan int, 1)}
+	r := SpawnRunner(context.Background(), "runner", c)
+	require.NoError(t, r.Wait())
+	require.Equal(t, 1, <-c.runs)
+	require.Equal(t, "runner", r.Name())
 }

@@ -2,17 +2,29 @@ package actors
 
 import "context"
 
-// Info is what an actor looks like from outside while it runs.
+// Info is what an actor looks like from outside while it runs, with the
+// actors it owns below it: an Inspect of a root is the whole tree.
 type Info struct {
 	Name         string
 	Running      bool
 	MailboxDepth int    // -1 when the actor did not declare a mailbox
 	State        string // the actor's own description, when it has a probe
 	ExitReason   error  // set once the actor has ended
+	Children     []Info // the live actors this one owns, as its probe reported them
+	Depth        int    // set by Flatten: 0 for the root, 1 for its children, ...
 }
 
-// Inspect describes the actor. When the actor has a probe, it is asked for
-// its state (bounded by ctx); an actor is never touched from outside.
+// Report is an actor's answer to a probe: its description and the actors
+// it owns. Actors keep their own child lists (no registry): the tree is
+// whatever each actor says from its own loop.
+type Report struct {
+	State    string
+	Children []*Ref
+}
+
+// Inspect describes the actor and, through its probe, the actors it owns
+// (each asked in turn, all bounded by ctx); an actor is never touched from
+// outside.
 func (r *Ref) Inspect(ctx context.Context) Info {
 	info := Info{Name: r.name, MailboxDepth: -1}
 	if r.depth != nil {
@@ -25,21 +37,58 @@ func (r *Ref) Inspect(ctx context.Context) Info {
 	default:
 		info.Running = true
 	}
-	if r.probe != nil {
-		if state, err := Ask(ctx, r.probe, r.done, func(reply chan<- string) chan<- string { return reply }); err == nil {
-			info.State = state
+	if r.probe == nil {
+		return info
+	}
+	rep, err := Ask(ctx, r.probe, r.done, func(reply chan<- Report) chan<- Report { return reply })
+	if err != nil {
+		return info
+	}
+	info.State = rep.State
+	for _, c := range rep.Children {
+		if c != nil {
+			info.Children = append(info.Children, c.Inspect(ctx))
 		}
 	}
 	return info
 }
 
-// Probe answers one inspection request from the actor's loop:
+// Probe answers one inspection request from the actor's loop, naming the
+// actors it owns (nil ones are skipped):
 //
 //	case reply := <-probe:
-//		actors.Probe(reply, describe())
-func Probe(reply chan<- string, state string) {
+//		actors.Probe(reply, describe(), reader, writer)
+func Probe(reply chan<- Report, state string, children ...*Ref) {
 	select {
-	case reply <- state:
+	case reply <- Report{State: state, Children: children}:
 	default:
 	}
+}
+
+// Flatten lists the tree under info depth first, each Info with its Depth
+// set (Children are kept, so an entry still holds its subtree).
+func Flatten(info Info) []Info {
+	var out []Info
+	var walk func(Info, int)
+	walk = func(i Info, depth int) {
+		i.Depth = depth
+		out = append(out, i)
+		for _, c := range i.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(info, 0)
+	return out
+}
+
+// Live counts the running actors in the tree under info, info included.
+func (i Info) Live() int {
+	n := 0
+	if i.Running {
+		n = 1
+	}
+	for _, c := range i.Children {
+		n += c.Live()
+	}
+	return n
 }

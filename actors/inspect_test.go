@@ -42,7 +42,7 @@ func TestInspectMailboxDepth(t *testing.T) {
 }
 
 func TestInspectStateViaProbe(t *testing.T) {
-	probe := make(chan chan<- string)
+	probe := make(chan chan<- Report)
 	incr := make(chan struct{})
 	r := Spawn(context.Background(), "counter", func(ctx context.Context) error {
 		n := 0
@@ -74,7 +74,7 @@ func TestInspectStateViaProbe(t *testing.T) {
 }
 
 func TestInspectProbeNotServedIsBoundedByCtx(t *testing.T) {
-	probe := make(chan chan<- string) // the actor never reads it
+	probe := make(chan chan<- Report) // the actor never reads it
 	release := make(chan struct{})
 	r := Spawn(context.Background(), "busy", func(context.Context) error { <-release; return nil }, WithProbe(probe))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -105,10 +105,65 @@ func TestInspectExitReasonAfterEnd(t *testing.T) {
 }
 
 func TestProbeNeverBlocks(t *testing.T) {
-	full := make(chan string, 1)
-	full <- "old"
+	full := make(chan Report, 1)
+	full <- Report{State: "old"}
 	Probe(full, "new") // must not block on a full reply channel
-	require.Equal(t, "old", <-full)
+	require.Equal(t, "old", (<-full).State)
 	Probe(full, "again")
-	require.Equal(t, "again", <-full)
+	require.Equal(t, "again", (<-full).State)
+}
+
+// TestInspectWalksTheTree: a parent names its children from its own loop,
+// and Inspect asks each of them in turn.
+func TestInspectWalksTheTree(t *testing.T) {
+	leaf := Spawn(context.Background(), "leaf", func(ctx context.Context) error { <-ctx.Done(); return nil })
+	childProbe := make(chan chan<- Report)
+	child := Spawn(context.Background(), "child", func(ctx context.Context) error {
+		for {
+			select {
+			case reply := <-childProbe:
+				Probe(reply, "child state", leaf)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}, WithProbe(childProbe))
+	rootProbe := make(chan chan<- Report)
+	root := Spawn(context.Background(), "root", func(ctx context.Context) error {
+		for {
+			select {
+			case reply := <-rootProbe:
+				Probe(reply, "root state", child, nil)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}, WithProbe(rootProbe))
+
+	info := root.Inspect(context.Background())
+	require.Equal(t, "root state", info.State)
+	require.Len(t, info.Children, 1)
+	require.Equal(t, "child state", info.Children[0].State)
+	require.Len(t, info.Children[0].Children, 1)
+	require.Equal(t, "leaf", info.Children[0].Children[0].Name)
+	require.Equal(t, 3, info.Live())
+
+	flat := Flatten(info)
+	require.Len(t, flat, 3)
+	for i, want := range []struct {
+		name  string
+		depth int
+	}{{"root", 0}, {"child", 1}, {"leaf", 2}} {
+		require.Equal(t, want.name, flat[i].Name)
+		require.Equal(t, want.depth, flat[i].Depth)
+	}
+
+	leaf.Stop()
+	waitDone(t, leaf)
+	info = root.Inspect(context.Background())
+	require.Equal(t, 2, info.Live(), "an ended child is listed, not counted")
+	for _, r := range []*Ref{root, child} {
+		r.Stop()
+		waitDone(t, r)
+	}
 }

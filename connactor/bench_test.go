@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 var (
@@ -204,9 +206,8 @@ func benchConns(b *testing.B, echo func(*Stream)) *Conn {
 			ch <- accepted{nil, err}
 			return
 		}
-		c, err := Accept(ctx, nc, Config{Accept: func(s *Stream) func() {
-			go echo(s)
-			return func() {}
+		c, err := Accept(ctx, nc, Config{Accept: func(s *Stream) *actors.Ref {
+			return actors.Spawn(ctx, "echo", func(context.Context) error { echo(s); return nil })
 		}})
 		if err != nil {
 			nc.Close()

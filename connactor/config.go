@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // Role says which end of the connection this is.
@@ -101,12 +103,13 @@ type Config struct {
 	// rate is answered.
 	PingPolicy *PingPolicy
 	// Accept is called on the connection actor's goroutine for each stream
-	// the peer opens (server role). It must not block: it starts the
-	// stream's own actor, whose first event is the request headers. It
-	// returns the function that cancels the stream's context, which the
-	// connection calls when the stream is reset or the connection ends, so
-	// that a handler busy in user code learns of it.
-	Accept func(s *Stream) (cancel func())
+	// the peer opens (server role). It must not block: it spawns the
+	// stream's own actor, whose first event is the request headers, and
+	// returns it (or nil). The connection lists that actor as its child in
+	// Inspect, and stops it (cancels its context) when the stream is reset
+	// or the connection ends, so that a handler busy in user code learns
+	// of it.
+	Accept func(s *Stream) *actors.Ref
 	// Ended, if set, is called on the connection actor's goroutine once
 	// the connection has ended, just before Done closes, so that its owner
 	// learns of it without a goroutine of its own waiting on Done. It must

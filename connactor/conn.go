@@ -119,8 +119,13 @@ func (c *Conn) Close(err error) {
 // once the streams in flight have ended.
 func (c *Conn) GracefulClose() { c.tell(connMsg{kind: msgGraceful}) }
 
-// Inspect describes the connection actor while it runs.
+// Inspect describes the connection actor while it runs, with its reader,
+// its writer and its streams' actors below it.
 func (c *Conn) Inspect(ctx context.Context) actors.Info { return c.ref.Inspect(ctx) }
+
+// Ref is the connection actor, for an owner that lists it in its own
+// Inspect answer.
+func (c *Conn) Ref() *actors.Ref { return c.ref }
 
 // start spawns the reader, the writer and the connection actor on a
 // connection whose handshake is done.
@@ -192,8 +197,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		a.kaTimer = a.ka.timer.C
 	}
 	a.applyPeerSettings(peer)
-	probe := make(chan chan<- string)
-	a.probe = probe
+	probe := make(chan chan<- actors.Report)
+	a.probe, a.reader, a.writer = probe, rref, wref
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
 	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }), actors.WithProbe(probe)}

@@ -26,8 +26,13 @@ type connActor struct {
 	werr    <-chan error
 	wresets <-chan writerReset // streams the writer ended
 	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
-	probe   <-chan chan<- string
-	kaTimer <-chan time.Time // ka's timer; nil (never ready) with keepalive off
+	kaTimer <-chan time.Time   // ka's timer; nil (never ready) with keepalive off
+
+	// Inspect (children.go): its question, and the children the actor
+	// names besides its streams' actors.
+	probe  <-chan chan<- actors.Report // from: Inspect's asker; blocks (bounded by its ctx)
+	reader *actors.Ref
+	writer *actors.Ref
 
 	streams map[uint32]*streamEntry
 	closed  closedStreams // how the last streams closed (closed_streams.go)
@@ -66,9 +71,12 @@ type streamEntry struct {
 	unacked    int64 // consumed, not yet granted back
 	buffered   int64 // delivered to the stream, not yet consumed
 	state      streamState
-	peerHeader bool   // the peer's first HEADERS arrived: the next are trailers
-	reset      bool   // reset by either side, or the connection ended: the stream was told
-	cancel     func() // server role: cancels the handler's context
+	peerHeader bool // the peer's first HEADERS arrived: the next are trailers
+	reset      bool // reset by either side, or the connection ended: the stream was told
+
+	// actor is the stream's own actor (Accept's, or a client stream's,
+	// see OpenRequest.Start): listed in Inspect; Stop cancels it.
+	actor *actors.Ref
 
 	// server role: the request's content-length (-1: none), and the DATA
 	// bytes received, which must come to it (RFC 9113 8.1.1).
@@ -87,8 +95,8 @@ func (e *streamEntry) abortOnce(ev Event) {
 	}
 	// Cancel before telling: a handler woken by the event then already
 	// sees its context ended.
-	if e.cancel != nil {
-		e.cancel()
+	if e.actor != nil {
+		e.actor.Stop()
 	}
 	e.deliver(ev)
 }
@@ -132,7 +140,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 				return err
 			}
 		case reply := <-a.probe:
-			actors.Probe(reply, a.describe())
+			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			select {
 			case err := <-a.closeCh:

@@ -21,6 +21,8 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // maxDrained bounds what a fuzz peer keeps of what the Conn sends; the
@@ -95,34 +97,41 @@ type fuzzStreams struct {
 	wg sync.WaitGroup
 }
 
-func (fs *fuzzStreams) accept(s *Stream) func() {
-	canceled := make(chan struct{})
-	fs.run(s, true, canceled)
-	var once sync.Once
-	return func() { once.Do(func() { close(canceled) }) }
+func (fs *fuzzStreams) accept(s *Stream) *actors.Ref {
+	fs.wg.Add(1)
+	return actors.Spawn(context.Background(), "fuzz stream", func(ctx context.Context) error {
+		defer fs.wg.Done()
+		fs.own(s, true, ctx.Done())
+		return nil
+	})
 }
 
 func (fs *fuzzStreams) run(s *Stream, server bool, canceled <-chan struct{}) {
 	fs.wg.Add(1)
 	go func() {
 		defer fs.wg.Done()
-		defer s.Release()
-		for {
-			select {
-			case ev := <-s.Events():
-				if !fs.handle(s, server, ev) {
-					return
-				}
-			case <-s.Wake():
-				s.Flush()
-			case <-canceled:
-				return
-			case <-s.ConnDone():
-				s.TakeOver()
+		fs.own(s, server, canceled)
+	}()
+}
+
+// own reads the stream until it ends, then releases it.
+func (fs *fuzzStreams) own(s *Stream, server bool, canceled <-chan struct{}) {
+	defer s.Release()
+	for {
+		select {
+		case ev := <-s.Events():
+			if !fs.handle(s, server, ev) {
 				return
 			}
+		case <-s.Wake():
+			s.Flush()
+		case <-canceled:
+			return
+		case <-s.ConnDone():
+			s.TakeOver()
+			return
 		}
-	}()
+	}
 }
 
 // handle reports whether the owner goes on reading.

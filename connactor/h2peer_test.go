@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // waitLimit bounds every wait in these tests; nothing should come close.
@@ -501,26 +503,32 @@ func open(t *testing.T, c *Conn, req OpenRequest) *Stream {
 // acceptedStream is what the server Conn handed to Config.Accept.
 type acceptedStream struct {
 	s        *Stream
-	canceled chan struct{} // closed when the Conn calls the cancel func
+	canceled chan struct{} // closed when the Conn stops the stream's actor
 }
 
-// acceptInto returns a Config.Accept that hands each stream to ch.
-func acceptInto(ch chan acceptedStream) func(*Stream) func() {
-	return func(s *Stream) func() {
+// acceptInto returns a Config.Accept that hands each stream to ch. The
+// test is the stream's owner; the actor it returns only watches for the
+// connection stopping it, and then closes canceled.
+func acceptInto(ch chan acceptedStream) func(*Stream) *actors.Ref {
+	return func(s *Stream) *actors.Ref {
 		a := acceptedStream{s: s, canceled: make(chan struct{})}
 		select {
 		case ch <- a:
 		default:
 			panic("test accept channel full")
 		}
-		closed := false
-		return func() {
-			// Called on the connection actor's goroutine only.
-			if !closed {
-				closed = true
+		return actors.Spawn(context.Background(), "test stream", func(ctx context.Context) error {
+			select {
+			case <-ctx.Done():
 				close(a.canceled)
+			case <-s.ConnDone():
+				// The connection stops its streams before it ends.
+				if ctx.Err() != nil {
+					close(a.canceled)
+				}
 			}
-		}
+			return nil
+		})
 	}
 }
 

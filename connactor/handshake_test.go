@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/http2"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 func settingsMap(s []http2.Setting) map[http2.SettingID]uint32 {
@@ -67,7 +69,7 @@ func TestAcceptHandshake(t *testing.T) {
 	cli, srv := tcpPair(t)
 	p := newPeer(t, cli)
 	cc := newConnCleanup(t, srv)
-	cfg := Config{MaxConcurrentStreams: 7, StreamWindow: 100000, Accept: func(*Stream) func() { return func() {} }}
+	cfg := Config{MaxConcurrentStreams: 7, StreamWindow: 100000, Accept: func(*Stream) *actors.Ref { return nil }}
 	go func() {
 		c, err := Accept(context.Background(), srv, cfg)
 		cc.res <- connResult{c, err}

@@ -283,7 +283,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	e.state, _ = transition(stateIdle, ev)
 	e.peerHeader = true
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
-	e.cancel = a.cfg.Accept(e.s)
+	e.actor = a.cfg.Accept(e.s)
 	return nil
 }
 

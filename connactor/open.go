@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // OpenRequest is a new client stream: its request headers and, for a
@@ -19,6 +21,11 @@ type OpenRequest struct {
 	// Data (see Write.Done); it never fires for a request that was not
 	// opened.
 	Done chan<- error
+	// Start, if set, is called on the connection actor's goroutine once
+	// the stream is open, before Open returns: it spawns the stream's own
+	// actor (a streaming call's), which the connection lists as its child
+	// in Inspect. It must not block.
+	Start func(s *Stream) *actors.Ref
 }
 
 type openRequest struct {
@@ -91,6 +98,9 @@ func (a *connActor) activate(r *openRequest) {
 	a.nextID += 2
 	e := a.addStream(id)
 	r.s = e.s
+	if r.Start != nil {
+		e.actor = r.Start(e.s)
+	}
 	a.write(writerOp{kind: opOpen, write: Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}})
 	r.reply <- openReply{s: e.s}
 }

@@ -141,7 +141,7 @@ type channelActor struct {
 
 	// probe carries Inspect's questions; the caller's context bounds the
 	// wait. from: caller; blocks
-	probe <-chan chan<- string
+	probe <-chan chan<- actors.Report
 }
 
 func (a *channelActor) run(ctx context.Context) error {
@@ -164,7 +164,7 @@ func (a *channelActor) run(ctx context.Context) error {
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe())
+			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			return nil
 		}
@@ -246,7 +246,7 @@ func (a *channelActor) exitIdle() {
 	}
 	a.connectivity.exitedIdle = true
 	a.updateState()
-	r, err := a.builder.Build(a.target, a.resolverIn, resolver.BuildOptions{})
+	r, err := a.buildResolver() // policy_guard.go
 	if err != nil {
 		a.resolverFailed(err)
 		return
@@ -357,5 +357,5 @@ func (a *channelActor) describe() string {
 	if a.throttle != nil {
 		desc += fmt.Sprintf(" retry_tokens=%.3f", a.throttle.Tokens())
 	}
-	return desc
+	return desc + a.troubles()
 }

@@ -75,5 +75,5 @@ func (a *channelActor) switchBalancer(name string) {
 		a.picker = nil
 	}
 	a.lbName = name
-	a.lb = balancer.Get(name).Build(balancerLink{a}, balancer.BuildOptions{Target: a.cc.target})
+	a.lb = a.buildBalancer(name) // policy_guard.go
 }

@@ -101,7 +101,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 		cc.authority = defaultAuthority(t)
 	}
 	a := &channelActor{cc: cc, target: t, builder: b}
-	probe := make(chan chan<- string)
+	probe := make(chan chan<- actors.Report)
 	a.probe = probe
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,
 		actors.WithMailbox(func() int { return len(cc.inbox) }),
@@ -131,8 +131,12 @@ func (cc *ClientConn) Close() error {
 	return nil
 }
 
-// Inspect describes the channel actor while it runs: its state, its
-// balancer, its subchannels and the calls waiting for a pick.
+// Inspect describes the channel actor while it runs (its state, its
+// balancer, its subchannels, the calls waiting for a pick) and, nested in
+// Children, every actor below it: its resolver's actor, its subchannels,
+// their connections (each with its reader, writer and streaming calls'
+// actors) and health watches. The ClientConn is a root: nothing of it
+// runs outside this tree. actors.Flatten lists it with depths.
 func (cc *ClientConn) Inspect(ctx context.Context) actors.Info { return cc.ref.Inspect(ctx) }
 
 // scheme is the :scheme of the client's requests.

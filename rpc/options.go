@@ -53,6 +53,7 @@ type serverOptions struct {
 	// connactor's defaults.
 	memoryBudget                   int64
 	stallTimeout, connStallTimeout time.Duration
+	crashOnHandlerPanic            bool // handler_panic.go
 }
 
 func defaultServerOptions() serverOptions {
@@ -319,8 +320,12 @@ func MaxCallSendMsgSize(n int) CallOption {
 	return func(c *callInfo) { c.maxSendMsgSize, c.sendLimitSet = n, true }
 }
 
-// ForceCodec makes the call use codec instead of the protobuf codec.
-func ForceCodec(codec encoding.Codec) CallOption { return func(c *callInfo) { c.codec = codec } }
+// ForceCodec makes the call use codec instead of the protobuf codec. A
+// panic in codec ends the call with Internal (codec_guard.go).
+func ForceCodec(codec encoding.Codec) CallOption {
+	guarded := guardCodec(codec)
+	return func(c *callInfo) { c.codec = guarded }
+}
 
 // sendCompressor is the compressor UseCompressor named, nil for none.
 func (ci *callInfo) sendCompressor() (encoding.Compressor, error) {

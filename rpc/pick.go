@@ -55,7 +55,7 @@ func (a *channelActor) place(p *pickRequest) bool {
 		havePicker: a.picker != nil, resolverErr: a.resolverErr, waitForReady: wait})
 	var conn *connactor.Conn
 	if verdict == pickRun {
-		res, err := a.picker.Pick(balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
+		res, err := a.pickGuarded(a.picker, balancer.PickInfo{FullMethodName: p.method, Ctx: p.ctx})
 		if err == nil {
 			conn = a.readyConn(res.SubConn)
 		}

@@ -18,7 +18,7 @@ var ErrServerStopped = errors.New("rpc: the server has been stopped")
 
 // Server serves gRPC services. Its listeners and connections are owned by
 // the server actor; each connection is a connection actor; each call runs
-// on its stream's goroutine.
+// on its handler actor, a child of its connection (see Inspect).
 type Server struct {
 	opts     serverOptions
 	services map[string]*serviceInfo // filled by RegisterService before Serve, read-only after
@@ -32,6 +32,12 @@ type Server struct {
 	// from: caller, handshake, connection; blocks
 	inbox chan serverMsg
 	ref   *actors.Ref
+	// probe is Inspect's question (server_inspect.go). from: Inspect's
+	// asker; blocks (bounded by its ctx).
+	probe chan chan<- actors.Report
+	// handlerOpts are how every handler actor is spawned: none, or
+	// actors.Repanic with CrashOnHandlerPanic (handler_panic.go).
+	handlerOpts []actors.Option
 }
 
 type serviceInfo struct {
@@ -61,9 +67,14 @@ func NewServer(opts ...ServerOption) *Server {
 		ctx:      ctx,
 		cancel:   cancel,
 		inbox:    make(chan serverMsg, 16),
+		probe:    make(chan chan<- actors.Report),
+	}
+	if o.crashOnHandlerPanic {
+		s.handlerOpts = []actors.Option{actors.Repanic()}
 	}
 	a := &serverActor{s: s, core: newServerCore()}
-	s.ref = actors.Spawn(context.Background(), "server", a.run, actors.WithMailbox(func() int { return len(s.inbox) }))
+	s.ref = actors.Spawn(context.Background(), "server", a.run,
+		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe))
 	return s
 }
 
@@ -192,7 +203,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		MemoryBudget:         s.opts.memoryBudget,
 		StallTimeout:         s.opts.stallTimeout,
 		ConnStallTimeout:     s.opts.connStallTimeout,
-		Accept:               func(link *connactor.Stream) func() { return s.acceptStream(link, p) },
+		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(connEndedMsg{conn: c}) },
 	}

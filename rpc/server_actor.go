@@ -38,10 +38,9 @@ type (
 	stoppingMsg struct {
 		reply chan<- bool // actors.Ask: room for one. from: server actor; never
 	}
-	// listConnsMsg asks for the live connections (Inspect).
-	listConnsMsg struct {
-		reply chan<- []*connactor.Conn // actors.Ask: room for one. from: server actor; never
-	}
+	// handlerPanickedMsg: a handler's exit reason, for Inspect
+	// (server_inspect.go).
+	handlerPanickedMsg struct{ err error }
 	// registerMsg: RegisterService (Ask: refused once serving).
 	registerMsg struct {
 		service *serviceInfo
@@ -53,22 +52,23 @@ type (
 	}
 )
 
-func (addListenerMsg) serverMsg()    {}
-func (removeListenerMsg) serverMsg() {}
-func (newConnMsg) serverMsg()        {}
-func (handshakeDoneMsg) serverMsg()  {}
-func (connEndedMsg) serverMsg()      {}
-func (stopMsg) serverMsg()           {}
-func (stoppingMsg) serverMsg()       {}
-func (listConnsMsg) serverMsg()      {}
-func (registerMsg) serverMsg()       {}
-func (serviceInfoMsg) serverMsg()    {}
+func (addListenerMsg) serverMsg()     {}
+func (removeListenerMsg) serverMsg()  {}
+func (newConnMsg) serverMsg()         {}
+func (handshakeDoneMsg) serverMsg()   {}
+func (connEndedMsg) serverMsg()       {}
+func (stopMsg) serverMsg()            {}
+func (stoppingMsg) serverMsg()        {}
+func (handlerPanickedMsg) serverMsg() {}
+func (registerMsg) serverMsg()        {}
+func (serviceInfoMsg) serverMsg()     {}
 
 // serverActor owns the server's listeners and connections; serverCore
 // makes every decision about them, the actor carries them out.
 type serverActor struct {
-	s    *Server
-	core *serverCore
+	s      *Server
+	core   *serverCore
+	panics panicLog // the last handlers' panics, for Inspect
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -76,6 +76,9 @@ func (a *serverActor) run(ctx context.Context) error {
 		select {
 		case m := <-a.s.inbox:
 			a.handle(m)
+		case reply := <-a.s.probe:
+			a.handleQueued()
+			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			return nil
 		}
@@ -94,12 +97,8 @@ func (a *serverActor) handle(m serverMsg) {
 		a.core.removeListener(m.lis)
 	case stoppingMsg:
 		m.reply <- a.core.stopping()
-	case listConnsMsg:
-		conns := make([]*connactor.Conn, 0, len(a.core.conns))
-		for c := range a.core.conns {
-			conns = append(conns, c)
-		}
-		m.reply <- conns
+	case handlerPanickedMsg:
+		a.panics.add(m.err)
 	case newConnMsg:
 		if !a.core.newConn() {
 			m.nc.Close()

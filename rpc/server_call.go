@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/connactor"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
@@ -15,21 +16,36 @@ import (
 )
 
 // acceptStream is called by a connection actor for each new stream. It
-// spawns the stream's goroutine, which runs the call to its end, and gives
-// the connection the way to cancel it.
+// spawns the stream's handler actor, which runs the call to its end, and
+// gives the connection its Ref: the connection lists it in Inspect and
+// stops it (cancels the call's context) on a reset or its own end.
 // p is the client, which the call's context carries.
-func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer) func() {
-	ctx, cancel := context.WithCancel(s.ctx)
-	go s.serveStream(ctx, cancel, link, p)
-	return cancel
+func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer) *actors.Ref {
+	return actors.SpawnRunner(s.ctx, "handler", &handlerActor{s: s, link: link, peer: p}, s.handlerOpts...)
 }
 
-func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, link *connactor.Stream, p *peer.Peer) {
-	defer cancel()
-	ss, _ := streamactor.AcceptServerStream(ctx, link, s.opts.maxRecvMsgSize)
+// handlerActor is the body of a call's handler actor, and the call's
+// serverStream with it: one allocation for both.
+type handlerActor struct {
+	s      *Server
+	link   *connactor.Stream
+	peer   *peer.Peer
+	stream serverStream
+}
+
+// Run runs the call. Its error is the handler actor's exit reason: nil,
+// or the panic that ended the call (handler_panic.go).
+func (h *handlerActor) Run(ctx context.Context) (err error) {
+	s, p := h.s, h.peer
+	ss, _ := streamactor.AcceptServerStream(ctx, h.link, s.opts.maxRecvMsgSize)
 	if ss == nil {
-		return
+		return nil
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = s.handlerPanicked(ss, v)
+		}
+	}()
 	if ss.Req.HasTimeout {
 		var cancelTimeout context.CancelFunc
 		ctx, cancelTimeout = context.WithTimeout(ctx, ss.Req.Timeout)
@@ -37,7 +53,8 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 	}
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
 	ctx = peer.NewContext(ctx, p)
-	stream := &serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
+	stream := &h.stream
+	*stream = serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)
 	ss.AcceptEncoding = acceptEncoding()
@@ -48,7 +65,7 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 			// and grpc-accept-encoding tells the client what we do know.
 			ss.SendEncoding = ""
 			ss.Finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil)
-			return
+			return nil
 		}
 	}
 
@@ -60,17 +77,18 @@ func (s *Server) serveStream(ctx context.Context, cancel context.CancelFunc, lin
 	}
 	if !ok {
 		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
-		return
+		return nil
 	}
 	if m.unary != nil {
 		s.serveUnary(ctx, stream, m)
-		return
+		return nil
 	}
 	stream.singleRequest = !m.stream.ClientStreams
 	if m.stream.ClientStreams {
 		ss.ReleaseRequestsOnTake()
 	}
 	s.serveStreaming(stream, m)
+	return nil
 }
 
 func (s *Server) unknownMethod(full string) *status.Status {

@@ -28,6 +28,9 @@ type subchannel struct {
 	health chan healthSetting
 	ref    *actors.Ref
 	owner  *channelActor // touched only on the channel's goroutine
+	// probe is Inspect's question (subchannel_inspect.go). from: Inspect's
+	// asker; blocks (bounded by its ctx; a dial in progress answers after).
+	probe chan chan<- actors.Report
 }
 
 var _ balancer.SubConn = (*subchannel)(nil)
@@ -113,6 +116,8 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			select {
 			case out <- next:
 				a.pending = nil
+			case reply := <-a.sc.probe:
+				a.answerProbe(reply)
 			case <-a.sc.connect:
 				a.attempt(ctx)
 				if ctx.Err() != nil {
@@ -139,6 +144,8 @@ func (a *subchannelActor) run(ctx context.Context) error {
 				}
 			case hs := <-a.sc.health:
 				a.healthChanged(ctx, hs)
+			case reply := <-a.sc.probe:
+				a.answerProbe(reply)
 			case <-a.conn.GoingAway():
 				a.goneAway()
 			case <-ctx.Done():
@@ -223,6 +230,8 @@ func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpda
 		select {
 		case out <- next:
 			a.pending, out = nil, nil
+		case reply := <-a.sc.probe:
+			a.answerProbe(reply)
 		case <-timer.C:
 			waited = true
 		case <-ctx.Done():
@@ -280,10 +289,10 @@ func (a *subchannelActor) drain() {
 // the channel actor's context; its connections live under connCtx. health
 // is what it watches once connected, until the channel says otherwise.
 func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate, health healthSetting) *subchannel {
-	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1)}
+	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1), probe: make(chan chan<- actors.Report)}
 	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle,
 		keepalive: cc.opts.keepalive, healthCfg: health}
-	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run)
+	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe))
 	return sc
 }
 

@@ -56,24 +56,29 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 	if err != nil {
 		return nil, status.New(codes.Internal, err.Error())
 	}
-	link, err := conn.Open(ctx, connactor.OpenRequest{Header: fields})
-	if err != nil {
-		return nil, openStatus(ctx, err)
-	}
 	cs := &ClientStream{
 		ctx:         ctx,
-		link:        link,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
 		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
-	r := newClientReceiver(ctx, link, maxRecv)
-	r.asm.pool = true // RecvMsg releases each message it decodes
-	cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
-		cs.serve(r)
-		return nil
-	})
+	// The stream actor is spawned by the connection as it opens the
+	// stream, so that the connection lists it as its child in Inspect.
+	// What start writes reaches this goroutine with Open's reply.
+	start := func(link *connactor.Stream) *actors.Ref {
+		r := newClientReceiver(ctx, link, maxRecv)
+		r.asm.pool = true // RecvMsg releases each message it decodes
+		cs.link = link
+		cs.ref = actors.Spawn(context.Background(), "stream/client", func(context.Context) error {
+			cs.serve(r)
+			return nil
+		})
+		return cs.ref
+	}
+	if _, err := conn.Open(ctx, connactor.OpenRequest{Header: fields, Start: start}); err != nil {
+		return nil, openStatus(ctx, err)
+	}
 	return cs, nil
 }
 

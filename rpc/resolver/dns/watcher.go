@@ -141,3 +141,6 @@ func (w *watcher) resolve(ctx context.Context) ([]resolver.Address, error) {
 	}
 	return addrs, nil
 }
+
+// Actor is the resolver's actor, which the channel lists in Inspect.
+func (w *watcher) Actor() *actors.Ref { return w.ref }

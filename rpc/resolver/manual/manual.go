@@ -161,3 +161,7 @@ func (r *Resolver) Close() {
 	r.ref.Stop()
 	<-r.ref.Done()
 }
+
+// Actor is the resolver's actor once built (nil before), which the channel
+// lists in Inspect. Like Build, it is called on the channel's goroutine.
+func (r *Resolver) Actor() *actors.Ref { return r.ref }

@@ -1,0 +1,25 @@
+package rpc
+
+import (
+	"fmt"
+
+	"github.com/actorpc/actorpc/actors"
+)
+
+// answerProbe tells Inspect the subchannel's state and the actors it
+// owns: its connection, the connections draining after a GOAWAY, and its
+// health watch.
+func (a *subchannelActor) answerProbe(reply chan<- actors.Report) {
+	var kids []*actors.Ref
+	if a.conn != nil {
+		kids = append(kids, a.conn.Ref())
+	}
+	for _, c := range a.draining {
+		kids = append(kids, c.Ref())
+	}
+	if a.watch != nil {
+		kids = append(kids, a.watch.ref)
+	}
+	state := fmt.Sprintf("state=%s failures=%d draining=%d health=%t", a.state, a.failures, len(a.draining), a.healthCfg.enabled)
+	actors.Probe(reply, state, kids...)
+}
