@@ -94,7 +94,7 @@ func (a *channelActor) place(p *pickRequest) bool {
 // does not fit in either limit commits to its first attempt instead.
 func (a *channelActor) reserveRetryBuffer(p *pickRequest, mc serviceconfig.MethodConfig) int {
 	n := p.retryBytes
-	if n == 0 || mc.RetryPolicy == nil || a.cc.opts.disableRetry ||
+	if n == 0 || mc.RetryPolicy == nil && mc.HedgingPolicy == nil || a.cc.opts.disableRetry ||
 		n > a.cc.opts.retryBufferSize || a.retryBuffered+n > a.cc.opts.channelRetryBuffer {
 		return 0
 	}

@@ -224,6 +224,11 @@ func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
 	return cs.headerReceived, cs.unprocessed
 }
 
+// HeaderReady is closed when the response headers arrived or the call
+// ended; it lets a retrying caller see, without waiting, that the call
+// committed.
+func (cs *ClientStream) HeaderReady() <-chan struct{} { return cs.headerReady }
+
 // Done is closed when the call has ended.
 func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
 
