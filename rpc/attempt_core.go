@@ -32,7 +32,7 @@ type attemptCore struct {
 	// Immutable after init.
 	retry     *serviceconfig.RetryPolicy   // nil: no retry policy
 	hedge     *serviceconfig.HedgingPolicy // nil: no hedging policy
-	throttled bool                         // the channel throttles: failures are counted
+	throttled bool                         // the channel throttles: failures count, every success gives back
 	draw      func(n int64) int64          // a uniform draw in [0, n); tests fix it
 
 	started         int  // attempts started that count against maxAttempts
@@ -94,7 +94,7 @@ func (c *attemptCore) init(retry *serviceconfig.RetryPolicy, hedge *serviceconfi
 	if !disabled {
 		c.retry, c.hedge = retry, hedge
 	}
-	c.throttled = throttled && (c.retry != nil || c.hedge != nil)
+	c.throttled = throttled
 	if c.draw == nil {
 		c.draw = rand.Int64N
 	}

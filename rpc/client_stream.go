@@ -186,19 +186,13 @@ func (s *clientStream) SendMsg(m any) error {
 	return io.EOF
 }
 
-// headersArrived: response headers came on cs, which has not ended (an
-// attempt that ended is judged by its outcome).
+// headersArrived: response headers came on cs.
 func headersArrived(cs *streamactor.ClientStream) bool {
 	select {
-	case <-cs.HeaderReady():
-	default:
-		return false
-	}
-	select {
-	case <-cs.Done():
-		return false
-	default:
+	case <-cs.HeaderSeen():
 		return true
+	default:
+		return false
 	}
 }
 

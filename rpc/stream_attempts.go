@@ -76,9 +76,6 @@ func (a *streamAttempts) open() *status.Status {
 	// Hedged streams are not implemented: they run under the retry rules
 	// with no retry policy (transparent retries only).
 	a.core.hedge = nil
-	if s.cc.opts.disableRetry {
-		a.commit()
-	}
 	if st, ok := a.start(picked); !ok {
 		return a.retry(st)
 	}

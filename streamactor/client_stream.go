@@ -24,6 +24,7 @@ type ClientStream struct {
 
 	msgs        chan []Message // the actor hands over every message that has arrived, at once
 	headerReady chan struct{}  // closed when response headers arrived or the call ended
+	headerSeen  chan struct{}  // from: the stream actor, which closes it when response headers arrive before the end (else never); never blocks
 	done        chan struct{}  // closed when the call ended
 
 	// Written by the actor before it closes headerReady (header) or done
@@ -65,6 +66,7 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		link:        link,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
+		headerSeen:  make(chan struct{}),
 		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
@@ -106,6 +108,7 @@ func (cs *ClientStream) serve(r *receiver) {
 			cs.header = r.header
 			cs.encoding = r.encoding
 			close(cs.headerReady)
+			close(cs.headerSeen)
 			headerSignalled = true
 		}
 	}
@@ -224,10 +227,10 @@ func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
 	return cs.headerReceived, cs.unprocessed
 }
 
-// HeaderReady is closed when the response headers arrived or the call
-// ended; it lets a retrying caller see, without waiting, that the call
-// committed.
-func (cs *ClientStream) HeaderReady() <-chan struct{} { return cs.headerReady }
+// HeaderSeen is closed when response headers arrived while the call was
+// running (never, for a call that ended without them): a retrying caller
+// learns from it, without waiting, that the call committed.
+func (cs *ClientStream) HeaderSeen() <-chan struct{} { return cs.headerSeen }
 
 // Done is closed when the call has ended.
 func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
