@@ -13,11 +13,13 @@ import (
 
 // unaryCall is what every attempt of one unary call shares: the request
 // bytes (kept whole: a unary call replays them as they are) and the room
-// the channel reserved for them in its retry buffer.
+// the channel reserved for them in its retry buffer. The call's options
+// (callInfo) go beside it, not in it: escape analysis does not tell one
+// field from another, and the options of a call that hedges nothing stay
+// on its stack.
 type unaryCall struct {
 	cc       *ClientConn
 	method   string
-	ci       *callInfo
 	comp     encoding.Compressor
 	request  []byte
 	start    time.Time
@@ -35,25 +37,25 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 	if err != nil {
 		return streamactor.UnaryResult{}, true, err
 	}
-	u := unaryCall{cc: cc, method: method, ci: ci, comp: comp, request: request, start: start, reserved: picked.reserved}
+	u := unaryCall{cc: cc, method: method, comp: comp, request: request, start: start, reserved: picked.reserved}
 	var core attemptCore
 	core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, cc.opts.disableRetry)
 	if core.hedge != nil && u.reserved > 0 {
-		return u.hedged(ctx, picked, &core)
+		return u.hedged(ctx, picked, &core, ci)
 	}
 	core.hedge = nil // no room to keep the request: only the first attempt goes
-	return u.sequential(ctx, picked, &core)
+	return u.sequential(ctx, picked, &core, ci)
 }
 
 // sequential makes one attempt at a time, waiting between them as the core
 // says. picked is the first attempt's pick.
-func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *attemptCore) (res streamactor.UnaryResult, requestFree bool, _ error) {
+func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *attemptCore, ci *callInfo) (res streamactor.UnaryResult, requestFree bool, _ error) {
 	requestFree = true
 	for {
-		err := u.ci.applyMethodLimits(picked.method, len(u.request)-streamactor.PrefixLen)
+		err := ci.applyMethodLimits(picked.method, len(u.request)-streamactor.PrefixLen)
 		var head streamactor.RequestHead
 		if err == nil {
-			head, err = u.head(picked)
+			head, err = u.head(picked, ci)
 		}
 		if err != nil {
 			picked.cancel()
@@ -62,8 +64,8 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 		}
 		core.launched()
 		head.PreviousAttempts = core.previous
-		u.ci.notePeer(picked.conn)
-		res = streamactor.Unary(picked.ctx, picked.conn, head, u.request, u.ci.maxRecvMsgSize)
+		ci.notePeer(picked.conn)
+		res = streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
 		picked.cancel()
 		requestFree = requestFree && res.RequestDone
 		u.cc.noteUnprocessed(picked, res.Unprocessed)
@@ -90,7 +92,7 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 			return res, requestFree, nil
 		}
 		res.Release()
-		if picked, err = u.cc.pick(ctx, u.method, u.ci, u.start, 0); err != nil {
+		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
 			u.end(core, false)
 			return streamactor.UnaryResult{}, requestFree, err
 		}
@@ -99,9 +101,9 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 
 // head builds an attempt's request headers. It only reads the call's
 // options, so hedged attempts may ask at the same time.
-func (u *unaryCall) head(picked pickedCall) (streamactor.RequestHead, error) {
+func (u *unaryCall) head(picked pickedCall, ci *callInfo) (streamactor.RequestHead, error) {
 	head := u.cc.requestHead(picked.ctx, u.method, u.comp)
-	if err := u.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, u.method, picked.conn, u.ci); err != nil {
+	if err := u.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, u.method, picked.conn, ci); err != nil {
 		return streamactor.RequestHead{}, err
 	}
 	return head, nil
@@ -135,11 +137,24 @@ type hedgeResult struct {
 // hedged runs the attempts of a call under a hedging policy: each attempt
 // is an actor of its own, started when the core says, reporting to this
 // goroutine, which alone holds the core. When the call ends every other
-// attempt is cancelled and waited for. u is a copy: the attempts' actors
-// share it, and it never escapes from the calls that hedge nothing.
-func (u unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCore) (streamactor.UnaryResult, bool, error) {
+// attempt is cancelled and waited for.
+//
+// The attempts share a copy of the call (h) and of its options, read-only
+// while they run, so that calls that hedge nothing keep theirs on the
+// stack; what the call learnt goes back to u when every attempt is done.
+func (u *unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
 	defer first.cancel()
-	if err := u.ci.applyMethodLimits(first.method, len(u.request)-streamactor.PrefixLen); err != nil {
+	shared := *ci
+	h := *u
+	res, requestFree, err := h.hedge(ctx, first, core, &shared)
+	*ci = shared
+	u.reserved = h.reserved
+	return res, requestFree, err
+}
+
+// hedge is hedged's loop, on the shared copies.
+func (u *unaryCall) hedge(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
+	if err := ci.applyMethodLimits(first.method, len(u.request)-streamactor.PrefixLen); err != nil {
 		u.end(core, false)
 		return streamactor.UnaryResult{}, true, err
 	}
@@ -153,7 +168,7 @@ func (u unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCo
 		previous := core.previous
 		spawned++
 		actors.Spawn(callCtx, "hedge "+u.method, func(ctx context.Context) error {
-			results <- u.hedgeAttempt(ctx, picked, previous)
+			results <- u.hedgeAttempt(ctx, picked, previous, ci)
 			return nil
 		})
 		return s
@@ -204,7 +219,7 @@ loop:
 		r.res.Release()
 	}
 	if last.picked.conn != nil {
-		u.ci.notePeer(last.picked.conn)
+		ci.notePeer(last.picked.conn)
 	}
 	switch {
 	case expired:
@@ -223,24 +238,24 @@ loop:
 
 // hedgeAttempt is one hedged attempt: its pick (unless given), its
 // request, its result.
-func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previous int) hedgeResult {
+func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previous int, ci *callInfo) hedgeResult {
 	var picked pickedCall
 	if given != nil {
 		picked = *given
 		picked.ctx, picked.cancel = ctx, func() {}
 	} else {
 		var err error
-		if picked, err = u.cc.pick(ctx, u.method, u.ci, u.start, 0); err != nil {
+		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
 			return hedgeResult{err: err}
 		}
 	}
 	defer picked.cancel()
-	head, err := u.head(picked)
+	head, err := u.head(picked, ci)
 	if err != nil {
 		return hedgeResult{err: err}
 	}
 	head.PreviousAttempts = previous
-	res := streamactor.Unary(picked.ctx, picked.conn, head, u.request, u.ci.maxRecvMsgSize)
+	res := streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
 	return hedgeResult{res: res, picked: picked}
 }
 
