@@ -36,7 +36,7 @@ var (
 func sleepFor(d time.Duration) step { return step{act: actSleep, delay: d} }
 
 func failed(c codes.Code) attemptEnd { return attemptEnd{code: c} }
-func unprocessed() attemptEnd         { return attemptEnd{code: codes.Unavailable, unprocessed: true} }
+func unprocessed() attemptEnd        { return attemptEnd{code: codes.Unavailable, unprocessed: true} }
 func pushedBack(c codes.Code, d time.Duration) attemptEnd {
 	return attemptEnd{code: c, pushback: pushbackDelay, pushedFor: d}
 }

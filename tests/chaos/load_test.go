@@ -31,7 +31,6 @@ func (k callKind) String() string {
 	return [...]string{"unary", "server-streaming", "client-streaming", "bidi-streaming"}[k]
 }
 
-
 // retryConfig retries UNAVAILABLE on every Echo method: 5 attempts (gRPC's
 // cap), backoff 10 ms to 100 ms, no throttling, so that only the policy
 // decides.
