@@ -21,8 +21,9 @@ type channelMsg struct {
 	pick  *pickRequest
 	conn  *connactor.Conn // msgConnFailed
 	watch *stateWatch     // msgGetState, msgWatchState
-	retry chan<- bool     // msgRetryFailure
+	retry chan<- bool     // msgRetryFailure, msgRetryReserve; room for one
 	done  retryDone       // msgRetryDone
+	bytes int             // msgRetryReserve
 	err   chan<- error    // msgConnError; room for one
 }
 
@@ -44,6 +45,7 @@ const (
 	msgRetryDone                    // a call with a retry policy ended
 	msgPickAbandoned                // a call gave up waiting for its pick
 	msgConnError                    // a blocking Dial asks why the channel is not READY
+	msgRetryReserve                 // a stream asks for room in the retry buffer to keep what it sends
 )
 
 // channelActor owns the client channel: its resolver, its service config,
@@ -178,6 +180,12 @@ func (a *channelActor) handle(m channelMsg) {
 			err = a.resolverErr
 		}
 		m.err <- err
+	case msgRetryReserve:
+		ok := a.retryBuffered+m.bytes <= a.cc.opts.channelRetryBuffer
+		if ok {
+			a.retryBuffered += m.bytes
+		}
+		m.retry <- ok
 	case msgRetryDone:
 		a.retryBuffered -= m.done.released
 		if m.done.success && a.throttle != nil {

@@ -44,6 +44,7 @@ func newClientStream(ctx context.Context, desc *StreamDesc, cc *ClientConn, meth
 		baton: make(chan *streamAttempts, 1)}
 	a := &streamAttempts{s: s}
 	if st := a.open(); st != nil {
+		a.release()
 		return nil, st.Err()
 	}
 	s.throttled = a.core.throttled

@@ -49,6 +49,23 @@ func (cc *ClientConn) retryAllowed(ctx context.Context) bool {
 	}
 }
 
+// reserveRetryBuffer asks the channel for n more bytes of its retry
+// buffer, for a stream to keep what it sends. It waits for the answer
+// without watching the call's context: the channel answers at once, and a
+// grant must not be lost.
+func (cc *ClientConn) reserveRetryBuffer(n int) bool {
+	reply := make(chan bool, 1)
+	if !cc.tell(channelMsg{kind: msgRetryReserve, retry: reply, bytes: n}) {
+		return false
+	}
+	select {
+	case ok := <-reply:
+		return ok
+	case <-cc.ref.Done():
+		return false
+	}
+}
+
 // tell hands m to the channel actor; false when the channel has closed.
 func (cc *ClientConn) tell(m channelMsg) bool {
 	select {

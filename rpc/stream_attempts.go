@@ -29,6 +29,11 @@ type streamAttempts struct {
 	sentBytes int
 	closed    bool
 	committed bool
+	// reserved is the room the channel granted in its retry buffer for
+	// sent; freed closes when it is given back, which ends the actor
+	// that gives it back if the call is abandoned.
+	reserved int
+	freed    chan struct{} // from: the holder of the attempts, which closes it; never blocks
 	final     *status.Status // the call gave up with it; no attempt follows
 }
 
@@ -45,23 +50,73 @@ func (a *streamAttempts) view() attemptView {
 	return attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
 }
 
-// commit binds the call to the attempt in force: the replay buffer goes.
+// replayChunk is how much room a stream asks the channel for at a time.
+const replayChunk = 16 << 10
+
+// commit binds the call to the attempt in force: the replay buffer goes,
+// and its room in the channel's retry buffer.
 func (a *streamAttempts) commit() {
 	a.committed = true
 	a.core.commit()
 	clear(a.sent)
 	a.sent, a.sentBytes = nil, 0
+	a.release()
+}
+
+// release gives the replay buffer's room back to the channel.
+func (a *streamAttempts) release() {
+	if a.reserved > 0 {
+		a.s.cc.endRetries(a.reserved, false)
+		a.reserved = 0
+	}
+	if a.freed != nil {
+		close(a.freed)
+		a.freed = nil
+	}
 }
 
 // keep adds framed to the replay buffer; false when it would pass the
-// call's retry buffer limit (the call then commits).
+// call's retry buffer limit, or the channel's (the call then commits).
 func (a *streamAttempts) keep(framed []byte) bool {
-	if a.sentBytes+len(framed) > a.s.cc.opts.retryBufferSize {
+	limit := a.s.cc.opts.retryBufferSize
+	need := a.sentBytes + len(framed)
+	if need > limit {
 		return false
+	}
+	if need > a.reserved {
+		more := min(max(need-a.reserved, replayChunk), limit-a.reserved)
+		if !a.s.cc.reserveRetryBuffer(more) {
+			return false
+		}
+		a.reserved += more
+		a.watchAbandon()
 	}
 	a.sent = append(a.sent, framed)
 	a.sentBytes += len(framed)
 	return true
+}
+
+// watchAbandon starts, with the first reservation, the actor that gives
+// the room back when the call's context ends before the call commits or
+// its status is read: an application that abandons a stream cancels its
+// context, and then no goroutine of the call may ever run again.
+func (a *streamAttempts) watchAbandon() {
+	if a.freed != nil {
+		return
+	}
+	freed := make(chan struct{})
+	a.freed = freed
+	s := a.s
+	actors.Spawn(s.parent, "replay buffer "+s.method, func(ctx context.Context) error {
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			held := s.take()
+			held.release()
+			s.put(held)
+		}
+		return nil
+	})
 }
 
 // open opens the call's first attempt, and the next ones as the core

@@ -294,3 +294,73 @@ func TestReplayBufferOverflowCommits(t *testing.T) {
 		t.Errorf("server saw %d attempts of a call past its retry buffer, want 1", got)
 	}
 }
+
+// TestReplayBufferReleased: the room a stream takes in the channel's
+// retry buffer for what it keeps is given back whatever way the call
+// ends: committed by a response, finished, failed for good, past its
+// buffer, or abandoned by cancelling its context.
+func TestReplayBufferReleased(t *testing.T) {
+	b := &streamBackend{fail: func(call string, n int) error {
+		if strings.HasPrefix(call, "fail") {
+			return unavailable(n)
+		}
+		return nil
+	}}
+	cc := dial(t, serve(t, b), rpc.WithDefaultServiceConfig(briefConfig), rpc.WithRetryBufferSize(64<<10))
+	client := echopb.NewEchoClient(cc)
+	clientStream := func(call string, sizes ...int) {
+		stream, err := client.ClientStreamingEcho(callNamed(t, call))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range sizes {
+			if err := stream.Send(&echopb.EchoRequest{Message: strings.Repeat("m", n)}); err != nil {
+				t.Fatalf("%s: Send: %v", call, err)
+			}
+		}
+		stream.CloseAndRecv()
+	}
+	clientStream("ok", 10, 20000, 10)
+	clientStream("fail", 10, 20000)
+	clientStream("fail-big", 30000, 30000, 30000)
+
+	bidi, err := client.BidirectionalStreamingEcho(callNamed(t, "bidi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bidi.Send(&echopb.EchoRequest{Message: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bidi.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	bidi.CloseSend()
+	bidi.Recv()
+
+	ctx, cancel := context.WithCancel(callNamed(t, "abandoned"))
+	abandoned, err := client.BidirectionalStreamingEcho(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := abandoned.Send(&echopb.EchoRequest{Message: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+
+	// The abandoned call's room comes back from an actor of its own, after
+	// the cancel: wait for it, bounded.
+	wait := callContext(t, 10*time.Second)
+	for retryBuffered(t, cc) != "0" {
+		select {
+		case <-wait.Done():
+			t.Fatalf("after every stream ended the channel still holds %s bytes of retry buffer, want 0", retryBuffered(t, cc))
+		case <-time.After(time.Millisecond):
+		}
+	}
+	if got := len(b.attempts("fail")); got != 4 {
+		t.Errorf("a failing client stream within its buffer made %d attempts, want 4", got)
+	}
+	if got := len(b.attempts("fail-big")); got != 1 {
+		t.Errorf("a failing client stream past its buffer made %d attempts, want 1", got)
+	}
+}
