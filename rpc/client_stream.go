@@ -88,6 +88,9 @@ func (s *clientStream) Context() context.Context { return s.ctx }
 
 // Header waits for the response headers of the attempt that commits.
 func (s *clientStream) Header() (metadata.MD, error) {
+	if st := s.awaitDecision(&s.recv); st != nil {
+		return nil, st.Err()
+	}
 	for {
 		md, st := s.recv.cs.Header()
 		if st == nil {
@@ -105,7 +108,12 @@ func (s *clientStream) Header() (metadata.MD, error) {
 }
 
 // Trailer is the trailer metadata of the attempt in force, once it ended.
-func (s *clientStream) Trailer() metadata.MD { return s.recv.cs.Trailer() }
+func (s *clientStream) Trailer() metadata.MD {
+	if s.recv.cs == nil {
+		return nil // a hedged call that has not picked an attempt yet
+	}
+	return s.recv.cs.Trailer()
+}
 
 // committed records, in the view of one of the call's goroutines, that
 // its attempt got response headers: the call commits to it.
@@ -129,8 +137,18 @@ func (s *clientStream) CloseSend() error {
 	if !s.send.committed {
 		a := s.take()
 		a.closed = true // a new attempt closes too
+		racing := make([]*streamactor.ClientStream, 0, len(a.hedges))
+		for _, h := range a.hedges {
+			racing = append(racing, h.cs)
+		}
 		s.send = a.view()
 		s.put(a)
+		if s.send.cs == nil {
+			for _, cs := range racing {
+				cs.CloseSend()
+			}
+			return nil
+		}
 	}
 	s.send.cs.CloseSend()
 	return nil
@@ -156,6 +174,12 @@ func (s *clientStream) SendMsg(m any) error {
 	kept := false
 	if !s.send.committed {
 		a := s.take()
+		if a.hedging() {
+			if s.sendHedged(a, framed) {
+				return nil
+			}
+			return s.sendCommitted(framed)
+		}
 		if !a.committed && headersArrived(a.cs) {
 			a.commit()
 		}
@@ -197,9 +221,24 @@ func headersArrived(cs *streamactor.ClientStream) bool {
 	}
 }
 
+// sendCommitted sends framed on the attempt the call committed to.
+func (s *clientStream) sendCommitted(framed []byte) error {
+	if s.send.cs == nil || s.send.cs.Send(framed, false) != nil {
+		if !s.desc.ClientStreams {
+			return nil // as SendMsg: the status is left to RecvMsg
+		}
+		return io.EOF
+	}
+	return nil
+}
+
 // RecvMsg receives into m. It returns io.EOF when the call ended with
 // status OK, otherwise the status error.
 func (s *clientStream) RecvMsg(m any) error {
+	if st := s.awaitDecision(&s.recv); st != nil {
+		s.reportOutcome(st)
+		return st.Err()
+	}
 	msg, st := s.recv.cs.Recv()
 	for st != nil && st.Code() != codes.OK && !s.recv.committed {
 		var final *status.Status

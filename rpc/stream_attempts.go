@@ -35,19 +35,26 @@ type streamAttempts struct {
 	reserved int
 	freed    chan struct{} // from: the holder of the attempts, which closes it; never blocks
 	final     *status.Status // the call gave up with it; no attempt follows
+	limited   bool           // the method config's message limits are applied (once: both goroutines read them)
+	// Hedging (stream_hedging.go): the attempts racing, and decided,
+	// closed when the call picks one or gives up.
+	hedges  []*hedge
+	decided chan struct{}   // from: the holder of the attempts, which closes it; never blocks
+	events  chan hedgeEvent // from: each hedge's watcher, once; never blocks (room for every attempt)
 }
 
 // attemptView is what one of the call's goroutines knows of the attempt
 // in force. Once committed, the attempt never changes, so the goroutine
 // uses it without the baton.
 type attemptView struct {
-	cs        *streamactor.ClientStream
+	cs        *streamactor.ClientStream // nil while a hedged call has not picked an attempt
 	gen       int
 	committed bool
+	decided   chan struct{} // a hedged call's; nil otherwise
 }
 
 func (a *streamAttempts) view() attemptView {
-	return attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
+	return attemptView{cs: a.cs, gen: a.gen, committed: a.committed, decided: a.decided}
 }
 
 // replayChunk is how much room a stream asks the channel for at a time.
@@ -128,9 +135,12 @@ func (a *streamAttempts) open() *status.Status {
 		return status.Convert(err)
 	}
 	a.core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, s.cc.opts.disableRetry)
-	// Hedged streams are not implemented: they run under the retry rules
-	// with no retry policy (transparent retries only).
-	a.core.hedge = nil
+	if a.core.hedge != nil {
+		if e, ok := a.openHedged(picked); !ok {
+			return a.retry(e)
+		}
+		return nil
+	}
 	if st, ok := a.start(picked); !ok {
 		return a.retry(st)
 	}
@@ -149,7 +159,7 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		a.final = st
 		return attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
-	if err := s.ci.applyMethodLimits(picked.method, 0); err != nil {
+	if err := a.applyLimits(picked); err != nil {
 		a.commit() // the call's own settings failed: no attempt would do better
 		return fail(status.Convert(err), false)
 	}
@@ -186,6 +196,17 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		cs.CloseSend()
 	}
 	return attemptEnd{}, true
+}
+
+// applyLimits applies the method config's message limits to the call's
+// options, at its first attempt only: later, its sending and receiving
+// goroutines read them without the baton.
+func (a *streamAttempts) applyLimits(picked pickedCall) error {
+	if a.limited {
+		return nil
+	}
+	a.limited = true
+	return a.s.ci.applyMethodLimits(picked.method, 0)
 }
 
 // ended is how the attempt in force ended, with st; it waits for its end.

@@ -232,6 +232,9 @@ func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
 // learns from it, without waiting, that the call committed.
 func (cs *ClientStream) HeaderSeen() <-chan struct{} { return cs.headerSeen }
 
+// Status waits for the call's end and returns its status.
+func (cs *ClientStream) Status() *status.Status { return cs.wait() }
+
 // Done is closed when the call has ended.
 func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
 

@@ -30,6 +30,9 @@ type streamBackend struct {
 	// early, when set, may end attempt n of a bidi call before it reads
 	// anything.
 	early func(n int) error
+	// hangFirst: the first attempt of every call reads nothing and waits
+	// to be cancelled.
+	hangFirst bool
 
 	mu       sync.Mutex
 	received map[string][][]string // call -> attempt -> requests
@@ -61,6 +64,10 @@ func (b *streamBackend) attempts(call string) [][]string {
 
 func (b *streamBackend) ClientStreamingEcho(s echopb.Echo_ClientStreamingEchoServer) error {
 	call, n := b.attempt(s.Context())
+	if b.hangFirst && n == 0 {
+		<-s.Context().Done()
+		return s.Context().Err()
+	}
 	var words []string
 	for {
 		req, err := s.Recv()
@@ -83,6 +90,10 @@ func (b *streamBackend) ClientStreamingEcho(s echopb.Echo_ClientStreamingEchoSer
 
 func (b *streamBackend) BidirectionalStreamingEcho(s echopb.Echo_BidirectionalStreamingEchoServer) error {
 	call, n := b.attempt(s.Context())
+	if b.hangFirst && n == 0 {
+		<-s.Context().Done()
+		return s.Context().Err()
+	}
 	if b.early != nil {
 		if err := b.early(n); err != nil {
 			return err
