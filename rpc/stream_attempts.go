@@ -33,9 +33,10 @@ type streamAttempts struct {
 	// sent; freed closes when it is given back, which ends the actor
 	// that gives it back if the call is abandoned.
 	reserved int
-	freed    chan struct{}  // from: the holder of the attempts, which closes it; never blocks
-	final    *status.Status // the call gave up with it; no attempt follows
-	limited  bool           // the method config's message limits are applied (once: both goroutines read them)
+	freed    chan struct{} // from: the holder of the attempts, which closes it; never blocks
+	// How the call stands.
+	final   *status.Status // the call gave up with it; no attempt follows
+	limited bool           // the method config's message limits are applied (once: both goroutines read them)
 	// Hedging (stream_hedging.go): the attempts racing, and decided,
 	// closed when the call picks one or gives up.
 	hedges  []*hedge
