@@ -20,7 +20,8 @@ import (
 // and by the method's retry policy) while it is uncommitted: until
 // response headers arrive, or what it sent outgrows the retry buffer
 // (WithRetryBufferSize). Until then each message sent is kept, and a new
-// attempt replays them, and CloseSend, as grpc-go does.
+// attempt replays them, and CloseSend, as grpc-go does. A method with a
+// hedging policy races several attempts.
 //
 // The client's stream interceptors, if any, wrap the opening; they see the
 // client's default call options followed by opts.
