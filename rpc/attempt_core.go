@@ -84,6 +84,10 @@ type attemptEnd struct {
 	// longer be replayed (it outgrew the retry buffer, or the channel had
 	// no room for it).
 	committed bool
+	// notSent: a hedge never left (its pick or its request headers
+	// failed): it sends no further hedge, and ends the call only when no
+	// other attempt runs.
+	notSent   bool
 	pushback  pushbackKind
 	pushedFor time.Duration // pushbackDelay
 }
@@ -145,6 +149,12 @@ func (c *attemptCore) ended(e attemptEnd) step {
 	case c.committed || e.committed:
 		c.committed = true
 		return step{act: actFinish}
+	case c.hedge != nil && e.notSent:
+		c.stopped = true
+		if c.running == 0 {
+			return step{act: actFinish}
+		}
+		return step{act: actWait}
 	case c.hedge != nil:
 		if !c.hedge.NonFatal(e.code) {
 			c.committed = true

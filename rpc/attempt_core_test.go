@@ -135,6 +135,12 @@ func TestAttemptCore(t *testing.T) {
 		{name: "hedge: the throttle allowing, the next goes at once", hedge: hedge3, throttled: true, script: []coreEvent{
 			launched(sleepFor(50 * time.Millisecond)), ended(failed(codes.Unavailable), askThrottle), throttle(true, launch),
 			launched(sleepFor(50 * time.Millisecond))}},
+		{name: "hedge: a hedge that was never sent stops hedging, the others go on", hedge: hedge3, script: []coreEvent{
+			launched(sleepFor(50 * time.Millisecond)), timer(launch), launched(sleepFor(50 * time.Millisecond)),
+			ended(attemptEnd{code: codes.Unavailable, notSent: true}, wait), timer(wait),
+			ended(failed(codes.OK), finish)}},
+		{name: "hedge: a hedge never sent, and nothing else running, ends the call", hedge: hedge3, script: []coreEvent{
+			launched(sleepFor(50 * time.Millisecond)), ended(attemptEnd{code: codes.Internal, notSent: true}, finish)}},
 		{name: "hedge: an unprocessed attempt is replaced at once, uncounted", hedge: hedge3, script: []coreEvent{
 			launched(sleepFor(50 * time.Millisecond)), ended(unprocessed(), launch), launched(wait),
 			timer(launch), launched(sleepFor(50 * time.Millisecond)), timer(launch), launched(wait), timer(wait)}},

@@ -170,8 +170,11 @@ func (a *streamAttempts) followHedges(next step, ended *hedge) step {
 		case actLaunch:
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
-				a.decide(nil, status.Convert(err))
-				return step{act: actWait}
+				a.core.launched()
+				a.final = status.Convert(err)
+				ended = nil
+				next = a.core.ended(attemptEnd{code: a.final.Code(), notSent: true})
+				continue
 			}
 			var e attemptEnd
 			var ok bool

@@ -199,7 +199,7 @@ loop:
 			last.res.Release()
 			last = r
 			if r.err != nil {
-				s = core.ended(attemptEnd{code: status.Code(r.err), committed: true})
+				s = core.ended(attemptEnd{code: status.Code(r.err), notSent: true})
 				continue
 			}
 			u.cc.noteUnprocessed(r.picked, r.res.Unprocessed)
