@@ -49,7 +49,7 @@ func newClientStream(ctx context.Context, desc *StreamDesc, cc *ClientConn, meth
 		return nil, st.Err()
 	}
 	s.throttled = a.core.throttled
-	s.send, s.recv = a.view(), a.view()
+	s.send, s.recv, s.hdr = a.view(), a.view(), a.view()
 	s.put(a)
 	s.ctx = context.WithValue(ctx, clientStreamKey{}, s)
 	return s, nil
@@ -77,6 +77,8 @@ type clientStream struct {
 	send        attemptView
 	compressOff bool
 	sendClosed  bool
+	// Owned by the goroutine calling Header (grpc-go lets it be another).
+	hdr attemptView
 	// Owned by the receiving goroutine.
 	recv           attemptView
 	received       int
@@ -89,20 +91,20 @@ func (s *clientStream) Context() context.Context { return s.ctx }
 
 // Header waits for the response headers of the attempt that commits.
 func (s *clientStream) Header() (metadata.MD, error) {
-	if st := s.awaitDecision(&s.recv); st != nil {
+	if st := s.awaitDecision(&s.hdr); st != nil {
 		return nil, st.Err()
 	}
 	for {
-		md, st := s.recv.cs.Header()
+		md, st := s.hdr.cs.Header()
 		if st == nil {
-			s.committed(&s.recv)
+			s.committed(&s.hdr)
 			return md, nil
 		}
-		if s.recv.committed {
+		if s.hdr.committed {
 			return nil, st.Err()
 		}
 		var final *status.Status
-		if s.recv, final = s.attemptEnded(s.recv, st); final != nil {
+		if s.hdr, final = s.attemptEnded(s.hdr, st); final != nil {
 			return nil, final.Err()
 		}
 	}
