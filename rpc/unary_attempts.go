@@ -206,7 +206,7 @@ loop:
 			s = core.ended(u.outcome(r.res))
 		case <-timer.C:
 			s = core.timerFired()
-		case <-ctx.Done():
+		case <-first.ctx.Done(): // the caller's deadline, or the method config's timeout
 			expired = true
 			break loop
 		}
@@ -224,7 +224,7 @@ loop:
 	switch {
 	case expired:
 		u.end(core, false)
-		return last.res, requestFree, status.FromContextError(ctx.Err()).Err()
+		return last.res, requestFree, status.FromContextError(first.ctx.Err()).Err()
 	case last.err != nil:
 		u.end(core, false)
 		return last.res, requestFree, last.err
