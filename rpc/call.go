@@ -68,59 +68,6 @@ func invoke(ctx context.Context, method string, args, reply any, cc *ClientConn,
 	return nil
 }
 
-// unaryAttempts makes the attempts of one unary call: a transparent retry
-// when the server never saw an attempt, and the retries the method's
-// retry policy allows (gRPC's A6 design). requestFree reports that no
-// attempt's writer still holds request, so its buffer may be reused.
-func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (_ streamactor.UnaryResult, requestFree bool, _ error) {
-	var rs retryState
-	requestFree = true
-	for {
-		retryBytes := 0
-		if rs.reserved == 0 && !rs.policy {
-			retryBytes = len(request) // reserved once, on the first pick that reaches a connection
-		}
-		picked, err := cc.pick(ctx, method, ci, start, retryBytes)
-		if err != nil {
-			cc.endRetries(&rs, false)
-			return streamactor.UnaryResult{}, requestFree, err
-		}
-		if err := ci.applyMethodLimits(picked.method, len(request)-streamactor.PrefixLen); err != nil {
-			picked.cancel()
-			rs.reserved += picked.reserved
-			cc.endRetries(&rs, false)
-			return streamactor.UnaryResult{}, requestFree, err
-		}
-		head := cc.requestHead(picked.ctx, method, comp)
-		head.PreviousAttempts = rs.attempts
-		if err := cc.addPerRPCMetadata(picked.ctx, &head.Metadata, method, picked.conn, ci); err != nil {
-			picked.cancel()
-			rs.reserved += picked.reserved
-			cc.endRetries(&rs, false)
-			return streamactor.UnaryResult{}, requestFree, err
-		}
-		ci.notePeer(picked.conn)
-		res := streamactor.Unary(picked.ctx, picked.conn, head, request, ci.maxRecvMsgSize)
-		picked.cancel()
-		requestFree = requestFree && res.RequestDone
-		outcome := attemptOutcome{st: res.Status, unprocessed: res.Unprocessed, committed: res.HeaderReceived,
-			replayable: rs.reserved+picked.reserved > 0, trailer: res.Trailer}
-		if !cc.retryAfter(ctx, &rs, picked, outcome) {
-			failed := res.Status != nil && res.Status.Code() != codes.OK
-			cc.endRetries(&rs, !failed)
-			if failed && rs.expired {
-				// The deadline passed while waiting to retry: that, not the
-				// last attempt's status, is why the call ended.
-				return res, requestFree, status.FromContextError(ctx.Err()).Err()
-			}
-			if failed {
-				return res, requestFree, res.Status.Err()
-			}
-			return res, requestFree, nil
-		}
-	}
-}
-
 // applyMethodLimits narrows the call's message limits by the service
 // config's (a limit set by the caller is only lowered) and checks the
 // request against the send limit.

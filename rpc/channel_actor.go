@@ -53,10 +53,11 @@ type channelMsg struct {
 	kind channelMsgKind
 	pick *pickRequest    // msgPickAbandoned
 	conn *connactor.Conn // msgConnFailed
-	// retry is the answer to msgRetryFailure, room for one.
-	// from: channel actor; never
+	// retry is the answer to msgRetryFailure and msgRetryReserve, room for
+	// one. from: channel actor; never
 	retry chan<- bool
 	done  retryDone // msgRetryDone
+	bytes int       // msgRetryReserve
 }
 
 // retryDone is what a call with a retry policy reports when it ends.
@@ -72,6 +73,7 @@ const (
 	msgRetryFailure                        // a call with a retry policy failed retryably: may it retry?
 	msgRetryDone                           // a call with a retry policy ended
 	msgPickAbandoned                       // a call gave up waiting for its pick
+	msgRetryReserve                        // a stream asks for room in the retry buffer to keep what it sends
 )
 
 // send hands m to the channel actor; false when the channel has closed.
@@ -230,6 +232,12 @@ func (a *channelActor) handleCall(m channelMsg) {
 		m.pick.abandoned = true
 		a.retryBuffered -= m.pick.reserved
 		m.pick.reserved = 0
+	case msgRetryReserve:
+		ok := a.retryBuffered+m.bytes <= a.cc.opts.channelRetryBuffer
+		if ok {
+			a.retryBuffered += m.bytes
+		}
+		m.retry <- ok
 	case msgRetryDone:
 		a.retryBuffered -= m.done.released
 		if m.done.success && a.throttle != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/encoding"
 	"github.com/actorpc/actorpc/rpc/metadata"
@@ -17,10 +16,12 @@ import (
 // an error (io.EOF for status OK), or when ctx is cancelled: cancel ctx
 // when abandoning a stream early, as with grpc-go.
 //
-// Opening is retried as Invoke's attempts are (transparently, and by the
-// method's retry policy). A server-streaming call with a retry policy is
-// also retried when it fails before any response arrived: it replays its
-// one request. Client and bidi streams commit once open.
+// Every kind of stream is retried as Invoke's attempts are (transparently,
+// and by the method's retry policy) while it is uncommitted: until
+// response headers arrive, or what it sent outgrows the retry buffer
+// (WithRetryBufferSize). Until then each message sent is kept, and a new
+// attempt replays them, and CloseSend, as grpc-go does. A method with a
+// hedging policy races several attempts.
 //
 // The client's stream interceptors, if any, wrap the opening; they see the
 // client's default call options followed by opts.
@@ -40,129 +41,131 @@ func newClientStream(ctx context.Context, desc *StreamDesc, cc *ClientConn, meth
 	if err != nil {
 		return nil, err
 	}
-	s := &clientStream{cc: cc, parent: ctx, method: method, start: time.Now(), ci: ci, desc: desc, comp: comp}
-	if err := s.open(); err != nil {
-		return nil, err
+	s := &clientStream{cc: cc, parent: ctx, method: method, start: time.Now(), ci: ci, desc: desc, comp: comp,
+		baton: make(chan *streamAttempts, 1)}
+	a := &streamAttempts{s: s}
+	if st := a.open(); st != nil {
+		a.release()
+		return nil, st.Err()
 	}
+	s.throttled = a.core.throttled
+	s.send, s.recv, s.hdr = a.view(), a.view(), a.view()
+	s.put(a)
 	s.ctx = context.WithValue(ctx, clientStreamKey{}, s)
 	return s, nil
 }
 
 type clientStreamKey struct{}
 
-// clientStream is the ClientStream applications use: the stream actor's
-// handle plus the codec, limits and the grpc-go conventions (io.EOF).
+// clientStream is the ClientStream applications use: its attempts, the
+// codec, limits and the grpc-go conventions (io.EOF).
 type clientStream struct {
-	cc     *ClientConn
-	parent context.Context // the caller's
-	method string
-	start  time.Time
-	ctx    context.Context
-	cs     *streamactor.ClientStream
-	ci     callInfo
-	desc   *StreamDesc
-	comp   encoding.Compressor // compresses what we send; nil for none
-	picked pickedCall          // the current attempt's
-	retry  retryState
-	// Owned by the sending goroutine until CloseSend, then by the
-	// receiving one (server streaming replays it on a retry).
+	// Immutable after NewStream.
+	cc        *ClientConn
+	parent    context.Context // the caller's
+	method    string
+	start     time.Time
+	ctx       context.Context
+	ci        callInfo
+	desc      *StreamDesc
+	comp      encoding.Compressor // compresses what we send; nil for none
+	throttled bool                // the call reports its outcome to the channel's throttle
+	// baton holds the call's attempts while neither goroutine of the
+	// call does (see streamAttempts).
+	baton chan *streamAttempts // from: the call's sending and receiving goroutines; never (it holds the one value, put back by whoever took it)
+	// Owned by the sending goroutine.
+	send        attemptView
 	compressOff bool
-	request     []byte // server streaming with a retry policy: the one request
 	sendClosed  bool
+	// Owned by the goroutine calling Header (grpc-go lets it be another).
+	hdr attemptView
 	// Owned by the receiving goroutine.
+	recv           attemptView
 	received       int
 	lastCompressed bool
 	reported       bool // the outcome went to the channel's throttle
 }
 
-// open makes attempts until a stream opens or the call gives up.
-func (s *clientStream) open() error {
-	for {
-		picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
-		if err != nil {
-			return err
-		}
-		if err := s.ci.applyMethodLimits(picked.method, 0); err != nil {
-			picked.cancel()
-			return err
-		}
-		head := s.cc.requestHead(picked.ctx, s.method, s.comp)
-		head.PreviousAttempts = s.retry.attempts
-		if err := s.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
-			picked.cancel()
-			return err
-		}
-		cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
-		if st == nil {
-			s.cs, s.picked = cs, picked
-			s.ci.notePeer(picked.conn)
-			if picked.method.Timeout != 0 {
-				// The config's timeout made a context of our own: release
-				// it when the call ends.
-				actors.Spawn(s.parent, "release "+s.method, func(context.Context) error {
-					<-cs.Done()
-					picked.cancel()
-					return nil
-				})
-			}
-			return nil
-		}
-		picked.cancel()
-		outcome := attemptOutcome{st: st, unprocessed: s.parent.Err() == nil, replayable: true}
-		if !s.cc.retryAfter(s.parent, &s.retry, picked, outcome) {
-			return st.Err()
-		}
-	}
-}
-
-// retryable: this call may be retried after it failed before any
-// response: it is server streaming, has a retry policy, and its one
-// request has been sent and kept.
-func (s *clientStream) retryable() bool {
-	return !s.desc.ClientStreams && s.request != nil && s.sendClosed && s.received == 0
-}
-
-// reattempt is RecvMsg's retry of a server-streaming call: when the
-// attempt that just ended with st may be retried, it opens the next one
-// and replays the request. It reports whether a new attempt runs.
-func (s *clientStream) reattempt(st *status.Status) bool {
-	headerReceived, unprocessed := s.cs.Outcome()
-	outcome := attemptOutcome{st: st, unprocessed: unprocessed, committed: headerReceived, replayable: true, trailer: s.cs.Trailer()}
-	if !s.cc.retryAfter(s.parent, &s.retry, s.picked, outcome) {
-		return false
-	}
-	if err := s.open(); err != nil {
-		return false
-	}
-	if s.cs.Send(s.request, true) != nil {
-		return true // the new attempt's status tells
-	}
-	s.cs.CloseSend()
-	return true
-}
-
 // Context is the call's context; SetMessageCompression accepts it.
 func (s *clientStream) Context() context.Context { return s.ctx }
 
+// Header waits for the response headers of the attempt that commits.
 func (s *clientStream) Header() (metadata.MD, error) {
-	md, st := s.cs.Header()
-	if st != nil {
+	if st := s.awaitDecision(&s.hdr); st != nil {
 		return nil, st.Err()
 	}
-	return md, nil
+	for {
+		md, st := s.hdr.cs.Header()
+		if st == nil {
+			s.committed(&s.hdr)
+			return md, nil
+		}
+		if s.hdr.committed {
+			return nil, st.Err()
+		}
+		var final *status.Status
+		if s.hdr, final = s.attemptEnded(s.hdr, st); final != nil {
+			return nil, final.Err()
+		}
+	}
 }
 
-func (s *clientStream) Trailer() metadata.MD { return s.cs.Trailer() }
+// Trailer is the trailer metadata of the attempt in force, once it ended.
+func (s *clientStream) Trailer() metadata.MD {
+	if s.recv.cs == nil {
+		return nil // a hedged call that has not picked an attempt yet
+	}
+	return s.recv.cs.Trailer()
+}
+
+// committed records, in the view of one of the call's goroutines, that
+// its attempt got response headers: the call commits to it.
+func (s *clientStream) committed(v *attemptView) {
+	if v.committed {
+		return
+	}
+	a := s.take()
+	if a.gen == v.gen {
+		a.commit()
+	}
+	*v = a.view()
+	s.put(a)
+}
 
 func (s *clientStream) CloseSend() error {
+	if s.sendClosed {
+		return nil
+	}
 	s.sendClosed = true
-	s.cs.CloseSend()
+	if !s.send.committed {
+		a := s.take()
+		a.closed = true // a new attempt closes too
+		racing := make([]*streamactor.ClientStream, 0, len(a.hedges))
+		for _, h := range a.hedges {
+			racing = append(racing, h.cs)
+		}
+		s.send = a.view()
+		s.put(a)
+		if s.send.cs == nil {
+			for _, cs := range racing {
+				cs.CloseSend()
+			}
+			return nil
+		}
+	}
+	s.send.cs.CloseSend()
 	return nil
 }
+
+// errSendAfterClose is SendMsg's answer after CloseSend.
+var errSendAfterClose = status.Error(codes.Internal, "SendMsg called after CloseSend")
 
 // SendMsg sends m. When the call has already ended it returns io.EOF, and
 // RecvMsg tells the status, as in grpc-go.
 func (s *clientStream) SendMsg(m any) error {
+	if s.sendClosed {
+		return errSendAfterClose
+	}
 	comp := s.comp
 	if s.compressOff {
 		comp = nil
@@ -171,31 +174,82 @@ func (s *clientStream) SendMsg(m any) error {
 	if err != nil {
 		return err
 	}
-	keep := !s.desc.ClientStreams && s.request == nil && len(framed) <= s.cc.opts.retryBufferSize
-	if keep {
-		s.request = framed // kept to replay on a retry (the writer only reads it)
+	kept := false
+	if !s.send.committed {
+		a := s.take()
+		if a.hedging() {
+			if s.sendHedged(a, framed) {
+				return nil
+			}
+			return s.sendCommitted(framed)
+		}
+		if !a.committed && headersArrived(a.cs) {
+			a.commit()
+		}
+		if !a.committed && a.final == nil {
+			if kept = a.keep(framed); !kept {
+				a.commit() // past the retry buffer: this attempt is the call's
+			}
+		}
+		s.send = a.view()
+		s.put(a)
 	}
-	st := s.cs.Send(framed, keep)
-	switch {
-	case st == nil:
+	st := s.send.cs.Send(framed, kept)
+	if st == nil {
 		return nil
-	case st.Code() == codes.Internal && st.Message() == "SendMsg called after CloseSend":
-		return st.Err()
-	case !s.desc.ClientStreams:
+	}
+	if kept {
+		// The attempt ended with the message in the replay buffer: a new
+		// attempt sends it again, unless the call gave up.
+		var final *status.Status
+		if s.send, final = s.attemptEnded(s.send, st); final == nil {
+			return nil
+		}
+	}
+	if !s.desc.ClientStreams {
 		// As grpc-go: generated code for a call with one request returns
 		// SendMsg's error as the call's, so the status is left to RecvMsg.
 		return nil
+	}
+	return io.EOF
+}
+
+// headersArrived: response headers came on cs.
+func headersArrived(cs *streamactor.ClientStream) bool {
+	select {
+	case <-cs.HeaderSeen():
+		return true
 	default:
+		return false
+	}
+}
+
+// sendCommitted sends framed on the attempt the call committed to.
+func (s *clientStream) sendCommitted(framed []byte) error {
+	if s.send.cs == nil || s.send.cs.Send(framed, false) != nil {
+		if !s.desc.ClientStreams {
+			return nil // as SendMsg: the status is left to RecvMsg
+		}
 		return io.EOF
 	}
+	return nil
 }
 
 // RecvMsg receives into m. It returns io.EOF when the call ended with
 // status OK, otherwise the status error.
 func (s *clientStream) RecvMsg(m any) error {
-	msg, st := s.cs.Recv()
-	for st != nil && st.Code() != codes.OK && s.retryable() && s.reattempt(st) {
-		msg, st = s.cs.Recv()
+	if st := s.awaitDecision(&s.recv); st != nil {
+		s.reportOutcome(st)
+		return st.Err()
+	}
+	msg, st := s.recv.cs.Recv()
+	for st != nil && st.Code() != codes.OK && !s.recv.committed {
+		var final *status.Status
+		if s.recv, final = s.attemptEnded(s.recv, st); final != nil {
+			st = final
+			break
+		}
+		msg, st = s.recv.cs.Recv()
 	}
 	if st != nil {
 		s.reportOutcome(st)
@@ -207,12 +261,10 @@ func (s *clientStream) RecvMsg(m any) error {
 		}
 		return st.Err()
 	}
-	if s.received == 0 {
-		s.request = nil // committed: nothing will be replayed
-	}
+	s.committed(&s.recv) // a message came: so did the headers
 	s.received++
 	s.lastCompressed = msg.Compressed
-	payload, err := inflate(msg.Payload, msg.Compressed, s.cs.Encoding(), s.ci.maxRecvMsgSize, codes.Internal)
+	payload, err := inflate(msg.Payload, msg.Compressed, s.recv.cs.Encoding(), s.ci.maxRecvMsgSize, codes.Internal)
 	if err != nil {
 		return err
 	}
@@ -224,7 +276,7 @@ func (s *clientStream) RecvMsg(m any) error {
 	if !s.desc.ServerStreams {
 		// One response is all there is: its call succeeded only if the
 		// status that follows is OK (grpc-go reads on to it too).
-		if _, st := s.cs.Recv(); st == nil {
+		if _, st := s.recv.cs.Recv(); st == nil {
 			return status.Error(codes.Internal, "cardinality violation: expected <EOF> after the only response message")
 		} else {
 			s.reportOutcome(st)
@@ -237,13 +289,13 @@ func (s *clientStream) RecvMsg(m any) error {
 }
 
 // reportOutcome tells the channel's retry throttle that a call with a
-// retry policy succeeded (failures were counted as they were retried).
+// policy succeeded (failures were counted as they were retried), and
+// frees the replay buffer of a call that ended uncommitted.
 func (s *clientStream) reportOutcome(st *status.Status) {
 	if s.reported {
 		return // RecvMsg after the end tells the same status again
 	}
 	s.reported = true
-	s.retry.policy = s.retry.policy || s.picked.method.RetryPolicy != nil && !s.cc.opts.disableRetry
-	s.retry.throttled = s.picked.throttled
-	s.cc.endRetries(&s.retry, st.Code() == codes.OK)
+	s.committed(&s.recv)
+	s.cc.endRetries(0, s.throttled && st.Code() == codes.OK)
 }

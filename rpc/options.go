@@ -223,8 +223,8 @@ func WithDisableServiceConfig() DialOption {
 	return func(o *dialOptions) { o.disableServiceConfig = true }
 }
 
-// WithDisableRetry turns retry policies off; transparent retries of calls
-// the server never processed still happen.
+// WithDisableRetry turns retry and hedging policies off; transparent
+// retries of calls the server never processed still happen.
 func WithDisableRetry() DialOption { return func(o *dialOptions) { o.disableRetry = true } }
 
 // WithRetryBufferSize bounds what a call keeps of its request messages to

@@ -17,8 +17,9 @@ type pickRequest struct {
 	method       string
 	waitForReady *bool // the call option; nil: the service config decides
 	// retryBytes is the size of the request a unary call would keep to
-	// replay it; the channel reserves it when the method has a retry
-	// policy and the buffer limits allow.
+	// replay it; the channel reserves it when the method has a retry or
+	// hedging policy and the buffer limits allow. (A stream asks for its
+	// room as it sends: msgRetryReserve.)
 	retryBytes int
 	// reply has room for both messages the channel may send: the early
 	// "queued" one carrying the method's config, then the outcome.
@@ -74,11 +75,12 @@ func (a *channelActor) place(p *pickRequest) bool {
 }
 
 // reserveRetryBuffer reserves room for p's request in the channel's retry
-// buffer, once, when its method has a retry policy: a call whose request
-// does not fit in either limit commits to its first attempt instead.
+// buffer, once, when its method has a retry or hedging policy: a call
+// whose request does not fit in either limit commits to its first attempt
+// instead.
 func (a *channelActor) reserveRetryBuffer(p *pickRequest, mc serviceconfig.MethodConfig) int {
 	n := p.retryBytes
-	if n == 0 || mc.RetryPolicy == nil || a.cc.opts.disableRetry ||
+	if n == 0 || mc.RetryPolicy == nil && mc.HedgingPolicy == nil || a.cc.opts.disableRetry ||
 		n > a.cc.opts.retryBufferSize || a.retryBuffered+n > a.cc.opts.channelRetryBuffer {
 		return 0
 	}

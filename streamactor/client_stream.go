@@ -24,6 +24,7 @@ type ClientStream struct {
 
 	msgs        chan []Message // from: stream actor to caller; never (offered in the actor's select): every message that has arrived, at once
 	headerReady chan struct{}  // from: stream actor to caller; never (closed when response headers arrived or the call ended)
+	headerSeen  chan struct{}  // from: stream actor to caller; never (closed when response headers arrive before the end, else never)
 	done        chan struct{}  // from: stream actor to caller; never (closed when the call ended)
 
 	// Written by the actor before it closes headerReady (header) or done
@@ -60,6 +61,7 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		ctx:         ctx,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
+		headerSeen:  make(chan struct{}),
 		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
@@ -111,6 +113,7 @@ func (cs *ClientStream) serve(r *receiver) {
 			cs.header = r.header
 			cs.encoding = r.encoding
 			close(cs.headerReady)
+			close(cs.headerSeen)
 			headerSignalled = true
 		}
 	}
@@ -228,6 +231,14 @@ func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
 	<-cs.done
 	return cs.headerReceived, cs.unprocessed
 }
+
+// HeaderSeen is closed when response headers arrived while the call was
+// running (never, for a call that ended without them): a retrying caller
+// learns from it, without waiting, that the call committed.
+func (cs *ClientStream) HeaderSeen() <-chan struct{} { return cs.headerSeen }
+
+// Status waits for the call's end and returns its status.
+func (cs *ClientStream) Status() *status.Status { return cs.wait() }
 
 // Done is closed when the call has ended.
 func (cs *ClientStream) Done() <-chan struct{} { return cs.done }

@@ -28,6 +28,9 @@ type MethodConfig struct {
 	MaxResponseMessageBytes *int
 	// RetryPolicy, when set, makes failed calls be retried (A6).
 	RetryPolicy *RetryPolicy
+	// HedgingPolicy, when set, makes calls be hedged (A6). A method has a
+	// RetryPolicy or a HedgingPolicy, never both.
+	HedgingPolicy *HedgingPolicy
 }
 
 // Method returns the settings for fullMethod, written "/pkg.Service/Method"

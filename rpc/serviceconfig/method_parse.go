@@ -66,6 +66,12 @@ func parseMethodConfig(obj object) (MethodConfig, error) {
 	if mc.RetryPolicy, err = parseRetryPolicy(obj); err != nil {
 		return mc, err
 	}
+	if mc.HedgingPolicy, err = parseHedgingPolicy(obj); err != nil {
+		return mc, err
+	}
+	if mc.RetryPolicy != nil && mc.HedgingPolicy != nil {
+		return mc, fmt.Errorf("%s: a method config has a retryPolicy or a hedgingPolicy, not both", obj.at("hedgingPolicy"))
+	}
 	return mc, nil
 }
 

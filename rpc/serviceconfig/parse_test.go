@@ -18,7 +18,6 @@ func TestParseIgnoresUnknownFields(t *testing.T) {
 		"futureSetting": {"anything": [1, 2, 3]},
 		"methodConfig": [{
 			"name": [{"service": "pkg.Svc", "futureNameField": 1}],
-			"hedgingPolicy": {"maxAttempts": 3},
 			"futureMethodField": "x",
 			"timeout": "2s",
 			"retryPolicy": {

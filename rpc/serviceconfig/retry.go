@@ -39,13 +39,23 @@ func (p *RetryPolicy) Retryable(c codes.Code) bool {
 
 // Backoff returns how long to wait before retry number retry (1 for the
 // first retry, which is the second attempt). As A6 says, it is drawn
-// uniformly from [0, min(InitialBackoff*BackoffMultiplier^(retry-1),
-// MaxBackoff)): the full range down to zero spreads the retries of many
-// clients that failed together. A retry below 1 is treated as 1.
+// uniformly from [0, BackoffBound(retry)): the full range down to zero
+// spreads the retries of many clients that failed together.
 //
 // It draws from math/rand/v2's top-level source, which is safe for
 // concurrent use, so calls of the same method may ask at the same time.
 func (p *RetryPolicy) Backoff(retry int) time.Duration {
+	bound := p.BackoffBound(retry)
+	if bound < 1 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(bound)))
+}
+
+// BackoffBound is the upper bound of the backoff before retry number retry:
+// min(InitialBackoff*BackoffMultiplier^(retry-1), MaxBackoff). A retry
+// below 1 is treated as 1.
+func (p *RetryPolicy) BackoffBound(retry int) time.Duration {
 	if retry < 1 {
 		retry = 1
 	}
@@ -53,9 +63,6 @@ func (p *RetryPolicy) Backoff(retry int) time.Duration {
 	if limit := float64(p.MaxBackoff); bound > limit || math.IsNaN(bound) {
 		bound = limit
 	}
-	if bound < 1 {
-		return 0
-	}
 	// bound <= MaxBackoff here, which is an int64, so the conversion holds.
-	return time.Duration(rand.Int64N(int64(bound)))
+	return time.Duration(bound)
 }

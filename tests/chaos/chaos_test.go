@@ -133,9 +133,6 @@ func TestChaos(t *testing.T) {
 		if seen > through {
 			t.Errorf("%v call %s: the server saw it %d times, the proxy let %d attempts through (%+v)", r.spec.kind, r.spec.id, seen, through, attempts)
 		}
-		if !r.spec.kind.replayable() && seen > 1 {
-			t.Errorf("%v call %s was seen %d times by the server: a stream that is not replayed was sent again", r.spec.kind, r.spec.id, seen)
-		}
 		if code != codes.OK && seen == 0 {
 			unseenFailures++
 		}

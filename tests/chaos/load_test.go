@@ -31,12 +31,6 @@ func (k callKind) String() string {
 	return [...]string{"unary", "server-streaming", "client-streaming", "bidi-streaming"}[k]
 }
 
-// replayable: our client may send this kind of call again after the
-// server may have seen it (A6 retry policy, while nothing came back). Unary
-// and server-streaming calls are, their one request kept; client and bidi
-// streams commit once open (see rpc.ClientConn.NewStream).
-func (k callKind) replayable() bool { return k == unary || k == serverStreaming }
-
 // retryConfig retries UNAVAILABLE on every Echo method: 5 attempts (gRPC's
 // cap), backoff 10 ms to 100 ms, no throttling, so that only the policy
 // decides.

@@ -1,0 +1,289 @@
+package rpc
+
+import (
+	"context"
+	"time"
+
+	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/rpc/codes"
+	"github.com/actorpc/actorpc/rpc/encoding"
+	"github.com/actorpc/actorpc/rpc/status"
+	"github.com/actorpc/actorpc/streamactor"
+)
+
+// unaryCall is what every attempt of one unary call shares: the request
+// bytes (kept whole: a unary call replays them as they are) and the room
+// the channel reserved for them in its retry buffer. The call's options
+// (callInfo) go beside it, not in it: escape analysis does not tell one
+// field from another, and the options of a call that hedges nothing stay
+// on its stack.
+type unaryCall struct {
+	cc       *ClientConn
+	method   string
+	comp     encoding.Compressor
+	request  []byte
+	start    time.Time
+	reserved int // retry buffer bytes the channel reserved for the call
+}
+
+// unaryAttempts makes the attempts of one unary call as its attemptCore
+// decides (A6): one after another under a retry policy (or none), side by
+// side under a hedging policy. requestFree reports that no attempt's
+// writer still holds request, so its buffer may be reused.
+func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (_ streamactor.UnaryResult, requestFree bool, _ error) {
+	// The first pick tells the method's config; it reserves room for the
+	// request when the method has a policy that may replay it.
+	picked, err := cc.pick(ctx, method, ci, start, len(request))
+	if err != nil {
+		return streamactor.UnaryResult{}, true, err
+	}
+	u := unaryCall{cc: cc, method: method, comp: comp, request: request, start: start, reserved: picked.reserved}
+	var core attemptCore
+	core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, cc.opts.disableRetry)
+	if core.hedge != nil && u.reserved > 0 {
+		return u.hedged(ctx, picked, &core, ci)
+	}
+	core.hedge = nil // no room to keep the request: only the first attempt goes
+	return u.sequential(ctx, picked, &core, ci)
+}
+
+// sequential makes one attempt at a time, waiting between them as the core
+// says. picked is the first attempt's pick.
+func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *attemptCore, ci *callInfo) (res streamactor.UnaryResult, requestFree bool, _ error) {
+	requestFree = true
+	for {
+		err := ci.applyMethodLimits(picked.method, len(u.request)-streamactor.PrefixLen)
+		var head streamactor.RequestHead
+		if err == nil {
+			head, err = u.head(picked, ci)
+		}
+		if err != nil {
+			picked.cancel()
+			u.end(core, false)
+			return streamactor.UnaryResult{}, requestFree, err
+		}
+		core.launched()
+		head.PreviousAttempts = core.previous
+		ci.notePeer(picked.conn)
+		res = streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
+		picked.cancel()
+		requestFree = requestFree && res.RequestDone
+		u.cc.noteUnprocessed(picked, res.Unprocessed)
+		s := core.ended(u.outcome(res))
+		for s.act == actAskThrottle || s.act == actSleep {
+			if s.act == actAskThrottle {
+				s = core.throttleSaid(u.cc.retryAllowed(ctx))
+				continue
+			}
+			if !sleep(ctx, s.delay) {
+				// The deadline passed while waiting to retry: that, not the
+				// last attempt's status, is why the call ended.
+				u.end(core, false)
+				return res, requestFree, status.FromContextError(ctx.Err()).Err()
+			}
+			s = core.timerFired()
+		}
+		if s.act != actLaunch {
+			failed := res.Status != nil && res.Status.Code() != codes.OK
+			u.end(core, !failed)
+			if failed {
+				return res, requestFree, res.Status.Err()
+			}
+			return res, requestFree, nil
+		}
+		res.Release()
+		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
+			u.end(core, false)
+			return streamactor.UnaryResult{}, requestFree, err
+		}
+	}
+}
+
+// head builds an attempt's request headers. It only reads the call's
+// options, so hedged attempts may ask at the same time.
+func (u *unaryCall) head(picked pickedCall, ci *callInfo) (streamactor.RequestHead, error) {
+	head := u.cc.requestHead(picked.ctx, u.method, u.comp)
+	if err := u.cc.addPerRPCMetadata(picked.ctx, &head.Metadata, u.method, picked.conn, ci); err != nil {
+		return streamactor.RequestHead{}, err
+	}
+	return head, nil
+}
+
+// outcome is what the core needs to know of an attempt's result. Without
+// room reserved for its request the call cannot replay it, so a failure
+// the server saw commits the call.
+func (u *unaryCall) outcome(res streamactor.UnaryResult) attemptEnd {
+	e := attemptEnd{code: codes.OK, unprocessed: res.Unprocessed, committed: res.HeaderReceived || u.reserved == 0}
+	if res.Status != nil {
+		e.code = res.Status.Code()
+	}
+	e.pushback, e.pushedFor = pushback(res.Trailer)
+	return e
+}
+
+// end tells the channel how the call ended (see endRetries).
+func (u *unaryCall) end(core *attemptCore, success bool) {
+	u.cc.endRetries(u.reserved, core.throttled && success)
+	u.reserved = 0
+}
+
+// hedgeResult is how one hedged attempt ended.
+type hedgeResult struct {
+	res    streamactor.UnaryResult
+	picked pickedCall // zero when the pick failed
+	err    error      // the pick or the request headers failed
+}
+
+// hedged runs the attempts of a call under a hedging policy: each attempt
+// is an actor of its own, started when the core says, reporting to this
+// goroutine, which alone holds the core. When the call ends every other
+// attempt is cancelled and waited for.
+//
+// The attempts share a copy of the call (h) and of its options, read-only
+// while they run, so that calls that hedge nothing keep theirs on the
+// stack; what the call learnt goes back to u when every attempt is done.
+func (u *unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
+	defer first.cancel()
+	shared := *ci
+	h := *u
+	res, requestFree, err := h.hedge(ctx, first, core, &shared)
+	*ci = shared
+	u.reserved = h.reserved
+	return res, requestFree, err
+}
+
+// hedge is hedged's loop, on the shared copies.
+func (u *unaryCall) hedge(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
+	if err := ci.applyMethodLimits(first.method, len(u.request)-streamactor.PrefixLen); err != nil {
+		u.end(core, false)
+		return streamactor.UnaryResult{}, true, err
+	}
+	callCtx, cancelAll := context.WithCancel(first.ctx)
+	defer cancelAll()
+	// Room for every attempt's report, the transparent retry's included.
+	results := make(chan hedgeResult, core.hedge.MaxAttempts+1) // from: hedged attempts; never
+	spawned, received := 0, 0
+	launch := func(picked *pickedCall) step {
+		s := core.launched()
+		previous := core.previous
+		spawned++
+		actors.Spawn(callCtx, "hedge "+u.method, func(ctx context.Context) error {
+			results <- u.hedgeAttempt(ctx, picked, previous, ci)
+			return nil
+		})
+		return s
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	var last hedgeResult
+	expired := false
+	s := launch(&first)
+loop:
+	for {
+		switch s.act {
+		case actLaunch:
+			s = launch(nil)
+			continue
+		case actSleep:
+			timer.Reset(s.delay)
+		case actAskThrottle:
+			s = core.throttleSaid(u.cc.retryAllowed(ctx))
+			continue
+		case actFinish:
+			break loop
+		}
+		select {
+		case r := <-results:
+			received++
+			last.res.Release()
+			last = r
+			if r.err != nil {
+				s = core.ended(attemptEnd{code: status.Code(r.err), notSent: true})
+				continue
+			}
+			u.cc.noteUnprocessed(r.picked, r.res.Unprocessed)
+			s = core.ended(u.outcome(r.res))
+		case <-timer.C:
+			s = core.timerFired()
+		case <-first.ctx.Done(): // the caller's deadline, or the method config's timeout
+			expired = true
+			break loop
+		}
+	}
+	cancelAll()
+	requestFree := last.err != nil || last.res.RequestDone
+	for ; received < spawned; received++ {
+		r := <-results
+		requestFree = requestFree && (r.err != nil || r.res.RequestDone)
+		r.res.Release()
+	}
+	if last.picked.conn != nil {
+		ci.notePeer(last.picked.conn)
+	}
+	switch {
+	case expired:
+		u.end(core, false)
+		return last.res, requestFree, status.FromContextError(first.ctx.Err()).Err()
+	case last.err != nil:
+		u.end(core, false)
+		return last.res, requestFree, last.err
+	case last.res.Status != nil && last.res.Status.Code() != codes.OK:
+		u.end(core, false)
+		return last.res, requestFree, last.res.Status.Err()
+	}
+	u.end(core, true)
+	return last.res, requestFree, nil
+}
+
+// hedgeAttempt is one hedged attempt: its pick (unless given), its
+// request, its result.
+func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previous int, ci *callInfo) hedgeResult {
+	var picked pickedCall
+	if given != nil {
+		picked = *given
+		picked.ctx, picked.cancel = ctx, func() {}
+	} else {
+		var err error
+		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
+			return hedgeResult{err: err}
+		}
+	}
+	defer picked.cancel()
+	head, err := u.head(picked, ci)
+	if err != nil {
+		return hedgeResult{err: err}
+	}
+	head.PreviousAttempts = previous
+	res := streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
+	return hedgeResult{res: res, picked: picked}
+}
+
+// noteUnprocessed: an attempt the server never processed may have met a
+// connection going away; telling the channel now keeps the next attempt
+// off it (its subchannel will see GOAWAY too).
+func (cc *ClientConn) noteUnprocessed(picked pickedCall, unprocessed bool) {
+	if !unprocessed || picked.conn == nil {
+		return
+	}
+	select {
+	case <-picked.conn.GoingAway():
+		cc.connFailed(picked.conn)
+	default: // refused (REFUSED_STREAM) by a connection still fine
+	}
+}
+
+// sleep waits d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
