@@ -32,7 +32,7 @@ type (
 	connectMsg struct{}
 	// connErrorMsg: a blocking Dial asks why the channel is not READY.
 	connErrorMsg struct {
-		reply chan<- error // room for one. from: channel actor; never
+		reply chan<- error // room for one. from: channel actor to caller; never
 	}
 )
 
@@ -54,7 +54,7 @@ type channelMsg struct {
 	pick *pickRequest    // msgPickAbandoned
 	conn *connactor.Conn // msgConnFailed
 	// retry is the answer to msgRetryFailure and msgRetryReserve, room for
-	// one. from: channel actor; never
+	// one. from: channel actor to caller; never
 	retry chan<- bool
 	done  retryDone // msgRetryDone
 	bytes int       // msgRetryReserve
@@ -98,6 +98,8 @@ func (cc *ClientConn) send(m channelMessage) bool {
 // meanwhile (never blocks the subchannel); calls -> channel is the inbox,
 // and every reply channel has room for what the channel sends on it, so
 // the channel never waits on anyone.
+//
+// receiver: channel actor
 type channelActor struct {
 	cc  *ClientConn
 	ctx context.Context

@@ -12,8 +12,7 @@ type stateWatch struct {
 	ctx  context.Context
 	from connectivity.State
 	// reply: the state, or the change; room for the one reply.
-	// from: channel actor; never
-	reply chan connectivity.State
+	reply chan connectivity.State // from: channel actor to caller; never
 }
 
 // GetState is the channel's connectivity state: IDLE until the first call

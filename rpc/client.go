@@ -38,7 +38,7 @@ type ClientConn struct {
 	// inbox is the channel actor's: picks, retries, GetState,
 	// WaitForStateChange, Connect, a blocking Dial. The caller's context
 	// bounds the wait; the channel never waits on a caller.
-	// from: caller; blocks
+	// from: caller to channel actor; blocks
 	inbox chan channelMessage
 	ref   *actors.Ref
 }

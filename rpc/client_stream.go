@@ -72,7 +72,7 @@ type clientStream struct {
 	throttled bool                // the call reports its outcome to the channel's throttle
 	// baton holds the call's attempts while neither goroutine of the
 	// call does (see streamAttempts).
-	baton chan *streamAttempts // from: the call's sending and receiving goroutines; never (it holds the one value, put back by whoever took it)
+	baton chan *streamAttempts // from: call to call; never: the call's sending and receiving goroutines, its hedges actor and its replay-buffer actor pass it; it holds the one value, put back by whoever took it
 	// Owned by the sending goroutine.
 	send        attemptView
 	compressOff bool

@@ -23,7 +23,7 @@ type pickRequest struct {
 	retryBytes int
 	// reply has room for both messages the channel may send: the early
 	// "queued" one carrying the method's config, then the outcome.
-	reply      chan pickReply
+	reply      chan pickReply // from: channel actor to caller; never
 	toldConfig bool
 	reserved   int
 	// abandoned: the call stopped waiting (its context or the method

@@ -17,10 +17,10 @@ type resolverMsg struct {
 // never-blocking signal).
 type resolverLink struct {
 	// updates holds the resolver's newest news: one slot, a newer state
-	// replaces one not yet taken. from: resolver; never
+	// replaces one not yet taken. from: resolver to channel actor; never
 	updates chan resolverMsg
 	// closed is closed when the channel stops listening.
-	// from: channel actor; never
+	// from: channel actor to resolver; never
 	closed chan struct{}
 }
 

@@ -29,12 +29,10 @@ type Server struct {
 	// inbox is the server actor's: Serve, Stop, RegisterService and
 	// Inspect (caller), a handshake's outcome (handshake), a connection's
 	// end (connection). The actor never waits on any of them.
-	// from: caller, handshake, connection; blocks
-	inbox chan serverMsg
+	inbox chan serverMsg // from: caller, handshake, connection to server actor; blocks
 	ref   *actors.Ref
-	// probe is Inspect's question (server_inspect.go). from: Inspect's
-	// asker; blocks (bounded by its ctx).
-	probe chan chan<- actors.Report
+	// probe is Inspect's question (server_inspect.go), bounded by its ctx.
+	probe chan chan<- actors.Report // from: caller to server actor; blocks
 	// handlerOpts are how every handler actor is spawned: none, or
 	// actors.Repanic with CrashOnHandlerPanic (handler_panic.go).
 	handlerOpts []actors.Option

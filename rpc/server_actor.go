@@ -19,7 +19,7 @@ type (
 	// addListenerMsg: Serve starts on lis (Ask: false when stopping).
 	addListenerMsg struct {
 		lis   net.Listener
-		reply chan<- bool // actors.Ask: room for one. from: server actor; never
+		reply chan<- bool // actors.Ask: room for one. from: server actor to caller; never
 	}
 	// removeListenerMsg: Serve returned; lis is closed.
 	removeListenerMsg struct{ lis net.Listener }
@@ -32,11 +32,11 @@ type (
 	// stopMsg: Stop or GracefulStop; done is closed when nothing is left.
 	stopMsg struct {
 		graceful bool
-		done     chan struct{} // closed. from: server actor; never
+		done     chan struct{} // closed. from: server actor to caller; never
 	}
 	// stoppingMsg asks whether Stop or GracefulStop was called.
 	stoppingMsg struct {
-		reply chan<- bool // actors.Ask: room for one. from: server actor; never
+		reply chan<- bool // actors.Ask: room for one. from: server actor to caller; never
 	}
 	// handlerPanickedMsg: a handler's exit reason, for Inspect
 	// (server_inspect.go).
@@ -44,11 +44,11 @@ type (
 	// registerMsg: RegisterService (Ask: refused once serving).
 	registerMsg struct {
 		service *serviceInfo
-		reply   chan<- error // actors.Ask: room for one. from: server actor; never
+		reply   chan<- error // actors.Ask: room for one. from: server actor to caller; never
 	}
 	// serviceInfoMsg: GetServiceInfo (Ask).
 	serviceInfoMsg struct {
-		reply chan<- map[string]ServiceInfo // actors.Ask: room for one. from: server actor; never
+		reply chan<- map[string]ServiceInfo // actors.Ask: room for one. from: server actor to caller; never
 	}
 )
 

@@ -33,15 +33,15 @@ type streamAttempts struct {
 	// sent; freed closes when it is given back, which ends the actor
 	// that gives it back if the call is abandoned.
 	reserved int
-	freed    chan struct{} // from: the holder of the attempts, which closes it; never blocks
+	freed    chan struct{} // from: call to replay-buffer actor; never: the holder of the attempts closes it
 	// How the call stands.
 	final   *status.Status // the call gave up with it; no attempt follows
 	limited bool           // the method config's message limits are applied (once: both goroutines read them)
 	// Hedging (stream_hedging.go): the attempts racing, and decided,
 	// closed when the call picks one or gives up.
 	hedges  []*hedge
-	decided chan struct{}   // from: the holder of the attempts, which closes it; never blocks
-	events  chan hedgeEvent // from: each hedge's watcher, once; never blocks (room for every attempt)
+	decided chan struct{}   // from: call to call; never: the holder of the attempts closes it
+	events  chan hedgeEvent // from: hedge watcher to hedges actor; never: once each, room for every attempt
 }
 
 // attemptView is what one of the call's goroutines knows of the attempt
@@ -51,7 +51,7 @@ type attemptView struct {
 	cs        *streamactor.ClientStream // nil while a hedged call has not picked an attempt
 	gen       int
 	committed bool
-	decided   chan struct{} // a hedged call's; nil otherwise
+	decided   chan struct{} // from: call to call; never: a hedged call's decided; nil otherwise
 }
 
 func (a *streamAttempts) view() attemptView {

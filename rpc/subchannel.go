@@ -17,6 +17,8 @@ import (
 // subchannel is the handle of a subchannel actor: the connection to one
 // backend, its connectivity state and its reconnection backoff. The
 // balancer holds it as a balancer.SubConn.
+//
+// receiver: subchannel
 type subchannel struct {
 	addr resolver.Address
 	// connect is Connect's signal, room for one, coalesced. The balancer
@@ -28,9 +30,9 @@ type subchannel struct {
 	health chan healthSetting
 	ref    *actors.Ref
 	owner  *channelActor // touched only on the channel's goroutine
-	// probe is Inspect's question (subchannel_inspect.go). from: Inspect's
-	// asker; blocks (bounded by its ctx; a dial in progress answers after).
-	probe chan chan<- actors.Report
+	// probe is Inspect's question (subchannel_inspect.go), bounded by its
+	// ctx; a dial in progress answers after.
+	probe chan chan<- actors.Report // from: caller; blocks
 }
 
 var _ balancer.SubConn = (*subchannel)(nil)
@@ -83,7 +85,7 @@ type subchannelActor struct {
 	chanCtx context.Context // the channel actor's: ends when the channel closes
 	connCtx context.Context // parent of our connections: ends only after every subchannel did
 	// updates is the channel actor's; the newest report is offered in
-	// this actor's own select. from: subchannel; never
+	// this actor's own select. from: subchannel to channel actor; never
 	updates chan<- subchannelUpdate
 
 	state    connectivity.State // moved by scNext alone

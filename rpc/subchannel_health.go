@@ -97,7 +97,7 @@ type healthReport struct {
 type healthWatch struct {
 	ref *actors.Ref
 	// reports holds the watch's newest report; its only sender replaces
-	// an unread one. from: health watch; never
+	// an unread one. from: health watch to subchannel; never
 	reports chan healthReport
 }
 
