@@ -2,6 +2,7 @@ package streamactor
 
 import (
 	"encoding/binary"
+	"math/bits"
 
 	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
@@ -145,7 +146,9 @@ func (r *reassembler) grow(n int) {
 	if r.msg != nil && need <= cap(r.msg) {
 		return
 	}
-	size := min(r.want, max(need, 2*cap(r.msg), reassemblyStart))
+	// Powers of two, so that the last doubling lands on the message's size
+	// rather than just short of it.
+	size := min(r.want, 1<<bits.Len(uint(max(need, 2*cap(r.msg), reassemblyStart)-1)))
 	old, oldPooled := r.msg, r.pooled
 	r.pooled = nil
 	if r.pool {
