@@ -62,6 +62,7 @@ type connActor struct {
 	budget connBudget   // memory held for the peer (budget.go)
 	queued <-chan int64 // from: writer; never blocks (the writer replaces an unread value)
 	stall  stallWatch   // streams whose peer grants no window (stall.go)
+	floods floodPolice  // SETTINGS and empty DATA floods (flood_policy.go)
 }
 
 // streamEntry is the connection's view of one stream.

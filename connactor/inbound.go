@@ -37,6 +37,9 @@ func (a *connActor) onFrame(f inFrame) error {
 		if f.flags.Has(http2.FlagSettingsAck) {
 			return nil
 		}
+		if err := a.policeSettings(); err != nil {
+			return err
+		}
 		if err := validSettings(f.settings); err != nil {
 			return err
 		}
@@ -124,6 +127,9 @@ func (a *connActor) judge(id uint32, v verdict) error {
 }
 
 func (a *connActor) onData(f inFrame) error {
+	if err := a.policeData(f); err != nil {
+		return err
+	}
 	n := int64(f.length)
 	if n > a.connRecvAvail {
 		return protocolError{code: http2.ErrCodeFlowControl, msg: fmt.Sprintf("DATA of %d bytes exceeds the connection window of %d", n, a.connRecvAvail)}

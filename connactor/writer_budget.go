@@ -15,8 +15,9 @@ type writerBudget struct {
 	// writer is its only sender and replaces an unread value with the new
 	// one, so sending never blocks (an edge back up the graph).
 	reports chan int64
-	// since: when the data that waits behind a spent connection window
-	// last moved (zero: nothing waits).
+	// connWaitSince: when a stall check first found data waiting behind a
+	// spent connection window with none of it moved since (zero: none
+	// found yet, or data moved; see served).
 	connWaitSince time.Time
 	// stalls carries the answer to a stall check; room for one, and the
 	// connection actor sends the next check only after reading it.
@@ -102,6 +103,11 @@ func (w *writer) served(s *outStream, start int, left *int) {
 	if len(s.queue) > 0 {
 		s.waitSince = time.Now()
 	}
+	// Queued data moved, so the connection's window was not stuck: a peer
+	// that reads slowly spends each grant at once, and the next check must
+	// not find the window spent since the first one it saw so (a stall is
+	// no data moving for the bound, not a window that is never left over).
+	w.budget.connWaitSince = time.Time{}
 	// A stream dropped during the turn already took its unsent bytes off.
 	w.queuedDelta(-moved)
 }

@@ -59,26 +59,36 @@ func BenchmarkReassemblerFeed(b *testing.B) {
 	for _, sz := range benchSizes {
 		// One message arriving in 16 KiB DATA frames (one frame for the
 		// small ones: the no-copy fast path).
-		b.Run(sz.name, func(b *testing.B) {
-			wire := AppendMessage(nil, bytes.Repeat([]byte{'x'}, sz.n), false)
-			parts := chunks(wire, 16<<10)
-			r := reassembler{maxSize: 4 << 20}
-			out := make([]Message, 0, 4)
-			b.SetBytes(int64(sz.n))
-			b.ReportAllocs()
-			for b.Loop() {
-				out = out[:0]
-				for _, p := range parts {
-					var st *status.Status
-					if out, _, st = r.feed(p, out); st != nil {
-						b.Fatal(st.Err())
+		// pooled: as the stream actors use it, each message released.
+		for _, pooled := range []bool{false, true} {
+			name := sz.name
+			if pooled {
+				name += "-pooled"
+			}
+			b.Run(name, func(b *testing.B) {
+				wire := AppendMessage(nil, bytes.Repeat([]byte{'x'}, sz.n), false)
+				parts := chunks(wire, 16<<10)
+				r := reassembler{maxSize: 4 << 20, pool: pooled}
+				out := make([]Message, 0, 4)
+				b.SetBytes(int64(sz.n))
+				b.ReportAllocs()
+				for b.Loop() {
+					out = out[:0]
+					for _, p := range parts {
+						var st *status.Status
+						if out, _, st = r.feed(p, out); st != nil {
+							b.Fatal(st.Err())
+						}
+					}
+					if len(out) != 1 {
+						b.Fatalf("%d messages", len(out))
+					}
+					if pooled {
+						out[0].Release()
 					}
 				}
-				if len(out) != 1 {
-					b.Fatalf("%d messages", len(out))
-				}
-			}
-		})
+			})
+		}
 	}
 	b.Run("64x1KiB-in-16KiB-frames", func(b *testing.B) {
 		// A stream's worth of small messages, cut across frame boundaries.

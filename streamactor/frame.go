@@ -2,6 +2,7 @@ package streamactor
 
 import (
 	"encoding/binary"
+	"math/bits"
 
 	"github.com/actorpc/actorpc/internal/bufpool"
 	"github.com/actorpc/actorpc/rpc/codes"
@@ -114,16 +115,10 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 			if st := r.check(r.flag, r.want); st != nil {
 				return out, aliased, st
 			}
-			if r.pool {
-				r.pooled = bufpool.Get(r.want)
-			}
-			if r.pooled != nil {
-				r.msg = r.pooled[:0:r.want]
-			} else {
-				r.msg = make([]byte, 0, r.want)
-			}
+			r.grow(min(r.want, len(data)))
 		}
 		c := min(r.want-len(r.msg), len(data))
+		r.grow(c)
 		r.msg = append(r.msg, data[:c]...)
 		data = data[c:]
 		if len(r.msg) == r.want {
@@ -132,6 +127,43 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 		}
 	}
 	return out, aliased, nil
+}
+
+// A message's buffer grows with the bytes that arrive, not to the size its
+// prefix claims: a peer that sends a prefix claiming 4 MiB and then holds
+// back the rest would otherwise make us allocate 4 MiB for a few bytes, on
+// each of a thousand streams, where neither the flow-control windows nor
+// the connection's memory budget (which count bytes received) see it. It
+// doubles, so a buffer is at most twice the bytes received plus
+// reassemblyStart, and a large message costs one more copy of itself in
+// all (the sizes before the last add up to less than it).
+const reassemblyStart = 4 << 10
+
+// grow makes room for n more bytes of the message being filled; the
+// message's first call (with it empty) allocates its buffer.
+func (r *reassembler) grow(n int) {
+	need := len(r.msg) + n
+	if r.msg != nil && need <= cap(r.msg) {
+		return
+	}
+	// Powers of two, so that the last doubling lands on the message's size
+	// rather than just short of it.
+	size := min(r.want, 1<<bits.Len(uint(max(need, 2*cap(r.msg), reassemblyStart)-1)))
+	old, oldPooled := r.msg, r.pooled
+	r.pooled = nil
+	if r.pool {
+		r.pooled = bufpool.Get(size)
+	}
+	if r.pooled != nil {
+		// The class may be larger than asked for: use it, up to the message.
+		r.msg = r.pooled[:0:min(len(r.pooled), r.want)]
+	} else {
+		r.msg = make([]byte, 0, size)
+	}
+	r.msg = append(r.msg, old...)
+	if oldPooled != nil {
+		bufpool.Put(oldPooled)
+	}
 }
 
 func (r *reassembler) check(flag byte, n int) *status.Status {

@@ -300,3 +300,28 @@ func TestReassemblerBufferOwnership(t *testing.T) {
 		require.Nil(t, out[0].Payload)
 	}
 }
+
+// A message's buffer grows with what arrives: a prefix that claims a large
+// message gets a small buffer, and the buffer stays within twice what
+// arrived (plus reassemblyStart) as it grows, pooled or not.
+func TestReassemblerGrowsWithWhatArrives(t *testing.T) {
+	big := string(bytes.Repeat([]byte("q"), 1<<20))
+	data := encode(wantMsg{big, false})
+	for _, pool := range []bool{false, true} {
+		r := reassembler{maxSize: 4 << 20, pool: pool}
+		out, _, st := r.feed(data[:prefixLen+10], nil)
+		require.Nil(t, st)
+		require.Empty(t, out)
+		require.LessOrEqual(t, cap(r.msg), reassemblyStart, "pool=%v: a claim of 1 MiB with 10 bytes arrived", pool)
+		for off := prefixLen + 10; off < len(data); off += 16 << 10 {
+			out, _, st = r.feed(data[off:min(off+16<<10, len(data))], out)
+			require.Nil(t, st)
+			if len(out) == 0 {
+				require.LessOrEqual(t, cap(r.msg), 2*len(r.msg)+reassemblyStart, "pool=%v: %d bytes arrived", pool, len(r.msg))
+			}
+		}
+		require.Equal(t, []wantMsg{{big, false}}, msgsOf(t, out), "pool=%v", pool)
+		require.Equal(t, pool, out[0].buf != nil, "pool=%v", pool)
+		out[0].Release()
+	}
+}
