@@ -54,7 +54,7 @@ func (a *connActor) onStallTick() {
 		return
 	}
 	a.stall.asked = true
-	a.write(writerOp{kind: opStallCheck, rare: &rareOps{stall: a.stall.stream, connStall: a.stall.conn}})
+	a.write(stallCheckOp(a.stall.stream, a.stall.conn))
 }
 
 // onStallReport resets the stalled streams, or ends a stalled connection.
@@ -75,7 +75,7 @@ func (a *connActor) onStallReport(r stallReport) error {
 			// The handler finished and released the stream; its last
 			// frames are what waits. The writer drops them with the reset.
 			a.stall.reset++
-			a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeCancel})
+			a.write(rstOp(id, http2.ErrCodeCancel))
 		}
 	}
 	return nil
