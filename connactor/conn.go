@@ -169,6 +169,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		wfault:         w.fault,
 		wcloses:        w.closes,
 		wopsIn:         w.ops,
+		ctrl:           w.ctrl,
+		ctrlIn:         w.ctrl,
 		queued:         w.budget.reports,
 		probe:          probe,
 		streams:        make(map[uint32]*streamEntry),

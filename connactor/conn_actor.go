@@ -32,13 +32,16 @@ type connActor struct {
 	wfaults <-chan streamFault   // from: writer; never: buffered; when full the writer reports a connection fault instead
 	wfault  <-chan protocolError // from: writer; never: room for one, sent at most once (the writer halts)
 	wcloses <-chan sendClose     // from: writer; never: buffered, drained each loop; a report that finds it full is dropped
-	wopsIn  <-chan writerOp      // the writer's mailbox, drained once the writer ended
+	ctrl    chan<- writerOp      // the writer's control mailbox (control_backlog.go)
+	wopsIn  <-chan writerOp      // the writer's mailboxes, drained once the writer ended
+	ctrlIn  <-chan writerOp
 	queued  <-chan int64         // from: writer; never (one slot, the writer replaces an unread value)
 	probe   <-chan chan<- string // from: caller (Inspect); blocks until the actor answers or ends
 	kaTimer <-chan time.Time     // from: keepalive's timer; never; nil (never ready) with keepalive off
 
 	// Owned by the loop.
 	phase   connPhase
+	backlog []backlogged // ops waiting for room in the writer's mailboxes (control_backlog.go)
 	streams map[uint32]*streamEntry
 	closed  closedStreams // how the last streams closed (closed_streams.go)
 
@@ -103,10 +106,12 @@ func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
 	for {
 		select {
-		case batch := <-a.frames:
+		case batch := <-a.framesIn():
 			if err := a.onBatch(batch); err != nil {
 				return err
 			}
+		case a.backlogOut() <- a.backlogHead():
+			a.backlogSent()
 		case m := <-a.c.inbox:
 			a.onMessage(m)
 		case f := <-a.wfaults:
@@ -147,6 +152,9 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			default:
 				return nil
 			}
+		}
+		if err := a.backlogOverflow(); err != nil {
+			return err
 		}
 		if a.drained() {
 			return nil
@@ -227,10 +235,7 @@ func (a *connActor) shutdown(reason error) {
 	a.enter(ev, code, why)
 	// Let the writer flush what it has (GOAWAY, final frames), bounded.
 	a.nc.SetWriteDeadline(time.Now().Add(time.Second))
-	select {
-	case a.c.wops <- closeOp():
-	case <-a.c.wdone:
-	}
+	a.flushBacklog(closeOp())
 	select {
 	case <-a.c.wdone:
 	case <-time.After(2 * time.Second):
@@ -257,12 +262,21 @@ func (a *connActor) shutdown(reason error) {
 // failQueuedWrites fails the Writes that reached the writer's mailbox as
 // it ended, so that nobody waits on their Done.
 func (a *connActor) failQueuedWrites() {
+	fail := func(op writerOp) {
+		if op.kind == opWrite || op.kind == opOpen {
+			op.write.finish(ErrConnClosed)
+		}
+	}
+	for _, b := range a.backlog {
+		fail(b.op)
+	}
+	a.backlog = nil
 	for {
 		select {
 		case op := <-a.wopsIn:
-			if op.kind == opWrite || op.kind == opOpen {
-				op.write.finish(ErrConnClosed)
-			}
+			fail(op)
+		case op := <-a.ctrlIn:
+			fail(op)
 		default:
 			return
 		}
@@ -274,8 +288,8 @@ func (a *connActor) describe() string {
 	if a.ka != nil {
 		ka = a.ka.describe()
 	}
-	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d, peer goaway=%v, %s, %s, %d stalled streams reset",
-		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
+	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d, %d ops backlogged for the writer, peer goaway=%v, %s, %s, %d stalled streams reset",
+		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, len(a.backlog), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.
@@ -289,12 +303,6 @@ func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
 		e.state, _ = transition(e.state, evSendRST)
 		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
 	}
-}
-
-// write hands op to the writer, waiting while its mailbox is full. Once
-// the writer has ended nothing is accepted.
-func (a *connActor) write(op writerOp) {
-	a.c.write(op)
 }
 
 func errCode(code uint32) http2.ErrCode { return http2.ErrCode(code) }

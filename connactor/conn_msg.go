@@ -61,7 +61,7 @@ func (a *connActor) onMessage(m connMsg) {
 		a.release(m.s.ID)
 	case finishMsg:
 		a.release(m.w.StreamID)
-		a.write(writeOp(*m.w))
+		a.writeThen(backlogged{op: writeOp(*m.w), viaStreams: true})
 	case flushMsg:
 		if e, ok := a.streams[m.s.ID]; ok {
 			e.s.events.Flush()

@@ -275,7 +275,6 @@ func (a *connActor) acceptStream(f inFrame) error {
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).
 	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.cfg.MaxConcurrentStreams)*3
-	a.write(announceOp(id))
 	ev := evHeaders
 	if end {
 		ev = evHeadersEnd
@@ -283,7 +282,8 @@ func (a *connActor) acceptStream(f inFrame) error {
 	e.state, _ = transition(stateIdle, ev)
 	e.peerHeader = true
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
-	e.cancel = a.cfg.Accept(e.s)
+	// The stream starts once the writer knows it (control_backlog.go).
+	a.writeThen(backlogged{op: announceOp(id), accept: e})
 	return nil
 }
 

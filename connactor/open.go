@@ -92,8 +92,9 @@ func (a *connActor) activate(r *openRequest) {
 	a.nextID += 2
 	e := a.addStream(id)
 	r.s = e.s
-	a.write(openOp(Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}))
-	r.reply <- openReply{s: e.s}
+	// The opener hears of its stream once the writer has its HEADERS
+	// (control_backlog.go).
+	a.writeThen(backlogged{op: openOp(Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}), opened: r})
 }
 
 func (a *connActor) openWaiting() {

@@ -23,8 +23,14 @@ import (
 // It flushes when its mailbox runs dry, so frames that arrive together
 // leave in one syscall.
 type writer struct {
-	ops  chan writerOp   // from: connection, stream; blocks while full (back-pressure, down the graph)
+	ops  chan writerOp   // from: stream (the connection only to forward a stream's last Write); blocks while full (back-pressure, down the graph)
+	ctrl chan writerOp   // from: connection; never: the connection sends only when there is room, and backlogs the rest (control_backlog.go)
 	quit <-chan struct{} // from: connection; never (closed at shutdown: stop now)
+	// held is an op taken from ops while control ops waited: they were
+	// sent first (an announce before the stream's first Write), so they
+	// go first; holding: held is set.
+	held    writerOp
+	holding bool
 
 	nc           net.Conn
 	writeTimeout time.Duration
@@ -145,6 +151,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	bw := newSendBuf(nc)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
+		ctrl:          make(chan writerOp, ctrlMailbox),
 		faults:        make(chan streamFault, streamFaultReports),
 		fault:         make(chan protocolError, 1),
 		closes:        make(chan sendClose, sendCloseReports),
@@ -197,10 +204,8 @@ func (w *writer) run() (err error) {
 func (w *writer) next() (writerOp, bool) {
 	yielded := false
 	for {
-		select {
-		case op := <-w.ops:
+		if op, ok := w.poll(); ok {
 			return op, true
-		default:
 		}
 		if w.err != nil {
 			return writerOp{kind: opClose}, true
@@ -225,11 +230,46 @@ func (w *writer) next() (writerOp, bool) {
 			}
 		}
 		select {
-		case op := <-w.ops:
+		case op := <-w.ctrl:
 			return op, true
+		case op := <-w.ops:
+			return w.after(op), true
 		case <-w.quit:
 			return writerOp{}, false
 		}
+	}
+}
+
+// poll takes the next op without waiting: the connection's control ops
+// first, then a held op, then the streams'.
+func (w *writer) poll() (writerOp, bool) {
+	select {
+	case op := <-w.ctrl:
+		return op, true
+	default:
+	}
+	if w.holding {
+		w.holding = false
+		return w.held, true
+	}
+	select {
+	case op := <-w.ops:
+		return w.after(op), true
+	default:
+	}
+	return writerOp{}, false
+}
+
+// after returns op, taken from the streams' mailbox, unless control ops
+// wait: the connection sent those before a stream could send op (it
+// announces a stream before the stream can write), so op waits for them.
+func (w *writer) after(op writerOp) writerOp {
+	select {
+	case first := <-w.ctrl:
+		w.held, w.holding = op, true
+		return first
+	default:
+		return op
 	}
 }
 
@@ -333,15 +373,24 @@ func (w *writer) failAll(reason error) (unsent []uint32) {
 	for id := range w.streams {
 		w.dropStream(id, reason)
 	}
+	fail := func(op writerOp) {
+		if op.kind == opWrite || op.kind == opOpen {
+			op.write.finish(reason)
+		}
+		if op.kind == opOpen {
+			unsent = append(unsent, op.write.StreamID)
+		}
+	}
+	if w.holding {
+		w.holding = false
+		fail(w.held)
+	}
 	for {
 		select {
+		case op := <-w.ctrl:
+			fail(op)
 		case op := <-w.ops:
-			if op.kind == opWrite || op.kind == opOpen {
-				op.write.finish(reason)
-			}
-			if op.kind == opOpen {
-				unsent = append(unsent, op.write.StreamID)
-			}
+			fail(op)
 		default:
 			return unsent
 		}

@@ -1,0 +1,156 @@
+package connactor
+
+import (
+	"fmt"
+
+	"golang.org/x/net/http2"
+)
+
+// The connection actor never waits on the writer. Its ops (SETTINGS and
+// PING acks, WINDOW_UPDATE, RST_STREAM, GOAWAY, announces, opens, a
+// forwarded last Write) go to the writer's control mailbox, which the
+// writer serves before the streams' mailbox. When the control mailbox is
+// full (the writer is stuck on a socket the peer does not drain) the op
+// waits in the actor's backlog, in order, and the loop hands the backlog
+// over as room frees. So a peer that stops reading stalls the writer, not
+// the connection actor: it goes on serving its streams, its timers and
+// Inspect.
+//
+// What the backlog holds is the frames we owe the peer, bounded as
+// grpc-go bounds them: past readPauseAt waiting ops the actor stops taking
+// the peer's frames (the reader waits, and TCP pushes back on the peer)
+// until the backlog drains below it; the peer can then grow it no more,
+// and the writer's timeout ends the connection if the peer never reads.
+// Ops caused by our own streams (their releases and credit) are bounded
+// by the streams; should the backlog pass maxBacklog anyway, the
+// connection ends with ENHANCE_YOUR_CALM.
+
+// ctrlMailbox is the capacity of the writer's control mailbox.
+const ctrlMailbox = 16
+
+// readPauseAt is the backlog at which the actor stops reading (grpc-go's
+// maxQueuedTransportResponseFrames is 50).
+const readPauseAt = 64
+
+// maxBacklog ends a connection whose backlog grows past it.
+const maxBacklog = 4096
+
+// backlogged is an op waiting for room in the writer's control mailbox,
+// and what must wait for it: a stream may write only once the writer
+// knows it, so a server stream's Accept, and the reply to a client's
+// open, come after the op that announced it.
+type backlogged struct {
+	op writerOp
+	// viaStreams: the op is a stream's last Write (Stream.Finish), which
+	// goes through the streams' mailbox behind the stream's earlier ones.
+	viaStreams bool
+	accept     *streamEntry // call cfg.Accept once the announce is handed over
+	opened     *openRequest // reply to the opener once its HEADERS are handed over
+}
+
+// write hands op to the writer without ever waiting.
+func (a *connActor) write(op writerOp) { a.writeThen(backlogged{op: op}) }
+
+// writeThen hands b.op to the writer, then does what waited for it: at
+// once when the control mailbox has room and nothing is backlogged,
+// otherwise when the loop hands it over.
+func (a *connActor) writeThen(b backlogged) {
+	if len(a.backlog) == 0 {
+		select {
+		case a.mailboxFor(b) <- b.op:
+			a.handedOver(b)
+			return
+		default:
+		}
+	}
+	a.backlog = append(a.backlog, b)
+}
+
+// handedOver does what waited for b's op to reach the writer.
+func (a *connActor) handedOver(b backlogged) {
+	switch {
+	case b.accept != nil:
+		b.accept.cancel = a.cfg.Accept(b.accept.s)
+	case b.opened != nil:
+		b.opened.reply <- openReply{s: b.opened.s}
+	}
+}
+
+// mailboxFor is the writer's mailbox b.op goes to.
+func (a *connActor) mailboxFor(b backlogged) chan<- writerOp {
+	if b.viaStreams {
+		return a.c.wops
+	}
+	return a.ctrl
+}
+
+// backlogOut is the mailbox the backlog's head waits for, nil (never
+// ready) when nothing waits; backlogHead is the op to offer it.
+func (a *connActor) backlogOut() chan<- writerOp {
+	if len(a.backlog) == 0 {
+		return nil
+	}
+	return a.mailboxFor(a.backlog[0])
+}
+
+func (a *connActor) backlogHead() writerOp {
+	if len(a.backlog) == 0 {
+		return writerOp{}
+	}
+	return a.backlog[0].op
+}
+
+// backlogSent pops the op the loop handed over, and hands over what else
+// fits without waiting.
+func (a *connActor) backlogSent() {
+	for {
+		b := a.backlog[0]
+		a.backlog[0] = backlogged{}
+		a.backlog = a.backlog[1:]
+		a.handedOver(b)
+		if len(a.backlog) == 0 {
+			a.backlog = nil // let a burst's array go
+			return
+		}
+		select {
+		case a.mailboxFor(a.backlog[0]) <- a.backlog[0].op:
+		default:
+			return
+		}
+	}
+}
+
+// framesIn is the reader's channel, or nil while the backlog is long
+// enough that the peer must wait.
+func (a *connActor) framesIn() <-chan []inFrame {
+	if len(a.backlog) >= readPauseAt {
+		return nil
+	}
+	return a.frames
+}
+
+// backlogOverflow is the error that ends a connection whose backlog
+// passed its bound, or nil.
+func (a *connActor) backlogOverflow() error {
+	if len(a.backlog) <= maxBacklog {
+		return nil
+	}
+	return protocolError{code: http2.ErrCodeEnhanceYourCalm, msg: fmt.Sprintf("more than %d control frames wait for a peer that does not read", maxBacklog)}
+}
+
+// flushBacklog hands the backlog, then op, to the writer as the
+// connection shuts down, waiting for room (the socket's write deadline
+// bounds the wait) unless the writer has ended. op goes through the
+// streams' mailbox, behind every Write a stream sent before it (the
+// writer serves control ops first anyway).
+func (a *connActor) flushBacklog(op writerOp) {
+	a.backlog = append(a.backlog, backlogged{op: op, viaStreams: true})
+	for len(a.backlog) > 0 {
+		select {
+		case a.mailboxFor(a.backlog[0]) <- a.backlog[0].op:
+			a.backlog = a.backlog[1:] // what waited for it is moot now
+		case <-a.c.wdone:
+			return
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package connactor
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/http2"
+)
+
+// backlogOf reads how many ops wait for the writer from the connection
+// actor's description (asking it is itself proof that it is not stuck).
+func backlogOf(t *testing.T, c *Conn) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	info := c.Inspect(ctx)
+	require.True(t, info.Running, "the connection ended: %v", info.ExitReason)
+	i := strings.Index(info.State, " ops backlogged")
+	require.Positive(t, i, "state: %q", info.State)
+	var n int
+	_, err := fmt.Sscan(info.State[strings.LastIndex(info.State[:i], " ")+1:i], &n)
+	require.NoError(t, err, "state: %q", info.State)
+	return n
+}
+
+// stallConn is a socket whose writes wait, once armed, until the gate
+// opens: a peer that stops reading, without filling kernel buffers.
+type stallConn struct {
+	net.Conn
+	armed, gate chan struct{}
+}
+
+func (s stallConn) Write(p []byte) (int, error) {
+	select {
+	case <-s.armed:
+		<-s.gate
+	default:
+	}
+	return s.Conn.Write(p)
+}
+
+// A peer that stops reading stalls the writer, not the connection actor:
+// the control frames it owes (here, PING ACKs) wait in a bounded backlog,
+// the actor stops taking the peer's frames once the backlog is long, and
+// it goes on answering meanwhile.
+func TestPeerThatStopsReadingStallsOnlyTheWriter(t *testing.T) {
+	cli, srv := tcpPair(t)
+	sc := stallConn{Conn: cli, armed: make(chan struct{}), gate: make(chan struct{})}
+	c, p := dialPeerOver(t, Config{}, sc, srv)
+	close(sc.armed)
+	// The writer's next flush waits on the socket.
+	open(t, c, OpenRequest{Header: requestHeaders("/svc/m")})
+
+	// Every PING owes an ACK: far more than the writer's mailboxes hold.
+	pings := make(chan error, 1)
+	go func() {
+		for i := range ctrlMailbox + readPauseAt + 4*maxBatch {
+			if err := p.fr.WritePing(false, [8]byte{byte(i)}); err != nil {
+				pings <- err
+				return
+			}
+		}
+		pings <- nil
+	}()
+	for backlogOf(t, c) < readPauseAt {
+		// Each answer comes from the actor's own loop: it is not stuck.
+	}
+	// Reading paused: the backlog grew by at most the batch that reached it.
+	require.Less(t, backlogOf(t, c), readPauseAt+maxBatch)
+	require.NoError(t, <-pings) // the kernel took them; our reader waits
+
+	// Once the peer reads again, every ACK goes out.
+	close(sc.gate)
+	acks := 0
+	for acks < ctrlMailbox+readPauseAt+4*maxBatch {
+		if f := p.next(); f.typ == http2.FramePing && f.ack() {
+			acks++
+		}
+	}
+	require.Zero(t, backlogOf(t, c))
+	closeConn(t, c)
+}
