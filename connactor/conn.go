@@ -27,7 +27,7 @@ type Conn struct {
 	authInfo any // Config.AuthInfo, kept for the layer above
 	ref      *actors.Ref
 
-	inbox   chan connMsg    // from: stream, caller (Open, GracefulClose); blocks until the connection actor takes it or ends
+	inbox   chan connMsg    // from: stream, caller; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
 	wops    chan<- writerOp // from: stream; blocks while the writer's mailbox is full (back-pressure, down the graph)
 	wdone   <-chan struct{} // from: writer; never (closed when the writer ends)
 	closeCh chan error      // from: caller (Close); never: room for one, later ones are moot

@@ -26,18 +26,18 @@ type connActor struct {
 
 	// Channels, set at start.
 	frames  <-chan []inFrame     // from: reader; blocks (back-pressure on the socket)
-	quit    chan struct{}        // from: connection (closed at shutdown: the reader and the writer stop); never
+	quit    chan struct{}        // from: connection; never (closed at shutdown: the reader and the writer stop)
 	rdone   <-chan struct{}      // from: reader; never (closed when it ends)
 	werr    <-chan error         // from: writer; never: room for one, sent once (its end)
 	wfaults <-chan streamFault   // from: writer; never: buffered; when full the writer reports a connection fault instead
 	wfault  <-chan protocolError // from: writer; never: room for one, sent at most once (the writer halts)
 	wcloses <-chan sendClose     // from: writer; never: buffered, drained each loop; a report that finds it full is dropped
-	ctrl    chan<- writerOp      // the writer's control mailbox (control_backlog.go)
-	wopsIn  <-chan writerOp      // the writer's mailboxes, drained once the writer ended
-	ctrlIn  <-chan writerOp
+	ctrl    chan<- writerOp      // from: connection; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
+	wopsIn  <-chan writerOp      // from: stream; blocks (the writer's streams' mailbox, drained here once the writer ended)
+	ctrlIn  <-chan writerOp      // from: connection; never (ctrl, drained here once the writer ended)
 	queued  <-chan int64         // from: writer; never (one slot, the writer replaces an unread value)
 	probe   <-chan chan<- string // from: caller (Inspect); blocks until the actor answers or ends
-	kaTimer <-chan time.Time     // from: keepalive's timer; never; nil (never ready) with keepalive off
+	kaTimer <-chan time.Time     // from: timer; never (nil, never ready, with keepalive off)
 
 	// Owned by the loop.
 	phase   connPhase

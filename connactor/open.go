@@ -19,7 +19,7 @@ type OpenRequest struct {
 	// Done, if set, receives the outcome once the writer is finished with
 	// Data (see Write.Done); it never fires for a request that was not
 	// opened.
-	Done chan<- error
+	Done chan<- error // from: writer; never: it must have room for one
 }
 
 type openRequest struct {
