@@ -40,10 +40,11 @@ type connActor struct {
 	kaTimer <-chan time.Time     // from: timer; never (nil, never ready, with keepalive off)
 
 	// Owned by the loop.
-	phase   connPhase
-	backlog []backlogged // ops waiting for room in the writer's mailboxes (control_backlog.go)
-	streams map[uint32]*streamEntry
-	closed  closedStreams // how the last streams closed (closed_streams.go)
+	phase     connPhase
+	backlog   []backlogged // ops waiting for room in the writer's mailboxes: backlog[backlogAt:] (control_backlog.go)
+	backlogAt int
+	streams   map[uint32]*streamEntry
+	closed    closedStreams // how the last streams closed (closed_streams.go)
 
 	// client role
 	nextID         uint32
@@ -112,7 +113,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			}
 		case a.backlogOut() <- a.backlogHead():
 			a.backlogSent()
-		case m := <-a.c.inbox:
+		case m := <-a.inboxIn():
 			a.onMessage(m)
 		case f := <-a.wfaults:
 			a.onStreamFault(f)
@@ -267,10 +268,10 @@ func (a *connActor) failQueuedWrites() {
 			op.write.finish(ErrConnClosed)
 		}
 	}
-	for _, b := range a.backlog {
+	for _, b := range a.backlog[a.backlogAt:] {
 		fail(b.op)
 	}
-	a.backlog = nil
+	a.backlog, a.backlogAt = nil, 0
 	for {
 		select {
 		case op := <-a.wopsIn:
@@ -289,7 +290,7 @@ func (a *connActor) describe() string {
 		ka = a.ka.describe()
 	}
 	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d, %d ops backlogged for the writer, peer goaway=%v, %s, %s, %d stalled streams reset",
-		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, len(a.backlog), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
+		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, a.backlogLen(), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.

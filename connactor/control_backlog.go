@@ -19,18 +19,20 @@ import (
 // What the backlog holds is the frames we owe the peer, bounded as
 // grpc-go bounds them: past readPauseAt waiting ops the actor stops taking
 // the peer's frames (the reader waits, and TCP pushes back on the peer)
-// until the backlog drains below it; the peer can then grow it no more,
-// and the writer's timeout ends the connection if the peer never reads.
-// Ops caused by our own streams (their releases and credit) are bounded
-// by the streams; should the backlog pass maxBacklog anyway, the
-// connection ends with ENHANCE_YOUR_CALM.
+// and its streams' messages until the backlog drains below it; neither
+// can then grow it further than one batch or message does, and the
+// writer's timeout ends the connection if the peer never reads. Should
+// the backlog pass maxBacklog anyway, the connection ends with
+// ENHANCE_YOUR_CALM.
 
 // ctrlMailbox is the capacity of the writer's control mailbox.
 const ctrlMailbox = 16
 
 // readPauseAt is the backlog at which the actor stops reading (grpc-go's
-// maxQueuedTransportResponseFrames is 50).
-const readPauseAt = 64
+// maxQueuedTransportResponseFrames is 50). With the control mailbox, it
+// lets as many ops wait for a busy writer as the single mailbox of old
+// did (32) before the actor waited: reading on only grows the backlog.
+const readPauseAt = 16
 
 // maxBacklog ends a connection whose backlog grows past it.
 const maxBacklog = 4096
@@ -55,7 +57,7 @@ func (a *connActor) write(op writerOp) { a.writeThen(backlogged{op: op}) }
 // once when the control mailbox has room and nothing is backlogged,
 // otherwise when the loop hands it over.
 func (a *connActor) writeThen(b backlogged) {
-	if len(a.backlog) == 0 {
+	if a.backlogLen() == 0 {
 		select {
 		case a.mailboxFor(b) <- b.op:
 			a.handedOver(b)
@@ -63,8 +65,43 @@ func (a *connActor) writeThen(b backlogged) {
 		default:
 		}
 	}
+	a.backlogPush(b)
+}
+
+// The backlog is a queue in a slice: backlog[backlogAt:] waits. Its
+// array is kept for the next burst while it is small, so that a burst
+// costs no allocation once the connection has seen one.
+func (a *connActor) backlogLen() int { return len(a.backlog) - a.backlogAt }
+
+func (a *connActor) backlogPush(b backlogged) {
+	if a.backlogAt > 0 && a.backlogAt >= len(a.backlog)/2 && len(a.backlog) == cap(a.backlog) {
+		// Reuse the room the handed-over ops left at the front.
+		n := copy(a.backlog, a.backlog[a.backlogAt:])
+		clear(a.backlog[n:])
+		a.backlog, a.backlogAt = a.backlog[:n], 0
+	}
+	if a.backlog == nil {
+		a.backlog = make([]backlogged, 0, keptBacklog)
+	}
 	a.backlog = append(a.backlog, b)
 }
+
+// backlogPop removes the head and returns it.
+func (a *connActor) backlogPop() backlogged {
+	b := a.backlog[a.backlogAt]
+	a.backlog[a.backlogAt] = backlogged{}
+	a.backlogAt++
+	if a.backlogAt == len(a.backlog) {
+		a.backlog, a.backlogAt = a.backlog[:0], 0
+		if cap(a.backlog) > keptBacklog {
+			a.backlog = nil
+		}
+	}
+	return b
+}
+
+// keptBacklog is the largest backlog array kept once it drains.
+const keptBacklog = 32
 
 // handedOver does what waited for b's op to reach the writer.
 func (a *connActor) handedOver(b backlogged) {
@@ -87,33 +124,30 @@ func (a *connActor) mailboxFor(b backlogged) chan<- writerOp {
 // backlogOut is the mailbox the backlog's head waits for, nil (never
 // ready) when nothing waits; backlogHead is the op to offer it.
 func (a *connActor) backlogOut() chan<- writerOp {
-	if len(a.backlog) == 0 {
+	if a.backlogLen() == 0 {
 		return nil
 	}
-	return a.mailboxFor(a.backlog[0])
+	return a.mailboxFor(a.backlog[a.backlogAt])
 }
 
 func (a *connActor) backlogHead() writerOp {
-	if len(a.backlog) == 0 {
+	if a.backlogLen() == 0 {
 		return writerOp{}
 	}
-	return a.backlog[0].op
+	return a.backlog[a.backlogAt].op
 }
 
 // backlogSent pops the op the loop handed over, and hands over what else
 // fits without waiting.
 func (a *connActor) backlogSent() {
 	for {
-		b := a.backlog[0]
-		a.backlog[0] = backlogged{}
-		a.backlog = a.backlog[1:]
-		a.handedOver(b)
-		if len(a.backlog) == 0 {
-			a.backlog = nil // let a burst's array go
+		a.handedOver(a.backlogPop())
+		if a.backlogLen() == 0 {
 			return
 		}
+		next := a.backlog[a.backlogAt]
 		select {
-		case a.mailboxFor(a.backlog[0]) <- a.backlog[0].op:
+		case a.mailboxFor(next) <- next.op:
 		default:
 			return
 		}
@@ -123,16 +157,27 @@ func (a *connActor) backlogSent() {
 // framesIn is the reader's channel, or nil while the backlog is long
 // enough that the peer must wait.
 func (a *connActor) framesIn() <-chan []inFrame {
-	if len(a.backlog) >= readPauseAt {
+	if a.backlogLen() >= readPauseAt {
 		return nil
 	}
 	return a.frames
 }
 
+// inboxIn is the inbox, or nil while the backlog is long: our own streams
+// wait too (their opens, releases and credit make ops), as they waited
+// on a full writer before; the loop still serves the writer's reports,
+// its timers and Inspect.
+func (a *connActor) inboxIn() <-chan connMsg {
+	if a.backlogLen() >= readPauseAt {
+		return nil
+	}
+	return a.c.inbox
+}
+
 // backlogOverflow is the error that ends a connection whose backlog
 // passed its bound, or nil.
 func (a *connActor) backlogOverflow() error {
-	if len(a.backlog) <= maxBacklog {
+	if a.backlogLen() <= maxBacklog {
 		return nil
 	}
 	return protocolError{code: http2.ErrCodeEnhanceYourCalm, msg: fmt.Sprintf("more than %d control frames wait for a peer that does not read", maxBacklog)}
@@ -144,11 +189,12 @@ func (a *connActor) backlogOverflow() error {
 // streams' mailbox, behind every Write a stream sent before it (the
 // writer serves control ops first anyway).
 func (a *connActor) flushBacklog(op writerOp) {
-	a.backlog = append(a.backlog, backlogged{op: op, viaStreams: true})
-	for len(a.backlog) > 0 {
+	a.backlogPush(backlogged{op: op, viaStreams: true})
+	for a.backlogLen() > 0 {
+		next := a.backlog[a.backlogAt]
 		select {
-		case a.mailboxFor(a.backlog[0]) <- a.backlog[0].op:
-			a.backlog = a.backlog[1:] // what waited for it is moot now
+		case a.mailboxFor(next) <- next.op:
+			a.backlogPop() // what waited for it is moot now
 		case <-a.c.wdone:
 			return
 		}

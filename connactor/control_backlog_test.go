@@ -84,3 +84,39 @@ func TestPeerThatStopsReadingStallsOnlyTheWriter(t *testing.T) {
 	require.Zero(t, backlogOf(t, c))
 	closeConn(t, c)
 }
+
+// The backlog hands ops over in the order they were written, through
+// bursts that wrap its array, and keeps a small array for the next burst.
+func TestBacklogKeepsOrder(t *testing.T) {
+	ctrl := make(chan writerOp, 2)
+	a := &connActor{ctrl: ctrl}
+	next, want := uint32(0), uint32(0)
+	take := func() {
+		op := <-ctrl
+		require.Equal(t, want, op.streamID, "ops out of order")
+		want++
+		// What the loop does when the control mailbox has room.
+		select {
+		case a.backlogOut() <- a.backlogHead():
+			a.backlogSent()
+		default:
+		}
+	}
+	for burst := range 50 {
+		for range burst % 13 {
+			a.write(rstOp(next, 0))
+			next++
+		}
+		for range burst % 7 {
+			if want < next {
+				take()
+			}
+		}
+		require.Equal(t, int(next-want)-len(ctrl), a.backlogLen())
+	}
+	for want < next {
+		take()
+	}
+	require.Zero(t, a.backlogLen())
+	require.LessOrEqual(t, cap(a.backlog), keptBacklog)
+}
