@@ -28,7 +28,7 @@ type Conn struct {
 	ref      *actors.Ref
 
 	inbox   chan connMsg    // from: stream, caller; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
-	wops    chan<- writerOp // from: stream; blocks while the writer's mailbox is full (back-pressure, down the graph)
+	wops    chan<- writerOp // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection never waits on it, it backlogs (control_backlog.go)
 	wdone   <-chan struct{} // from: writer; never (closed when the writer ends)
 	closeCh chan error      // from: caller (Close); never: room for one, later ones are moot
 	// goingAway is closed by the connection actor when the connection

@@ -23,7 +23,7 @@ import (
 // It flushes when its mailbox runs dry, so frames that arrive together
 // leave in one syscall.
 type writer struct {
-	ops  chan writerOp   // from: stream (the connection only to forward a stream's last Write); blocks while full (back-pressure, down the graph)
+	ops  chan writerOp   // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection, which only forwards a stream's last Write and the final close here, never waits on it
 	ctrl chan writerOp   // from: connection; never: the connection sends only when there is room, and backlogs the rest (control_backlog.go)
 	quit <-chan struct{} // from: connection; never (closed at shutdown: stop now)
 	// held is an op taken from ops while control ops waited: they were
