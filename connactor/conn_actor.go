@@ -269,7 +269,9 @@ func (a *connActor) failQueuedWrites() {
 		}
 	}
 	for _, b := range a.backlog[a.backlogAt:] {
-		fail(b.op)
+		if b.opened == nil { // an open that never reached the writer was never opened: its opener hears so from Done
+			fail(b.op)
+		}
 	}
 	a.backlog, a.backlogAt = nil, 0
 	for {
