@@ -192,6 +192,12 @@ func (a *connActor) flushBacklog(op writerOp) {
 	a.backlogPush(backlogged{op: op, viaStreams: true})
 	for a.backlogLen() > 0 {
 		next := a.backlog[a.backlogAt]
+		if next.opened != nil {
+			// Its opener hears nothing more (the connection is ending), so
+			// its request must not go out: it was never opened.
+			a.backlogPop()
+			continue
+		}
 		select {
 		case a.mailboxFor(next) <- next.op:
 			a.backlogPop() // what waited for it is moot now
