@@ -13,8 +13,16 @@ import (
 // full (the writer is stuck on a socket the peer does not drain) the op
 // waits in the actor's backlog, in order, and the loop hands the backlog
 // over as room frees. So a peer that stops reading stalls the writer, not
-// the connection actor: it goes on serving its streams, its timers and
-// Inspect.
+// the connection actor: it goes on serving its timers, the writer's
+// reports and Inspect.
+//
+// Order across the two mailboxes: a stream can write only after the
+// connection told the writer of it (an announce, an open), so the writer
+// takes a stream's op only once the control ops sent before it are
+// handled (writer.after), and the connection starts a stream, or answers
+// its opener, only once that op is out of the backlog (handedOver). A
+// stream's last Write forwarded by the connection, and the final close,
+// go through the streams' mailbox, behind the stream's earlier Writes.
 //
 // What the backlog holds is the frames we owe the peer, bounded as
 // grpc-go bounds them: past readPauseAt waiting ops the actor stops taking
