@@ -115,7 +115,13 @@ const keptBacklog = 32
 func (a *connActor) handedOver(b backlogged) {
 	switch {
 	case b.accept != nil:
-		b.accept.cancel = a.cfg.Accept(b.accept.s)
+		e := b.accept
+		e.cancel = a.cfg.Accept(e.s)
+		if e.reset {
+			// Reset while its announce waited: the event is queued for
+			// it; its context ends now, as abortOnce would have done.
+			e.cancel()
+		}
 	case b.opened != nil:
 		b.opened.reply <- openReply{s: b.opened.s}
 	}
