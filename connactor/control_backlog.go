@@ -117,7 +117,7 @@ func (a *connActor) handedOver(b backlogged) {
 	case b.accept != nil:
 		e := b.accept
 		e.cancel = a.cfg.Accept(e.s)
-		if e.reset {
+		if e.reset && e.cancel != nil {
 			// Reset while its announce waited: the event is queued for
 			// it; its context ends now, as abortOnce would have done.
 			e.cancel()
