@@ -33,13 +33,16 @@ import (
 // the backlog pass maxBacklog anyway, the connection ends with
 // ENHANCE_YOUR_CALM.
 
-// ctrlMailbox is the capacity of the writer's control mailbox.
-const ctrlMailbox = 16
+// ctrlMailbox is the capacity of the writer's control mailbox: every
+// connection holds one (1 KiB), and the backlog takes a burst.
+const ctrlMailbox = 8
 
 // readPauseAt is the backlog at which the actor stops reading (grpc-go's
-// maxQueuedTransportResponseFrames is 50). With the control mailbox, it
-// lets as many ops wait for a busy writer as the single mailbox of old
-// did (32) before the actor waited: reading on only grows the backlog.
+// maxQueuedTransportResponseFrames is 50). With the control mailbox, 24
+// ops wait for a busy writer before the actor pauses, about what the
+// single mailbox of old held (32) before the actor waited on it: reading
+// on would only grow the backlog. (Kept small, the backlog's array is
+// reused and a busy writer costs no allocation.)
 const readPauseAt = 16
 
 // maxBacklog ends a connection whose backlog grows past it.
