@@ -133,11 +133,13 @@ const (
 // is legal: it opened the stream, or our HEADERS went out.
 func (s *outStream) peerKnows() bool { return !s.local || s.send != sendIdle }
 
-// writerMailbox is how many ops wait for the writer before their senders
-// do. Every connection holds one, so it is sized for bursts, not floods:
-// a flood waits, which is the back-pressure the edge is for. (64 did no
-// better than 32 with 64 calls in flight, and cost 4 KiB more per end.)
-const writerMailbox = 32
+// writerMailbox is how many of the streams' ops wait for the writer
+// before their senders do. Every connection holds one, so it is sized for
+// bursts, not floods: a flood waits, which is the back-pressure the edge
+// is for. (64 did no better than 32 with 64 calls in flight, and cost
+// 4 KiB more per end; since the connection's own ops have a mailbox of
+// their own, 24 do as well as 32 did.)
+const writerMailbox = 24
 
 // smallFlush is the buffered size under which the writer yields once
 // before flushing.
