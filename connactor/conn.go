@@ -28,6 +28,7 @@ type Conn struct {
 	ref      *actors.Ref
 
 	inbox   chan connMsg    // from: stream, caller; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
+	credit  chan creditMsg  // from: stream; blocks until the connection actor takes it or ends
 	wops    chan<- writerOp // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection never waits on it, it backlogs (control_backlog.go)
 	wdone   <-chan struct{} // from: writer; never (closed when the writer ends)
 	closeCh chan error      // from: caller (Close); never: room for one, later ones are moot
@@ -50,6 +51,13 @@ type goAwayNote struct {
 func (c *Conn) tell(m connMsg) {
 	select {
 	case c.inbox <- m:
+	case <-c.ref.Done():
+	}
+}
+
+func (c *Conn) giveCredit(m creditMsg) {
+	select {
+	case c.credit <- m:
 	case <-c.ref.Done():
 	}
 }
@@ -123,6 +131,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	c := &Conn{
 		role:       cfg.Role,
 		inbox:      make(chan connMsg, 32),
+		credit:     make(chan creditMsg, 16),
 		wops:       w.ops,
 		remote:     nc.RemoteAddr(),
 		local:      nc.LocalAddr(),
@@ -193,7 +202,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a.applyPeerSettings(peer)
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
-	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }), actors.WithProbe(probe)}
+	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}

@@ -115,6 +115,8 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			a.backlogSent()
 		case m := <-a.inboxIn():
 			a.onMessage(m)
+		case c := <-a.creditIn():
+			a.onCredit(c)
 		case f := <-a.wfaults:
 			a.onStreamFault(f)
 		case pe := <-a.wfault:

@@ -7,18 +7,15 @@ package connactor
 // interface holds without an allocation.
 type connMsg interface{ connMsg() }
 
-// consumedMsg: a stream's application took n bytes of DATA; the peer may
-// send that much more (flow.go).
-type consumedMsg struct {
-	id uint32
-	n  int
-}
-
-// unholdMsg: a stream's application took n bytes it held; the memory
-// budget stops counting them (budget.go).
-type unholdMsg struct {
-	id uint32
-	n  int
+// creditMsg is the other message a stream sends the connection, on a
+// channel of its own (Conn.credit) because it comes with every 16 KiB a
+// stream takes and a value in a typed channel costs no allocation: the
+// application took window bytes of DATA, so the peer may send that much
+// more (flow.go), and released held bytes it held, which the memory
+// budget stops counting (budget.go).
+type creditMsg struct {
+	id           uint32
+	window, held int32
 }
 
 // releaseMsg: the stream has ended on our side.
@@ -41,8 +38,6 @@ type cancelOpenMsg struct{ r *openRequest }
 // (Conn.GracefulClose).
 type gracefulMsg struct{}
 
-func (consumedMsg) connMsg()   {}
-func (unholdMsg) connMsg()     {}
 func (releaseMsg) connMsg()    {}
 func (flushMsg) connMsg()      {}
 func (finishMsg) connMsg()     {}
@@ -50,13 +45,35 @@ func (openMsg) connMsg()       {}
 func (cancelOpenMsg) connMsg() {}
 func (gracefulMsg) connMsg()   {}
 
+// onCredit handles a stream's credit.
+func (a *connActor) onCredit(c creditMsg) {
+	if c.window > 0 {
+		a.consumed(c.id, int64(c.window))
+	}
+	if c.held > 0 {
+		a.unhold(c.id, int64(c.held))
+	}
+}
+
+// takeCredit handles the credit that waits. A stream's credit must count
+// before its release, which returns what it had not yet given back: the
+// stream sent the credit first, so it is in the channel by the time the
+// release is taken from the inbox.
+func (a *connActor) takeCredit() {
+	for {
+		select {
+		case c := <-a.c.credit:
+			a.onCredit(c)
+		default:
+			return
+		}
+	}
+}
+
 // onMessage handles one message from the inbox.
 func (a *connActor) onMessage(m connMsg) {
+	a.takeCredit()
 	switch m := m.(type) {
-	case consumedMsg:
-		a.consumed(m.id, int64(m.n))
-	case unholdMsg:
-		a.unhold(m.id, int64(m.n))
 	case releaseMsg:
 		a.release(m.s.ID)
 	case finishMsg:

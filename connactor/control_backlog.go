@@ -191,6 +191,15 @@ func (a *connActor) inboxIn() <-chan connMsg {
 	return a.c.inbox
 }
 
+// creditIn is the streams' credit channel, or nil while the backlog is
+// long (credit makes WINDOW_UPDATEs).
+func (a *connActor) creditIn() <-chan creditMsg {
+	if a.backlogLen() >= readPauseAt {
+		return nil
+	}
+	return a.c.credit
+}
+
 // backlogOverflow is the error that ends a connection whose backlog
 // passed its bound, or nil.
 func (a *connActor) backlogOverflow() error {

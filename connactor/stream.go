@@ -43,7 +43,7 @@ func (s *Stream) Flush() { s.conn.tell(flushMsg{s}) }
 // buffers, so that the peer may send that much more.
 func (s *Stream) Consumed(n int) {
 	if n > 0 {
-		s.conn.tell(consumedMsg{id: s.ID, n: n})
+		s.conn.giveCredit(creditMsg{id: s.ID, window: int32(n)})
 	}
 }
 
@@ -53,7 +53,7 @@ func (s *Stream) Consumed(n int) {
 // each is taken; one that takes a single request holds it until Release.
 func (s *Stream) Unhold(n int) {
 	if n > 0 {
-		s.conn.tell(unholdMsg{id: s.ID, n: n})
+		s.conn.giveCredit(creditMsg{id: s.ID, held: int32(n)})
 	}
 }
 
