@@ -210,7 +210,7 @@ func (w *writer) next() (writerOp, bool) {
 			return op, true
 		}
 		if w.err != nil {
-			return writerOp{kind: opClose}, true
+			return closeOp(), true
 		}
 		if len(w.runnable) > 0 && w.connWindow > 0 {
 			w.serveRunnable()
@@ -228,7 +228,7 @@ func (w *writer) next() (writerOp, bool) {
 		if w.dirty {
 			if err := w.flush(); err != nil {
 				w.err = err
-				return writerOp{kind: opClose}, true
+				return closeOp(), true
 			}
 		}
 		select {
