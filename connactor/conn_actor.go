@@ -303,11 +303,13 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 // resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
 // EventReset to our stream; the entry stays until the stream releases it.
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
-	a.write(rstOp(id, code))
-	if e, ok := a.streams[id]; ok {
-		e.state, _ = transition(e.state, evSendRST)
-		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
+	e, ok := a.streams[id]
+	if !ok {
+		a.write(rstOp(id, code))
+		return
 	}
+	e.state, _ = transition(e.state, evSendRST)
+	a.writeThenAbort(rstOp(id, code), e, Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
 }
 
 func errCode(code uint32) http2.ErrCode { return http2.ErrCode(code) }

@@ -20,7 +20,10 @@ import (
 // connection told the writer of it (an announce, an open), so the writer
 // takes a stream's op only once the control ops sent before it are
 // handled (writer.after), and the connection starts a stream, or answers
-// its opener, only once that op is out of the backlog (handedOver). A
+// its opener, only once that op is out of the backlog (handedOver);
+// likewise it tells a stream it was reset only once the RST_STREAM (or
+// the forget of the peer's) is, so that the stream's answer cannot reach
+// the peer first (writeThenAbort). A
 // stream's last Write forwarded by the connection, and the final close,
 // go through the streams' mailbox, behind the stream's earlier Writes.
 //
@@ -59,6 +62,30 @@ type backlogged struct {
 	viaStreams bool
 	accept     *streamEntry // call cfg.Accept once the announce is handed over
 	opened     *openRequest // reply to the opener once its HEADERS are handed over
+	abort      *abortNote   // tell a stream it is over once the op that ended it is handed over
+}
+
+// abortNote is a stream to tell it is over (streamEntry.abortOnce).
+type abortNote struct {
+	e  *streamEntry
+	ev Event
+}
+
+// writeThenAbort hands op, which ends stream e for the writer (our
+// RST_STREAM, or the forget of the peer's), to the writer, and only then
+// tells the stream of ev: the stream may answer by writing, and its
+// writes must not overtake op (a response to a stream we refused would
+// reach the peer before the refusal).
+func (a *connActor) writeThenAbort(op writerOp, e *streamEntry, ev Event) {
+	if a.backlogLen() == 0 {
+		select {
+		case a.ctrl <- op:
+			e.abortOnce(ev)
+			return
+		default:
+		}
+	}
+	a.backlogPush(backlogged{op: op, abort: &abortNote{e: e, ev: ev}})
 }
 
 // write hands op to the writer without ever waiting.
@@ -127,6 +154,8 @@ func (a *connActor) handedOver(b backlogged) {
 		}
 	case b.opened != nil:
 		b.opened.reply <- openReply{s: b.opened.s}
+	case b.abort != nil:
+		b.abort.e.abortOnce(b.abort.ev)
 	}
 }
 

@@ -315,8 +315,7 @@ func (a *connActor) onReset(f inFrame) error {
 		return a.judge(f.streamID, v)
 	}
 	e.state = next
-	a.write(forgetOp(f.streamID))
-	e.abortOnce(Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
+	a.writeThenAbort(forgetOp(f.streamID), e, Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
 		Err: fmt.Errorf("stream reset by the peer with %v", f.code)})
 	return nil
 }

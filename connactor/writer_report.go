@@ -78,13 +78,21 @@ func (w *writer) noteSendClose(id uint32, reset bool) {
 
 // onStreamFault resets a stream the writer dropped.
 func (a *connActor) onStreamFault(f streamFault) {
-	if f.peerKnows {
-		a.write(rstOp(f.id, f.code))
-	}
-	if e, ok := a.streams[f.id]; ok {
-		e.state, _ = transition(e.state, evSendRST)
+	e, ok := a.streams[f.id]
+	switch {
+	case !ok:
+		if f.peerKnows {
+			a.write(rstOp(f.id, f.code))
+		}
+		return
+	case !f.peerKnows:
+		// The writer dropped it already: nothing of the stream's can
+		// overtake an op.
 		e.abortOnce(Event{Kind: EventReset, Code: f.code, Err: f.err, Local: true})
+		return
 	}
+	e.state, _ = transition(e.state, evSendRST)
+	a.writeThenAbort(rstOp(f.id, f.code), e, Event{Kind: EventReset, Code: f.code, Err: f.err, Local: true})
 }
 
 // takeSendCloses applies the send-side closes the writer reported.
