@@ -120,3 +120,33 @@ func TestBacklogKeepsOrder(t *testing.T) {
 	require.Zero(t, a.backlogLen())
 	require.LessOrEqual(t, cap(a.backlog), keptBacklog)
 }
+
+// A stream hears of a reset of ours only once the RST_STREAM left the
+// backlog, so that what it writes in answer cannot reach the peer first.
+func TestResetReachesThePeerBeforeTheStreamsAnswer(t *testing.T) {
+	cli, srv := tcpPair(t)
+	sc := stallConn{Conn: cli, armed: make(chan struct{}), gate: make(chan struct{})}
+	c, p := dialPeerOver(t, Config{}, sc, srv)
+	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m")})
+	p.waitHeaders(s.ID)
+	close(sc.armed)
+	// PINGs until their ACKs back up: the writer's next flush waits on the
+	// socket, and what it has not taken waits in the backlog.
+	for i := 0; backlogOf(t, c) == 0; i++ {
+		require.NoError(t, p.fr.WritePing(false, [8]byte{byte(i)}))
+	}
+	// A stream error: the connection resets the stream.
+	require.NoError(t, p.fr.WritePriority(s.ID, http2.PriorityParam{StreamDep: s.ID}))
+	close(sc.gate) // the peer reads again, so the answer below can go out
+	ev := nextEvent(t, s)
+	require.Equal(t, EventReset, ev.Kind)
+	done := make(chan error, 1)
+	require.NoError(t, s.Write(Write{Data: []byte("answer"), Done: done}))
+	f, before := p.waitFor("RST_STREAM", isType(http2.FrameRSTStream, s.ID))
+	require.Equal(t, http2.ErrCodeProtocol, f.code)
+	for _, f := range before {
+		require.NotEqual(t, http2.FrameData, f.typ, "the stream's answer went out before our reset: %v", f)
+	}
+	require.ErrorIs(t, <-done, ErrStreamClosed)
+	closeConn(t, c)
+}
