@@ -82,14 +82,14 @@ func BenchmarkWriterData(b *testing.B) {
 	}{{"6B", 6}, {"1KiB", 1 << 10}, {"64KiB", 64 << 10}} {
 		b.Run(sz.name, func(b *testing.B) {
 			w := benchWriter(b)
-			w.benchHandle(b, writerOp{kind: opAnnounce, streamID: 1})
+			w.benchHandle(b, announceOp(1))
 			data := bytes.Repeat([]byte{'x'}, sz.n)
 			done := make(chan error, 1)
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
 			for b.Loop() {
 				w.refill(1)
-				w.benchHandle(b, writerOp{kind: opWrite, write: Write{StreamID: 1, Data: data, Done: done}})
+				w.benchHandle(b, writeOp(Write{StreamID: 1, Data: data, Done: done}))
 				if err := <-done; err != nil {
 					b.Fatal(err)
 				}
@@ -112,8 +112,8 @@ func BenchmarkWriterUnaryResponse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w.connWindow = maxWindow
-		w.benchHandle(b, writerOp{kind: opAnnounce, streamID: id})
-		w.benchHandle(b, writerOp{kind: opWrite, write: Write{StreamID: id, Header: benchResponse, Data: data, Trailer: benchTrailer, Done: done}})
+		w.benchHandle(b, announceOp(id))
+		w.benchHandle(b, writeOp(Write{StreamID: id, Header: benchResponse, Data: data, Trailer: benchTrailer, Done: done}))
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func BenchmarkWriterOpen(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w.connWindow = maxWindow
-		w.benchHandle(b, writerOp{kind: opOpen, write: Write{StreamID: id, Header: benchRequest, Data: data, EndStream: true}})
+		w.benchHandle(b, openOp(Write{StreamID: id, Header: benchRequest, Data: data, EndStream: true}))
 		if err := w.flush(); err != nil {
 			b.Fatal(err)
 		}

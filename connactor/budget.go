@@ -159,7 +159,7 @@ func (a *connActor) refuseOverBudget(id uint32) bool {
 	if !a.budget.over() {
 		return false
 	}
-	a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeRefusedStream})
+	a.write(rstOp(id, http2.ErrCodeRefusedStream))
 	a.closed.add(id, stateClosedByUs)
 	return true
 }

@@ -213,6 +213,5 @@ var (
 	ErrGoingAway = errors.New("connection is going away")
 	// ErrKeepaliveTimeout is why a connection ended when keepalive found
 	// its peer silent (Config.KeepaliveTime); the error carries the timeout.
-	ErrKeepaliveTimeout    = errors.New("keepalive: no answer to a PING")
-	errFlowControlOverflow = errors.New("peer overflowed the connection send window")
+	ErrKeepaliveTimeout = errors.New("keepalive: no answer to a PING")
 )

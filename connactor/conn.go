@@ -14,47 +14,39 @@ import (
 
 // Conn is the handle to one HTTP/2 connection: the connection actor, its
 // reader and its writer. Its methods are safe from any goroutine.
+//
+// Every field is set before start returns and never written after: the
+// handle holds what is immutable and the channels through which the
+// connection is reached. What changes as the connection runs lives in
+// connActor, which only the connection actor's goroutine touches, and in
+// the writer, which only the writer's does.
 type Conn struct {
-	role   Role
-	ref    *actors.Ref
-	inbox  chan connMsg
-	wops   chan<- writerOp
-	wdone  <-chan struct{}
-	remote net.Addr
-	local  net.Addr
-	// authInfo is Config.AuthInfo, kept for the layer above; immutable.
-	authInfo any
-	closeCh  chan error // Close's request; room for one, later ones are moot
-	// goingAway is closed by the connection actor (markGoingAway) when the
-	// connection stops taking new streams.
-	goingAway chan struct{}
-	// peerGoAway is the peer's GOAWAY when it is why goingAway closed:
-	// written by the connection actor before it closes goingAway, read by
-	// others only after (see PeerGoAway).
-	peerGoAway *GoAway
+	role     Role
+	remote   net.Addr
+	local    net.Addr
+	authInfo any // Config.AuthInfo, kept for the layer above
+	ref      *actors.Ref
+
+	inbox   chan connMsg    // from: stream, caller; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
+	credit  chan creditMsg  // from: stream; blocks until the connection actor takes it or ends
+	wops    chan<- writerOp // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection never waits on it, it backlogs (control_backlog.go)
+	wdone   <-chan struct{} // from: writer; never (closed when the writer ends)
+	closeCh chan error      // from: caller (Close); never: room for one, later ones are moot
+	// goingAway is closed by the connection actor when the connection
+	// stops taking new streams (its phase leaves serving).
+	goingAway chan struct{} // from: connection; never (closed once)
+	// peerGoAway is the peer's GOAWAY when it is why goingAway closed.
+	// The connection actor fills it before it closes goingAway and never
+	// after; others read it only after (see PeerGoAway), so the close
+	// hands it over.
+	peerGoAway *goAwayNote
 }
 
-// connMsg is what streams and the API tell the connection actor.
-type connMsg struct {
-	kind  connMsgKind
-	id    uint32
-	n     int
-	open  *openRequest
-	final *Write // msgFinish
+// goAwayNote holds the peer's GOAWAY for PeerGoAway.
+type goAwayNote struct {
+	g  GoAway
+	ok bool
 }
-
-type connMsgKind uint8
-
-const (
-	msgConsumed   connMsgKind = iota // a stream's application took n bytes
-	msgRelease                       // a stream ended
-	msgFlush                         // a stream asks for its spilled events
-	msgOpen                          // a client opens a stream
-	msgCancelOpen                    // a client gave up waiting for Open
-	msgGraceful                      // GOAWAY, then end when the last stream does
-	msgFinish                        // a stream's last write, and its release
-	msgUnhold                        // a stream's application took n bytes it held (budget.go)
-)
 
 func (c *Conn) tell(m connMsg) {
 	select {
@@ -63,9 +55,17 @@ func (c *Conn) tell(m connMsg) {
 	}
 }
 
-// write hands op to the writer. Once the writer has ended nothing is
-// accepted (its mailbox may still have room, so that is checked first); a
-// Write that slips in as it ends is failed by the connection's shutdown.
+func (c *Conn) giveCredit(m creditMsg) {
+	select {
+	case c.credit <- m:
+	case <-c.ref.Done():
+	}
+}
+
+// write hands a stream's op to the writer. Once the writer has ended
+// nothing is accepted (its mailbox may still have room, so that is checked
+// first); a Write that slips in as it ends is failed by the connection's
+// shutdown.
 func (c *Conn) write(op writerOp) error {
 	select {
 	case <-c.wdone:
@@ -117,7 +117,7 @@ func (c *Conn) Close(err error) {
 
 // GracefulClose sends GOAWAY, refuses new streams, and ends the connection
 // once the streams in flight have ended.
-func (c *Conn) GracefulClose() { c.tell(connMsg{kind: msgGraceful}) }
+func (c *Conn) GracefulClose() { c.tell(gracefulMsg{}) }
 
 // Inspect describes the connection actor while it runs, with its reader,
 // its writer and its streams' actors below it.
@@ -134,14 +134,16 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	w.quit = quit
 	frames := make(chan []inFrame, 8)
 	c := &Conn{
-		role:      cfg.Role,
-		inbox:     make(chan connMsg, 32),
-		wops:      w.ops,
-		remote:    nc.RemoteAddr(),
-		local:     nc.LocalAddr(),
-		authInfo:  cfg.AuthInfo,
-		closeCh:   make(chan error, 1),
-		goingAway: make(chan struct{}),
+		role:       cfg.Role,
+		inbox:      make(chan connMsg, 32),
+		credit:     make(chan creditMsg, 16),
+		wops:       w.ops,
+		remote:     nc.RemoteAddr(),
+		local:      nc.LocalAddr(),
+		authInfo:   cfg.AuthInfo,
+		closeCh:    make(chan error, 1),
+		goingAway:  make(chan struct{}),
+		peerGoAway: new(goAwayNote),
 	}
 	var pings *pingPolice
 	if cfg.Role == RoleServer && cfg.PingPolicy != nil {
@@ -167,21 +169,28 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 				nc.Close()
 			}
 		}))
-	rdone := rref.Done()
+	probe := make(chan chan<- actors.Report)
 	a := &connActor{
-		Conn:           c,
+		c:              c,
+		role:           cfg.Role,
 		cfg:            cfg,
 		nc:             nc,
 		frames:         frames,
 		quit:           quit,
-		rdone:          rdone,
+		rdone:          rref.Done(),
 		werr:           werr,
+		wfaults:        w.faults,
+		wfault:         w.fault,
+		wcloses:        w.closes,
+		wopsIn:         w.ops,
+		ctrl:           w.ctrl,
+		ctrlIn:         w.ctrl,
+		queued:         w.budget.reports,
+		probe:          probe,
 		streams:        make(map[uint32]*streamEntry),
 		nextID:         1,
 		peerMaxStreams: 1<<31 - 1,
 		connRecvAvail:  int64(cfg.ConnWindow),
-		wresets:        w.resets,
-		wopsIn:         w.ops,
 		pings:          pings,
 	}
 	if cfg.Role == RoleServer && (cfg.MaxConnectionIdle > 0 || cfg.MaxConnectionAge > 0) {
@@ -191,17 +200,15 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		a.budget = newConnBudget(cfg.MemoryBudget)
 		a.stall = newStallWatch(cfg, w.budget.stalls)
 	}
-	a.queued = w.budget.reports
 	if cfg.KeepaliveTime > 0 {
 		a.ka = newKeepalive(cfg, time.Now())
 		a.kaTimer = a.ka.timer.C
 	}
 	a.applyPeerSettings(peer)
-	probe := make(chan chan<- actors.Report)
-	a.probe, a.reader, a.writer = probe, rref, wref
+	a.reader, a.writer = rref, wref
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
-	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(frames) }), actors.WithProbe(probe)}
+	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}

@@ -14,55 +14,65 @@ import (
 
 // connActor is the state the connection actor owns: the stream table,
 // the receive windows, the peer's settings that shape our use of the
-// connection, and GOAWAY in both directions. It is touched only by run's
-// goroutine, as x/net/http2's serverConn is by its serve loop.
+// connection, the connection's phase and GOAWAY in both directions. It is
+// touched only by run's goroutine, as x/net/http2's serverConn is by its
+// serve loop. The handle (Conn) is separate and never written here.
 type connActor struct {
-	*Conn
-	cfg     Config
-	nc      net.Conn
-	frames  <-chan []inFrame
-	quit    chan struct{}
-	rdone   <-chan struct{}
-	werr    <-chan error
-	wresets <-chan writerReset // streams the writer ended
-	wopsIn  <-chan writerOp    // the writer's mailbox, drained once the writer ended
-	kaTimer <-chan time.Time   // ka's timer; nil (never ready) with keepalive off
+	// Immutable after start.
+	c    *Conn // the handle: read, never written
+	role Role
+	cfg  Config
+	nc   net.Conn
 
-	// Inspect (children.go): its question, and the children the actor
-	// names besides its streams' actors.
-	probe  <-chan chan<- actors.Report // from: Inspect's asker; blocks (bounded by its ctx)
-	reader *actors.Ref
-	writer *actors.Ref
+	// Channels, set at start.
+	frames  <-chan []inFrame            // from: reader; blocks (back-pressure on the socket)
+	quit    chan struct{}               // from: connection; never (closed at shutdown: the reader and the writer stop)
+	rdone   <-chan struct{}             // from: reader; never (closed when it ends)
+	werr    <-chan error                // from: writer; never: room for one, sent once (its end)
+	wfaults <-chan streamFault          // from: writer; never: buffered; when full the writer reports a connection fault instead
+	wfault  <-chan protocolError        // from: writer; never: room for one, sent at most once (the writer halts)
+	wcloses <-chan sendClose            // from: writer; never: buffered, drained each loop; a report that finds it full is dropped
+	ctrl    chan<- writerOp             // from: connection; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
+	wopsIn  <-chan writerOp             // from: stream; blocks (the writer's streams' mailbox, drained here once the writer ended)
+	ctrlIn  <-chan writerOp             // from: connection; never (ctrl, drained here once the writer ended)
+	queued  <-chan int64                // from: writer; never (one slot, the writer replaces an unread value)
+	probe   <-chan chan<- actors.Report // from: caller; blocks until the actor answers or ends (Inspect, bounded by its ctx)
+	kaTimer <-chan time.Time            // from: timer; never (nil, never ready, with keepalive off)
 
-	streams map[uint32]*streamEntry
-	closed  closedStreams // how the last streams closed (closed_streams.go)
+	// Owned by the loop.
+	phase     connPhase
+	backlog   []backlogged // ops waiting for room in the writer's mailboxes: backlog[backlogAt:] (control_backlog.go)
+	backlogAt int
+	streams   map[uint32]*streamEntry
+	closed    closedStreams // how the last streams closed (closed_streams.go)
 
 	// client role
 	nextID         uint32
 	peerMaxStreams uint32
 	waiting        []*openRequest // opens beyond the peer's MAX_CONCURRENT_STREAMS
 
-	// server role
+	// server role: the highest stream the peer opened, which our final
+	// GOAWAY names.
 	lastPeerID uint32
 
 	connRecvAvail int64 // what the peer may still send on the connection
 	connUnacked   int64 // consumed, not yet granted back
 
-	goAwaySent     bool
-	goAwayReceived bool
-	shutdownTimer  *time.Timer // server: waiting for the ACK of the PING after the first GOAWAY (graceful.go)
-	peerLastID     uint32      // from the peer's GOAWAY
-
-	goingAwayClosed bool // GoingAway() is closed
+	shutdownTimer *time.Timer // server, draining: waiting for the ACK of the PING after the first GOAWAY (graceful.go)
+	peerGoAway    *GoAway     // the peer's latest GOAWAY; nil: none came
 
 	ka    *keepalive  // nil: keepalive is off
 	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
 	age   *connAge    // nil: no idle or age limit (client role, or none set)
 
-	budget connBudget   // memory held for the peer (budget.go)
-	queued <-chan int64 // from: writer; never blocks (the writer replaces an unread value)
-	stall  stallWatch   // streams whose peer grants no window (stall.go)
-	floods floodPolice  // SETTINGS and empty DATA floods (flood_policy.go)
+	budget connBudget  // memory held for the peer (budget.go)
+	stall  stallWatch  // streams whose peer grants no window (stall.go)
+	floods floodPolice // SETTINGS and empty DATA floods (flood_policy.go)
+
+	// Inspect (children.go): the children the actor names besides its
+	// streams' actors.
+	reader *actors.Ref
+	writer *actors.Ref
 }
 
 // streamEntry is the connection's view of one stream.
@@ -106,16 +116,20 @@ func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
 	for {
 		select {
-		case batch := <-a.frames:
+		case batch := <-a.framesIn():
 			if err := a.onBatch(batch); err != nil {
 				return err
 			}
-		case m := <-a.inbox:
+		case a.backlogOut() <- a.backlogHead():
+			a.backlogSent()
+		case m := <-a.inboxIn():
 			a.onMessage(m)
-		case r := <-a.wresets:
-			if e, ok := a.streams[r.id]; ok {
-				e.abortOnce(Event{Kind: EventReset, Code: r.code, Err: r.err, Local: true})
-			}
+		case c := <-a.creditIn():
+			a.onCredit(c)
+		case f := <-a.wfaults:
+			a.onStreamFault(f)
+		case pe := <-a.wfault:
+			return pe
 		case err := <-a.werr:
 			if err == nil {
 				return nil
@@ -141,14 +155,18 @@ func (a *connActor) run(ctx context.Context) (err error) {
 				return err
 			}
 		case reply := <-a.probe:
+			a.takeSendCloses()
 			actors.Probe(reply, a.describe(), a.children()...)
 		case <-ctx.Done():
 			select {
-			case err := <-a.closeCh:
+			case err := <-a.c.closeCh:
 				return err
 			default:
 				return nil
 			}
+		}
+		if err := a.backlogOverflow(); err != nil {
+			return err
 		}
 		if a.drained() {
 			return nil
@@ -158,6 +176,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 
 // onBatch handles frames that arrived together, in order.
 func (a *connActor) onBatch(batch []inFrame) error {
+	a.takeSendCloses() // so that each stream's state is the newest the writer told
 	if a.ka != nil {
 		a.ka.lastRead = time.Now()
 	}
@@ -172,48 +191,43 @@ func (a *connActor) onBatch(batch []inFrame) error {
 
 // drained reports a draining connection whose last stream has ended.
 func (a *connActor) drained() bool {
-	return (a.goAwaySent || a.goAwayReceived) && len(a.streams) == 0 && len(a.waiting) == 0
+	return a.phase.endsWithLastStream() && len(a.streams) == 0 && len(a.waiting) == 0
 }
 
-func (a *connActor) onMessage(m connMsg) {
-	switch m.kind {
-	case msgConsumed:
-		a.consumed(m.id, int64(m.n))
-	case msgRelease:
-		a.release(m.id)
-	case msgFinish:
-		a.release(m.id)
-		a.write(writerOp{kind: opWrite, write: *m.final})
-	case msgFlush:
-		if e, ok := a.streams[m.id]; ok {
-			e.s.events.Flush()
-		}
-	case msgOpen:
-		a.open(m.open)
-	case msgCancelOpen:
-		a.cancelOpen(m.open)
-	case msgGraceful:
-		a.beginGoAway()
-	case msgUnhold:
-		a.unhold(m.id, int64(m.n))
-	}
-}
-
-// goAway tells the peer we take no new streams (RFC 9113 6.8); the
-// connection ends when the ones in flight have.
+// goAway sends our final GOAWAY (RFC 9113 6.8), unless it went out: we
+// take no new streams, and the connection ends when the ones in flight
+// have.
 func (a *connActor) goAway(code http2.ErrCode, why string) {
-	if a.goAwaySent {
-		return
-	}
-	a.goAwaySent = true
-	a.markGoingAway()
-	a.write(writerOp{kind: opGoAway, streamID: a.lastPeerID, code: code, rare: &rareOps{debug: []byte(why)}})
+	a.enter(phGoAway, code, why)
 	a.failWaiting(ErrGoingAway)
+}
+
+// enter moves the connection's phase by ev (phase.go) and does what the
+// move asks: GoingAway closes when the connection leaves serving, and the
+// GOAWAY that is due goes out, the final one with code and why.
+func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAction {
+	prev := a.phase
+	next, act := nextPhase(prev, ev)
+	a.phase = next
+	if !prev.goingAway() && next.goingAway() {
+		close(a.c.goingAway)
+	}
+	switch act {
+	case sendFirstGoAway:
+		a.write(goAwayOp(1<<31-1, http2.ErrCodeNo, "graceful shutdown"))
+		a.write(pingOp(shutdownPing))
+		a.shutdownTimer = time.NewTimer(shutdownPingTimeout)
+	case sendFinalGoAway:
+		if a.shutdownTimer != nil {
+			a.shutdownTimer.Stop()
+		}
+		a.write(goAwayOp(a.lastPeerID, code, why))
+	}
+	return act
 }
 
 // shutdown ends the reader and the writer and tells every stream.
 func (a *connActor) shutdown(reason error) {
-	a.markGoingAway()
 	if a.ka != nil {
 		a.ka.timer.Stop()
 	}
@@ -221,51 +235,62 @@ func (a *connActor) shutdown(reason error) {
 		a.age.timer.Stop()
 	}
 	a.stall.stop()
+	// A connection error: tell the peer why before hanging up (phFail
+	// owes the GOAWAY unless ours went out already).
+	ev, code, why := phEnd, http2.ErrCodeNo, ""
 	var pe protocolError
-	if errors.As(reason, &pe) && !a.goAwaySent {
-		// A connection error: tell the peer why before hanging up.
-		a.goAwaySent = true
-		a.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		a.write(writerOp{kind: opGoAway, streamID: a.lastPeerID, code: pe.code, rare: &rareOps{debug: []byte(pe.msg)}})
+	if errors.As(reason, &pe) {
+		ev, code, why = phFail, pe.code, pe.msg
 	}
+	wentAway := a.phase == phaseGoneAway
+	a.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	a.enter(ev, code, why)
 	// Let the writer flush what it has (GOAWAY, final frames), bounded.
 	a.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	a.flushBacklog(closeOp())
 	select {
-	case a.wops <- writerOp{kind: opClose}:
-	case <-a.wdone:
-	}
-	select {
-	case <-a.wdone:
+	case <-a.c.wdone:
 	case <-time.After(2 * time.Second):
 	}
-	if reason == nil && a.goAwaySent && a.role == RoleServer {
+	if reason == nil && wentAway && a.role == RoleServer {
 		a.linger()
 	}
 	close(a.quit)
 	a.nc.Close()
-	<-a.wdone
+	<-a.c.wdone
 	<-a.rdone
 	a.failQueuedWrites()
-	why := reason
-	if why == nil {
-		why = ErrConnClosed
+	if reason == nil {
+		reason = ErrConnClosed
 	}
-	why = a.withPeerGoAway(why)
+	reason = a.withPeerGoAway(reason)
 	for _, e := range a.streams {
-		e.abortOnce(Event{Kind: EventClosed, Err: why})
+		e.abortOnce(Event{Kind: EventClosed, Err: reason})
 	}
-	a.failWaiting(why)
+	a.failWaiting(reason)
+	a.enter(phClosed, 0, "")
 }
 
 // failQueuedWrites fails the Writes that reached the writer's mailbox as
 // it ended, so that nobody waits on their Done.
 func (a *connActor) failQueuedWrites() {
+	fail := func(op writerOp) {
+		if op.kind == opWrite || op.kind == opOpen {
+			op.write.finish(ErrConnClosed)
+		}
+	}
+	for _, b := range a.backlog[a.backlogAt:] {
+		if b.opened == nil { // an open that never reached the writer was never opened: its opener hears so from Done
+			fail(b.op)
+		}
+	}
+	a.backlog, a.backlogAt = nil, 0
 	for {
 		select {
 		case op := <-a.wopsIn:
-			if op.kind == opWrite || op.kind == opOpen {
-				op.write.finish(ErrConnClosed)
-			}
+			fail(op)
+		case op := <-a.ctrlIn:
+			fail(op)
 		default:
 			return
 		}
@@ -277,8 +302,8 @@ func (a *connActor) describe() string {
 	if a.ka != nil {
 		ka = a.ka.describe()
 	}
-	return fmt.Sprintf("%s conn to %v: %d streams, %d waiting to open, recv window %d, goaway sent=%v received=%v, %s, %s, %d stalled streams reset",
-		a.role, a.remote, len(a.streams), len(a.waiting), a.connRecvAvail, a.goAwaySent, a.goAwayReceived, ka, a.budget.describe(), a.stall.reset)
+	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d, %d ops backlogged for the writer, peer goaway=%v, %s, %s, %d stalled streams reset",
+		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, a.backlogLen(), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.
@@ -287,11 +312,13 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 // resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
 // EventReset to our stream; the entry stays until the stream releases it.
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
-	a.write(writerOp{kind: opRST, streamID: id, code: code})
-	if e, ok := a.streams[id]; ok {
-		e.state, _ = transition(e.state, evSendRST)
-		e.abortOnce(Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
+	e, ok := a.streams[id]
+	if !ok {
+		a.write(rstOp(id, code))
+		return
 	}
+	e.state, _ = transition(e.state, evSendRST)
+	a.writeThenAbort(rstOp(id, code), e, Event{Kind: EventReset, Code: code, Err: fmt.Errorf("stream reset locally: %s", why), Local: true})
 }
 
 func errCode(code uint32) http2.ErrCode { return http2.ErrCode(code) }

@@ -212,9 +212,11 @@ func TestStreamFlowControlErrorResetsStreamOnly(t *testing.T) {
 	requireConnWorks(t, c, p)
 }
 
+// While our side still sends (half-closed remote), a frame after the
+// peer's END_STREAM is a stream error (RFC 9113 5.1).
 func TestHeadersAfterEndStreamResetsStreamOnly(t *testing.T) {
 	c, p := dialPeer(t, Config{})
-	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m"), EndStream: true})
+	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m")})
 	p.waitHeaders(s.ID)
 	p.headers(s.ID, true, append(append(hf(), responseHeaders...), okTrailers...))
 	ev := nextEvent(t, s)
@@ -230,13 +232,55 @@ func TestHeadersAfterEndStreamResetsStreamOnly(t *testing.T) {
 
 func TestDataAfterEndStreamResetsStreamOnly(t *testing.T) {
 	c, p := dialPeer(t, Config{})
-	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m"), EndStream: true})
+	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m")})
 	p.waitHeaders(s.ID)
 	p.headers(s.ID, false, responseHeaders)
 	p.data(s.ID, true, []byte("last"))
 	p.data(s.ID, false, []byte("more"))
 	f := p.waitRST(s.ID)
 	require.Equal(t, http2.ErrCodeStreamClosed, f.code)
+	requireConnWorks(t, c, p)
+}
+
+// Once both sides sent END_STREAM the stream is closed, even before our
+// stream releases it: the writer reported our END_STREAM, and a frame
+// after the peer's is a connection error STREAM_CLOSED (RFC 9113 5.1,
+// closed: "an endpoint that receives any frames after receiving a frame
+// with the END_STREAM flag set MUST treat that as a connection error").
+func TestFramesAfterBothEndedAreConnectionError(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		late func(p *peer, id uint32)
+	}{
+		{"HEADERS", func(p *peer, id uint32) { p.headers(id, true, okTrailers) }},
+		{"DATA", func(p *peer, id uint32) { p.data(id, false, []byte("more")) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, p := dialPeer(t, Config{})
+			s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m"), EndStream: true})
+			p.waitHeaders(s.ID)
+			p.headers(s.ID, true, append(append(hf(), responseHeaders...), okTrailers...))
+			ev := nextEvent(t, s)
+			require.Equal(t, EventHeaders, ev.Kind)
+			require.True(t, ev.EndStream)
+
+			tc.late(p, s.ID)
+			p.expectGoAway(http2.ErrCodeStreamClosed)
+			<-c.Done()
+		})
+	}
+}
+
+// A WINDOW_UPDATE or RST_STREAM after both sides ended is allowed (the
+// peer may not have read our END_STREAM yet) and ignored.
+func TestWindowUpdateAndResetAfterBothEndedAreIgnored(t *testing.T) {
+	c, p := dialPeer(t, Config{})
+	s := open(t, c, OpenRequest{Header: requestHeaders("/svc/m"), EndStream: true})
+	p.waitHeaders(s.ID)
+	p.headers(s.ID, true, append(append(hf(), responseHeaders...), okTrailers...))
+	require.Equal(t, EventHeaders, nextEvent(t, s).Kind)
+	p.windowUpdate(s.ID, 100)
+	p.rst(s.ID, http2.ErrCodeNo)
 	requireConnWorks(t, c, p)
 }
 

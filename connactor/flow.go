@@ -18,7 +18,7 @@ func (a *connActor) grantConn(n int64) {
 	a.connUnacked += n
 	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 && !a.withholdConnGrant() {
 		a.connRecvAvail += a.connUnacked
-		a.write(writerOp{kind: opWindowUpdate, streamID: 0, incr: uint32(a.connUnacked)})
+		a.write(windowUpdateOp(0, uint32(a.connUnacked)))
 		a.connUnacked = 0
 	}
 }
@@ -30,7 +30,7 @@ func (a *connActor) grantStream(id uint32, e *streamEntry, n int64) {
 	e.unacked += n
 	if e.unacked >= int64(a.cfg.StreamWindow)/4 {
 		e.recvAvail += e.unacked
-		a.write(writerOp{kind: opWindowUpdate, streamID: id, incr: uint32(e.unacked)})
+		a.write(windowUpdateOp(id, uint32(e.unacked)))
 		e.unacked = 0
 	}
 }
@@ -38,6 +38,7 @@ func (a *connActor) grantStream(id uint32, e *streamEntry, n int64) {
 // release forgets an ended stream, returns its unconsumed bytes to the
 // connection window, and lets a waiting open take its place.
 func (a *connActor) release(id uint32) {
+	a.takeSendCloses() // the state the stream closes in counts the writer's last news
 	e, ok := a.streams[id]
 	if !ok {
 		return

@@ -45,20 +45,7 @@ func (c *Conn) PeerGoAway() (GoAway, bool) {
 	default:
 		return GoAway{}, false
 	}
-	if c.peerGoAway == nil {
-		return GoAway{}, false
-	}
-	return *c.peerGoAway, true
-}
-
-// markGoingAway closes GoingAway the first time it is called; only the
-// connection actor calls it.
-func (a *connActor) markGoingAway() {
-	if a.goingAwayClosed {
-		return
-	}
-	a.goingAwayClosed = true
-	close(a.goingAway)
+	return c.peerGoAway.g, c.peerGoAway.ok
 }
 
 // withPeerGoAway adds the peer's GOAWAY, if one came, to why a client

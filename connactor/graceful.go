@@ -31,28 +31,20 @@ func (a *connActor) beginGoAway() {
 		a.goAway(http2.ErrCodeNo, "graceful shutdown")
 		return
 	}
-	if a.goAwaySent || a.shutdownTimer != nil {
-		return
-	}
-	a.markGoingAway()
-	a.write(writerOp{kind: opGoAway, streamID: 1<<31 - 1, code: http2.ErrCodeNo, rare: &rareOps{debug: []byte("graceful shutdown")}})
-	a.write(writerOp{kind: opPing, ping: shutdownPing})
-	a.shutdownTimer = time.NewTimer(shutdownPingTimeout)
+	a.enter(phDrain, http2.ErrCodeNo, "graceful shutdown")
 }
 
 // onShutdownPingAck sends the final GOAWAY once the client has answered
 // the shutdown PING, or the wait for it is over.
 func (a *connActor) onShutdownPingAck() {
-	if a.shutdownTimer == nil {
-		return
+	if a.phase == phaseDraining {
+		a.goAway(http2.ErrCodeNo, "graceful shutdown")
 	}
-	a.shutdownTimer.Stop()
-	a.goAway(http2.ErrCodeNo, "graceful shutdown")
 }
 
 // shutdownTimeout is the shutdown timer's channel, nil when none runs.
 func (a *connActor) shutdownTimeout() <-chan time.Time {
-	if a.shutdownTimer == nil || a.goAwaySent {
+	if a.phase != phaseDraining {
 		return nil
 	}
 	return a.shutdownTimer.C

@@ -44,11 +44,11 @@ func (a *connActor) onFrame(f inFrame) error {
 			return err
 		}
 		a.applyPeerSettings(f.settings)
-		a.write(writerOp{kind: opPeerSettings, rare: &rareOps{settings: f.settings}})
-		a.write(writerOp{kind: opSettingsAck})
+		a.write(peerSettingsOp(f.settings))
+		a.write(settingsAckOp())
 	case http2.FramePing:
 		if !f.flags.Has(http2.FlagPingAck) {
-			a.write(writerOp{kind: opPingAck, ping: f.ping})
+			a.write(pingAckOp(f.ping))
 			return a.policePing()
 		} else if f.ping == shutdownPing {
 			a.onShutdownPingAck()
@@ -254,7 +254,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	end := f.flags.Has(http2.FlagHeadersEndStream)
 	contentLength := int64(-1)
 	refuse := func(code http2.ErrCode) error {
-		a.write(writerOp{kind: opRST, streamID: id, code: code})
+		a.write(rstOp(id, code))
 		a.closed.add(id, stateClosedByUs)
 		return nil
 	}
@@ -262,7 +262,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	case f.dep == id:
 		// 5.3.1: a stream cannot depend on itself.
 		return refuse(http2.ErrCodeProtocol)
-	case a.goAwaySent, uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams:
+	case !a.phase.takesStreams(), uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams:
 		return refuse(http2.ErrCodeRefusedStream)
 	case !f.truncated:
 		// A truncated header list gets its 431 from the stream instead.
@@ -281,7 +281,6 @@ func (a *connActor) acceptStream(f inFrame) error {
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).
 	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.cfg.MaxConcurrentStreams)*3
-	a.write(writerOp{kind: opAnnounce, streamID: id})
 	ev := evHeaders
 	if end {
 		ev = evHeadersEnd
@@ -289,14 +288,15 @@ func (a *connActor) acceptStream(f inFrame) error {
 	e.state, _ = transition(stateIdle, ev)
 	e.peerHeader = true
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
-	e.actor = a.cfg.Accept(e.s)
+	// The stream starts once the writer knows it (control_backlog.go).
+	a.writeThen(backlogged{op: announceOp(id), accept: e})
 	return nil
 }
 
 func (a *connActor) addStream(id uint32) *streamEntry {
 	// A stream in the table is never idle: the client's open or the
 	// server's accept moved it on (acceptStream sets the exact state).
-	e := &streamEntry{s: newStream(a.Conn, id), recvAvail: int64(a.cfg.StreamWindow), state: stateOpen, contentLength: -1}
+	e := &streamEntry{s: newStream(a.c, id), recvAvail: int64(a.cfg.StreamWindow), state: stateOpen, contentLength: -1}
 	a.streams[id] = e
 	a.keepaliveWake()
 	return e
@@ -312,7 +312,7 @@ func (a *connActor) onReset(f inFrame) error {
 		_, v := transition(s, evRST)
 		if v.kind == ignore {
 			// The writer may still hold the stream's last frames.
-			a.write(writerOp{kind: opForget, streamID: f.streamID})
+			a.write(forgetOp(f.streamID))
 		}
 		return a.judge(f.streamID, v)
 	}
@@ -321,8 +321,7 @@ func (a *connActor) onReset(f inFrame) error {
 		return a.judge(f.streamID, v)
 	}
 	e.state = next
-	a.write(writerOp{kind: opForget, streamID: f.streamID})
-	e.abortOnce(Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
+	a.writeThenAbort(forgetOp(f.streamID), e, Event{Kind: EventReset, Code: f.code, Unprocessed: f.code == http2.ErrCodeRefusedStream,
 		Err: fmt.Errorf("stream reset by the peer with %v", f.code)})
 	return nil
 }
@@ -347,7 +346,7 @@ func (a *connActor) onWindowUpdate(f inFrame) error {
 			return nil
 		}
 	}
-	a.write(writerOp{kind: opPeerWindow, streamID: f.streamID, incr: f.incr})
+	a.write(peerWindowOp(f.streamID, f.incr))
 	return nil
 }
 
@@ -361,18 +360,20 @@ func (a *connActor) onPriority(f inFrame) {
 		a.resetStream(f.streamID, http2.ErrCodeProtocol, "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
 		return
 	}
-	a.write(writerOp{kind: opRST, streamID: f.streamID, code: http2.ErrCodeProtocol})
+	a.write(rstOp(f.streamID, http2.ErrCodeProtocol))
 }
 
 // onGoAway: the peer takes no new streams; those above its last stream id
 // were never processed and may be retried elsewhere (RFC 9113 6.8).
 func (a *connActor) onGoAway(f inFrame) {
-	a.goAwayReceived = true
-	if !a.goingAwayClosed {
-		a.peerGoAway = &GoAway{Code: f.code, LastStreamID: f.lastID, Debug: string(f.debug)}
+	g := GoAway{Code: f.code, LastStreamID: f.lastID, Debug: string(f.debug)}
+	a.peerGoAway = &g
+	if !a.phase.goingAway() {
+		// The peer's GOAWAY is why GoingAway closes: the handle's note is
+		// filled before the close hands it over (Conn.PeerGoAway).
+		*a.c.peerGoAway = goAwayNote{g: g, ok: true}
 	}
-	a.markGoingAway()
-	a.peerLastID = f.lastID
+	a.enter(phPeerGoAway, http2.ErrCodeNo, "graceful shutdown")
 	why := fmt.Errorf("the peer sent GOAWAY (%v, last stream %d): %s", f.code, f.lastID, f.debug)
 	for id, e := range a.streams {
 		if a.role == RoleClient && id > f.lastID && !e.state.recvDone() {

@@ -16,7 +16,7 @@ const (
 // connection in the process and bounded: at most 1 MiB of them stays
 // allocated when traffic stops; what does not fit is left to the
 // collector.
-var freeIOBufs = make(chan []byte, 32)
+var freeIOBufs = make(chan []byte, 32) // from: reader, writer; never (given back without waiting)
 
 func borrowIOBuf() []byte {
 	select {

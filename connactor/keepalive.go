@@ -118,7 +118,7 @@ func (a *connActor) onKeepaliveTimer() error {
 	case kaDormant:
 		return nil
 	case kaPing:
-		a.write(writerOp{kind: opPing, ping: keepalivePing})
+		a.write(pingOp(keepalivePing))
 	}
 	k.timer.Reset(wait)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
 	"github.com/actorpc/actorpc/actors"
@@ -20,7 +21,7 @@ type OpenRequest struct {
 	// Done, if set, receives the outcome once the writer is finished with
 	// Data (see Write.Done); it never fires for a request that was not
 	// opened.
-	Done chan<- error
+	Done chan<- error // from: writer; never: it must have room for one
 	// Start, if set, is called on the connection actor's goroutine once
 	// the stream is open, before Open returns: it spawns the stream's own
 	// actor (a streaming call's), which the connection lists as its child
@@ -31,7 +32,7 @@ type OpenRequest struct {
 type openRequest struct {
 	OpenRequest
 	ctx   context.Context
-	reply chan openReply // room for one: the connection never waits on it
+	reply chan openReply // from: connection; never: room for one
 	s     *Stream        // set once opened, so a late cancel can reset it
 }
 
@@ -48,7 +49,7 @@ func (c *Conn) Open(ctx context.Context, req OpenRequest) (*Stream, error) {
 	}
 	r := &openRequest{OpenRequest: req, ctx: ctx, reply: make(chan openReply, 1)}
 	select {
-	case c.inbox <- connMsg{kind: msgOpen, open: r}:
+	case c.inbox <- openMsg{r}:
 	case <-c.ref.Done():
 		return nil, c.closedErr()
 	case <-ctx.Done():
@@ -61,7 +62,7 @@ func (c *Conn) Open(ctx context.Context, req OpenRequest) (*Stream, error) {
 		return nil, c.closedErr()
 	case <-ctx.Done():
 		// The connection may open it meanwhile; it resets it if so.
-		c.tell(connMsg{kind: msgCancelOpen, open: r})
+		c.tell(cancelOpenMsg{r})
 		return nil, ctx.Err()
 	}
 }
@@ -74,7 +75,7 @@ func (c *Conn) closedErr() error {
 }
 
 func (a *connActor) open(r *openRequest) {
-	if a.goAwaySent || a.goAwayReceived {
+	if !a.phase.opensStreams() {
 		r.reply <- openReply{err: ErrGoingAway}
 		return
 	}
@@ -91,22 +92,20 @@ func (a *connActor) open(r *openRequest) {
 func (a *connActor) activate(r *openRequest) {
 	if a.nextID > 1<<31-1 {
 		r.reply <- openReply{err: fmt.Errorf("%w: stream ids exhausted", ErrGoingAway)}
-		a.goAway(0, "stream ids exhausted")
+		a.goAway(http2.ErrCodeNo, "stream ids exhausted")
 		return
 	}
 	id := a.nextID
 	a.nextID += 2
 	e := a.addStream(id)
 	r.s = e.s
-	if r.Start != nil {
-		e.actor = r.Start(e.s)
-	}
-	a.write(writerOp{kind: opOpen, write: Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}})
-	r.reply <- openReply{s: e.s}
+	// The opener hears of its stream once the writer has its HEADERS
+	// (control_backlog.go).
+	a.writeThen(backlogged{op: openOp(Write{StreamID: id, Header: r.Header, Data: r.Data, EndStream: r.EndStream, Done: r.Done}), opened: r})
 }
 
 func (a *connActor) openWaiting() {
-	for len(a.waiting) > 0 && uint32(len(a.streams)) < a.peerMaxStreams && !a.goAwayReceived && !a.goAwaySent {
+	for len(a.waiting) > 0 && uint32(len(a.streams)) < a.peerMaxStreams && a.phase.opensStreams() {
 		r := a.waiting[0]
 		a.waiting[0] = nil
 		a.waiting = a.waiting[1:]
@@ -126,7 +125,7 @@ func (a *connActor) cancelOpen(r *openRequest) {
 	}
 	if r.s != nil {
 		if _, ok := a.streams[r.s.ID]; ok {
-			a.resetStream(r.s.ID, 0x8 /* CANCEL */, "the caller gave up")
+			a.resetStream(r.s.ID, http2.ErrCodeCancel, "the caller gave up")
 			a.release(r.s.ID)
 		}
 	}

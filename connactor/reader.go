@@ -46,9 +46,9 @@ type inFrame struct {
 // batch, so a response's HEADERS, DATA and trailers cost one hop, not three.
 type reader struct {
 	fr   *http2.Framer
-	br   *readBuf // what fr reads from: tells whether a whole frame waits
-	out  chan<- []inFrame
-	quit <-chan struct{}
+	br   *readBuf         // what fr reads from: tells whether a whole frame waits
+	out  chan<- []inFrame // from: reader; blocks (back-pressure on the socket)
+	quit <-chan struct{}  // from: connection; never (closed at shutdown)
 }
 
 // maxBatch bounds a batch, so that a flood is handed over in pieces and
@@ -59,7 +59,7 @@ const maxBatch = 16
 // next batch of any connection's reader: shared and bounded like the
 // chunks (see chunks.go), so that a batch costs no allocation and an idle
 // connection keeps none.
-var freeBatches = make(chan []inFrame, 64)
+var freeBatches = make(chan []inFrame, 64) // from: connection; never (given back without waiting)
 
 func newBatch() []inFrame {
 	select {

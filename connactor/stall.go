@@ -18,12 +18,12 @@ import (
 // connection whose data has waited behind a spent connection window for
 // Config.ConnStallTimeout ends with GOAWAY ENHANCE_YOUR_CALM.
 type stallWatch struct {
-	stream, conn time.Duration // the bounds; zero or less: off
-	ticker       *time.Ticker  // nil: both off
-	tick         <-chan time.Time
-	asked        bool // a check is with the writer; its answer is due on reports
-	reports      <-chan stallReport
-	reset        int // streams reset for stalling, for describe
+	stream, conn time.Duration      // the bounds; zero or less: off
+	ticker       *time.Ticker       // nil: both off
+	tick         <-chan time.Time   // from: timer; never (nil, never ready, when both bounds are off)
+	asked        bool               // a check is with the writer; its answer is due on reports
+	reports      <-chan stallReport // from: writer; never (room for one, one check at a time)
+	reset        int                // streams reset for stalling, for describe
 }
 
 func newStallWatch(cfg Config, reports <-chan stallReport) stallWatch {
@@ -54,7 +54,7 @@ func (a *connActor) onStallTick() {
 		return
 	}
 	a.stall.asked = true
-	a.write(writerOp{kind: opStallCheck, rare: &rareOps{stall: a.stall.stream, connStall: a.stall.conn}})
+	a.write(stallCheckOp(a.stall.stream, a.stall.conn))
 }
 
 // onStallReport resets the stalled streams, or ends a stalled connection.
@@ -75,7 +75,7 @@ func (a *connActor) onStallReport(r stallReport) error {
 			// The handler finished and released the stream; its last
 			// frames are what waits. The writer drops them with the reset.
 			a.stall.reset++
-			a.write(writerOp{kind: opRST, streamID: id, code: http2.ErrCodeCancel})
+			a.write(rstOp(id, http2.ErrCodeCancel))
 		}
 	}
 	return nil

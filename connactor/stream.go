@@ -37,13 +37,13 @@ func (s *Stream) Events() <-chan Event { return s.events.Receive() }
 func (s *Stream) Wake() <-chan struct{} { return s.events.Wake() }
 
 // Flush asks the connection to hand over the events it holds for us.
-func (s *Stream) Flush() { s.conn.tell(connMsg{kind: msgFlush, id: s.ID}) }
+func (s *Stream) Flush() { s.conn.tell(flushMsg{s}) }
 
 // Consumed tells the connection that n bytes of DATA left the stream's
 // buffers, so that the peer may send that much more.
 func (s *Stream) Consumed(n int) {
 	if n > 0 {
-		s.conn.tell(connMsg{kind: msgConsumed, id: s.ID, n: n})
+		s.conn.giveCredit(creditMsg{id: s.ID, window: int32(n)})
 	}
 }
 
@@ -53,13 +53,13 @@ func (s *Stream) Consumed(n int) {
 // each is taken; one that takes a single request holds it until Release.
 func (s *Stream) Unhold(n int) {
 	if n > 0 {
-		s.conn.tell(connMsg{kind: msgUnhold, id: s.ID, n: n})
+		s.conn.giveCredit(creditMsg{id: s.ID, held: int32(n)})
 	}
 }
 
 // Release tells the connection the stream has ended on our side; it must
 // be called exactly once, when the stream actor ends.
-func (s *Stream) Release() { s.conn.tell(connMsg{kind: msgRelease, id: s.ID}) }
+func (s *Stream) Release() { s.conn.tell(releaseMsg{s}) }
 
 // Finish writes the stream's last frames (w) and releases it. Release
 // after Write would let the peer see the stream end and open another
@@ -72,7 +72,7 @@ func (s *Stream) Release() { s.conn.tell(connMsg{kind: msgRelease, id: s.ID}) }
 func (s *Stream) Finish(w Write) error {
 	if s.finishViaConn {
 		w.StreamID = s.ID
-		s.conn.tell(connMsg{kind: msgFinish, id: s.ID, final: &w})
+		s.conn.tell(finishMsg{&w})
 		return nil
 	}
 	defer s.Release()
@@ -83,7 +83,7 @@ func (s *Stream) Finish(w Write) error {
 // full, never for the write itself: pass w.Done to learn when it is sent.
 func (s *Stream) Write(w Write) error {
 	w.StreamID = s.ID
-	return s.conn.write(writerOp{kind: opWrite, write: w})
+	return s.conn.write(writeOp(w))
 }
 
 // Reset sends RST_STREAM(code) for the stream.

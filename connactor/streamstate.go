@@ -12,11 +12,13 @@ import (
 // is pure, so every (state, event) pair is tested on its own
 // (streamstate_test.go).
 //
-// The connection actor does not see our own END_STREAM go out (streams
-// write through the writer), so it does not tell "open" from "half-closed
-// (local)": both take the peer's frames alike, and the difference, whether
-// the peer's END_STREAM closes the stream, shows when the stream is
-// released. Push is off, so the reserved states never occur.
+// Our own END_STREAM and RST_STREAM go out through the writer, which
+// reports each stream's send-side close to the connection actor without
+// waiting (writer_report.go); the actor applies it as evSendEnd or
+// evSendRST. The report may come late (never early: the peer cannot see
+// our END_STREAM before the writer wrote it), and a late one errs on the
+// lenient side: the stream looks open a little longer. Push is off, so the
+// reserved states never occur.
 
 // streamState is a stream's state in RFC 9113 5.1, with "closed" split by
 // how the stream closed, which decides what a late frame gets.
@@ -24,8 +26,9 @@ type streamState uint8
 
 const (
 	stateIdle             streamState = iota
-	stateOpen                         // open, or half-closed (local)
-	stateHalfClosedRemote             // the peer sent END_STREAM
+	stateOpen                         // both sides may send
+	stateHalfClosedLocal              // our END_STREAM went out; the peer may still send
+	stateHalfClosedRemote             // the peer sent END_STREAM; we may still send
 	stateClosed                       // both sides ended: late DATA or HEADERS are a connection error
 	stateClosedByPeer                 // the peer reset it: frames but PRIORITY are a stream error
 	stateClosedByUs                   // we reset it: the peer's frames in flight are ignored
@@ -37,6 +40,8 @@ func (s streamState) String() string {
 		return "idle"
 	case stateOpen:
 		return "open"
+	case stateHalfClosedLocal:
+		return "half-closed (local)"
 	case stateHalfClosedRemote:
 		return "half-closed (remote)"
 	case stateClosed:
@@ -69,13 +74,14 @@ const (
 	evSendHeaders // we open the stream (client role)
 	evSendRST     // we reset it
 	evRelease     // our side is done with it and forgets it
+	evSendEnd     // our END_STREAM went out (the writer's report)
 	numStreamEvents
 )
 
 func (e streamEvent) String() string {
 	return [...]string{"HEADERS", "HEADERS+END_STREAM", "trailing HEADERS", "trailing HEADERS+END_STREAM",
 		"DATA", "DATA+END_STREAM", "RST_STREAM", "WINDOW_UPDATE", "PRIORITY",
-		"send HEADERS", "send RST_STREAM", "release"}[e]
+		"send HEADERS", "send RST_STREAM", "release", "send END_STREAM"}[e]
 }
 
 // verdictKind is what the connection does with the frame.
@@ -116,13 +122,21 @@ func transition(s streamState, ev streamEvent) (streamState, verdict) {
 			return s, fine
 		}
 		return stateClosedByUs, fine
+	case evSendEnd:
+		switch s {
+		case stateOpen:
+			return stateHalfClosedLocal, fine
+		case stateHalfClosedRemote:
+			return stateClosed, fine
+		}
+		return s, fine
 	case evRelease:
 		switch s {
 		case stateHalfClosedRemote:
 			// Our side ended too (the stream released it after its last
 			// frame went out).
 			return stateClosed, fine
-		case stateIdle, stateOpen:
+		case stateIdle, stateOpen, stateHalfClosedLocal:
 			// Our side gave up before the peer ended: the stream layer
 			// resets it, so the peer's frames in flight are ignored.
 			return stateClosedByUs, fine
@@ -146,12 +160,18 @@ func transition(s streamState, ev streamEvent) (streamState, verdict) {
 		// in this state MUST be treated as a connection error of type
 		// PROTOCOL_ERROR."
 		return s, stateErr(connError, http2.ErrCodeProtocol, ev, s)
-	case stateOpen:
+	case stateOpen, stateHalfClosedLocal:
+		// Half-closed (local) takes the peer's frames as open does; the
+		// peer's END_STREAM then closes the stream.
+		ended := stateHalfClosedRemote
+		if s == stateHalfClosedLocal {
+			ended = stateClosed
+		}
 		switch ev {
 		case evHeaders, evData, evWindowUpdate:
 			return s, fine
 		case evHeadersEnd, evTrailersEnd, evDataEnd:
-			return stateHalfClosedRemote, fine
+			return ended, fine
 		case evTrailers:
 			// 8.1: a request or response has one header section and at
 			// most one trailer section, which ends the stream.

@@ -33,6 +33,7 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateOpen, accept, 0),
 			evSendRST:      same(stateClosedByUs, accept, 0),
 			evRelease:      same(stateClosedByUs, accept, 0),
+			evSendEnd:      same(stateIdle, accept, 0),
 		},
 		stateOpen: {
 			evHeaders:      same(stateOpen, accept, 0),
@@ -47,6 +48,22 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateOpen, accept, 0),
 			evSendRST:      same(stateClosedByUs, accept, 0),
 			evRelease:      same(stateClosedByUs, accept, 0), // our side gave up first: the stream layer resets it
+			evSendEnd:      same(stateHalfClosedLocal, accept, 0),
+		},
+		stateHalfClosedLocal: {
+			evHeaders:      same(stateHalfClosedLocal, accept, 0), // the peer's frames as in open
+			evHeadersEnd:   same(stateClosed, accept, 0),          // the peer's END_STREAM closes it
+			evTrailers:     same(stateHalfClosedLocal, streamError, protocol),
+			evTrailersEnd:  same(stateClosed, accept, 0),
+			evData:         same(stateHalfClosedLocal, accept, 0),
+			evDataEnd:      same(stateClosed, accept, 0),
+			evRST:          same(stateClosedByPeer, accept, 0),
+			evWindowUpdate: same(stateHalfClosedLocal, accept, 0),
+			evPriority:     same(stateHalfClosedLocal, accept, 0),
+			evSendHeaders:  same(stateHalfClosedLocal, accept, 0),
+			evSendRST:      same(stateClosedByUs, accept, 0),
+			evRelease:      same(stateClosedByUs, accept, 0), // our side gave up before the peer ended
+			evSendEnd:      same(stateHalfClosedLocal, accept, 0),
 		},
 		stateHalfClosedRemote: {
 			evHeaders:      same(stateHalfClosedRemote, streamError, closed),
@@ -61,6 +78,7 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateHalfClosedRemote, accept, 0),
 			evSendRST:      same(stateClosedByUs, accept, 0),
 			evRelease:      same(stateClosed, accept, 0),
+			evSendEnd:      same(stateClosed, accept, 0),
 		},
 		stateClosed: {
 			evHeaders:      same(stateClosed, connError, closed), // "after receiving a frame with the END_STREAM flag"
@@ -75,6 +93,7 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateClosed, accept, 0),
 			evSendRST:      same(stateClosed, accept, 0),
 			evRelease:      same(stateClosed, accept, 0),
+			evSendEnd:      same(stateClosed, accept, 0),
 		},
 		stateClosedByPeer: {
 			evHeaders:      same(stateClosedByPeer, streamError, closed), // "any frame other than PRIORITY after receiving a RST_STREAM"
@@ -89,6 +108,7 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateClosedByPeer, accept, 0),
 			evSendRST:      same(stateClosedByPeer, accept, 0),
 			evRelease:      same(stateClosedByPeer, accept, 0),
+			evSendEnd:      same(stateClosedByPeer, accept, 0),
 		},
 		stateClosedByUs: {
 			evHeaders:      same(stateClosedByUs, ignore, 0), // "MUST ignore frames ... after it has sent a RST_STREAM"
@@ -103,6 +123,7 @@ func TestTransitionTable(t *testing.T) {
 			evSendHeaders:  same(stateClosedByUs, accept, 0),
 			evSendRST:      same(stateClosedByUs, accept, 0),
 			evRelease:      same(stateClosedByUs, accept, 0),
+			evSendEnd:      same(stateClosedByUs, accept, 0),
 		},
 	}
 	for s := stateIdle; s <= stateClosedByUs; s++ {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // readAfterWriteFailure bounds how long a client whose socket failed for
@@ -22,7 +24,7 @@ func (a *connActor) afterWriteFailure(err error) {
 	if a.role != RoleClient {
 		return
 	}
-	a.markGoingAway() // nothing new goes out on this connection
+	a.enter(phEnd, http2.ErrCodeNo, "") // nothing new goes out on this connection
 	a.nc.SetReadDeadline(time.Now().Add(readAfterWriteFailure))
 	for a.readAfterWriteFailure() {
 	}

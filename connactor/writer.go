@@ -23,8 +23,14 @@ import (
 // It flushes when its mailbox runs dry, so frames that arrive together
 // leave in one syscall.
 type writer struct {
-	ops  chan writerOp
-	quit <-chan struct{} // the connection ended: stop now
+	ops  chan writerOp   // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection, which only forwards a stream's last Write and the final close here, never waits on it
+	ctrl chan writerOp   // from: connection; never: the connection sends only when there is room, and backlogs the rest (control_backlog.go)
+	quit <-chan struct{} // from: connection; never (closed at shutdown: stop now)
+	// held is an op taken from ops while control ops waited: they were
+	// sent first (an announce before the stream's first Write), so they
+	// go first; holding: held is set.
+	held    writerOp
+	holding bool
 
 	nc           net.Conn
 	writeTimeout time.Duration
@@ -44,31 +50,26 @@ type writer struct {
 	maxHeaderListSize uint32 // the peer's SETTINGS_MAX_HEADER_LIST_SIZE (0: unlimited)
 	dirty             bool   // bytes in bw not yet flushed
 	err               error  // the socket failed; the writer ends with it
-	lastPeerStream    uint32 // the highest stream the peer opened, for a GOAWAY of our own
+	// halted: the writer reported a connection fault; it fails every
+	// Write and writes only the GOAWAY the connection actor sends it,
+	// until opClose (writer_report.go).
+	halted bool
 
 	// opens are the streams we opened whose HEADERS went into bw since the
 	// last complete flush: if the socket fails, those whose HEADERS did
 	// not reach it whole were never seen by the peer (see unsentOpens).
 	opens []openMark
 
-	// resets tells the connection actor of streams the writer reset (the
-	// peer overflowed their send window). It never blocks: when it is
-	// full, the peer is overflowing windows wholesale and the connection
-	// ends instead.
-	resets chan writerReset
+	// What the writer reports to the connection actor (writer_report.go).
+	faults chan streamFault   // from: writer; never: buffered, and a report that finds it full halts the writer instead
+	fault  chan protocolError // from: writer; never: room for one, sent at most once
+	closes chan sendClose     // from: writer; never: buffered, a report that finds it full is dropped
 
 	// sentNote, if set, gets a token when DATA or HEADERS go out, once per
 	// PING we acknowledge (see ping_policy.go); sentNoted: it has one.
-	sentNote  chan<- struct{}
+	sentNote  chan<- struct{} // from: writer; never (a token in a one-slot channel)
 	sentNoted bool
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
-}
-
-// writerReset is a stream the writer ended on its own.
-type writerReset struct {
-	id   uint32
-	code http2.ErrCode
-	err  error
 }
 
 // headerListTooLarge: a header block is over the peer's
@@ -108,22 +109,37 @@ type openMark struct {
 
 // outStream is the writer's view of one stream that may still send.
 type outStream struct {
-	id         uint32
-	local      bool // we opened it (opOpen)
-	headerSent bool
-	window     int64
-	queue      []Write   // the head may be partly written
-	runnable   bool      // in writer.runnable
-	peerKnows  bool      // the peer opened it, or our HEADERS went out: RST_STREAM is legal
-	gone       bool      // ended or forgotten; a stale runnable entry skips it
-	waitSince  time.Time // when its queued data last moved (writer_budget.go)
+	id        uint32
+	local     bool // we opened it (openOp)
+	send      sendPhase
+	window    int64
+	queue     []Write   // the head may be partly written
+	runnable  bool      // in writer.runnable
+	waitSince time.Time // when its queued data last moved (writer_budget.go)
 }
 
-// writerMailbox is how many ops wait for the writer before their senders
-// do. Every connection holds one, so it is sized for bursts, not floods:
-// a flood waits, which is the back-pressure the edge is for. (64 did no
-// better than 32 with 64 calls in flight, and cost 4 KiB more per end.)
-const writerMailbox = 32
+// sendPhase is where the sending half of a stream is (RFC 9113 5.1, our
+// side): the writer moves it as frames go out, and reports its end to the
+// connection actor (noteSendClose), which keeps the stream's whole state.
+type sendPhase uint8
+
+const (
+	sendIdle   sendPhase = iota // our HEADERS have not gone out
+	sendOpen                    // our HEADERS went out; DATA and trailers may follow
+	sendClosed                  // END_STREAM or RST_STREAM went out, or the stream was dropped: a stale runnable entry skips it
+)
+
+// peerKnows reports whether the peer knows the stream, so that RST_STREAM
+// is legal: it opened the stream, or our HEADERS went out.
+func (s *outStream) peerKnows() bool { return !s.local || s.send != sendIdle }
+
+// writerMailbox is how many of the streams' ops wait for the writer
+// before their senders do. Every connection holds one, so it is sized for
+// bursts, not floods: a flood waits, which is the back-pressure the edge
+// is for. (64 did no better than 32 with 64 calls in flight, and cost
+// 4 KiB more per end; since the connection's own ops have a mailbox of
+// their own, 24 do as well as 32 did.)
+const writerMailbox = 24
 
 // smallFlush is the buffered size under which the writer yields once
 // before flushing.
@@ -137,7 +153,10 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	bw := newSendBuf(nc)
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
-		resets:        make(chan writerReset, 8),
+		ctrl:          make(chan writerOp, ctrlMailbox),
+		faults:        make(chan streamFault, streamFaultReports),
+		fault:         make(chan protocolError, 1),
+		closes:        make(chan sendClose, sendCloseReports),
 		nc:            nc,
 		writeTimeout:  writeTimeout,
 		bw:            bw,
@@ -187,13 +206,11 @@ func (w *writer) run() (err error) {
 func (w *writer) next() (writerOp, bool) {
 	yielded := false
 	for {
-		select {
-		case op := <-w.ops:
+		if op, ok := w.poll(); ok {
 			return op, true
-		default:
 		}
 		if w.err != nil {
-			return writerOp{kind: opClose}, true
+			return closeOp(), true
 		}
 		if len(w.runnable) > 0 && w.connWindow > 0 {
 			w.serveRunnable()
@@ -211,15 +228,50 @@ func (w *writer) next() (writerOp, bool) {
 		if w.dirty {
 			if err := w.flush(); err != nil {
 				w.err = err
-				return writerOp{kind: opClose}, true
+				return closeOp(), true
 			}
 		}
 		select {
-		case op := <-w.ops:
+		case op := <-w.ctrl:
 			return op, true
+		case op := <-w.ops:
+			return w.after(op), true
 		case <-w.quit:
 			return writerOp{}, false
 		}
+	}
+}
+
+// poll takes the next op without waiting: the connection's control ops
+// first, then a held op, then the streams'.
+func (w *writer) poll() (writerOp, bool) {
+	select {
+	case op := <-w.ctrl:
+		return op, true
+	default:
+	}
+	if w.holding {
+		w.holding = false
+		return w.held, true
+	}
+	select {
+	case op := <-w.ops:
+		return w.after(op), true
+	default:
+	}
+	return writerOp{}, false
+}
+
+// after returns op, taken from the streams' mailbox, unless control ops
+// wait: the connection sent those before a stream could send op (it
+// announces a stream before the stream can write), so op waits for them.
+func (w *writer) after(op writerOp) writerOp {
+	select {
+	case first := <-w.ctrl:
+		w.held, w.holding = op, true
+		return first
+	default:
+		return op
 	}
 }
 
@@ -243,6 +295,12 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 		w.nc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
 		w.dirty = true
 	}
+	if w.halted && op.kind != opGoAway && op.kind != opClose {
+		if op.kind == opWrite || op.kind == opOpen {
+			op.write.finish(ErrConnClosed)
+		}
+		return false, nil
+	}
 	switch op.kind {
 	case opOpen:
 		w.addStream(op.write.StreamID).local = true
@@ -250,12 +308,11 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	case opWrite:
 		return false, w.enqueue(op.write)
 	case opAnnounce:
-		w.addStream(op.streamID).peerKnows = true
-		w.lastPeerStream = max(w.lastPeerStream, op.streamID)
+		w.addStream(op.streamID)
 	case opForget:
 		w.dropStream(op.streamID, ErrStreamClosed)
 	case opPeerWindow:
-		return false, w.grant(op.streamID, op.incr)
+		w.grant(op.streamID, op.incr)
 	case opPeerSettings:
 		w.applyPeerSettings(op.rare.settings)
 	case opSettingsAck:
@@ -296,7 +353,7 @@ func (w *writer) dropStream(id uint32, reason error) {
 		return
 	}
 	delete(w.streams, id)
-	s.gone = true
+	s.send = sendClosed
 	var unsent int64
 	for i := range s.queue {
 		unsent += int64(len(s.queue[i].unsent()))
@@ -318,15 +375,24 @@ func (w *writer) failAll(reason error) (unsent []uint32) {
 	for id := range w.streams {
 		w.dropStream(id, reason)
 	}
+	fail := func(op writerOp) {
+		if op.kind == opWrite || op.kind == opOpen {
+			op.write.finish(reason)
+		}
+		if op.kind == opOpen {
+			unsent = append(unsent, op.write.StreamID)
+		}
+	}
+	if w.holding {
+		w.holding = false
+		fail(w.held)
+	}
 	for {
 		select {
+		case op := <-w.ctrl:
+			fail(op)
 		case op := <-w.ops:
-			if op.kind == opWrite || op.kind == opOpen {
-				op.write.finish(reason)
-			}
-			if op.kind == opOpen {
-				unsent = append(unsent, op.write.StreamID)
-			}
+			fail(op)
 		default:
 			return unsent
 		}
@@ -344,7 +410,7 @@ func (w *writer) unsentOpens() []uint32 {
 		}
 	}
 	for id, s := range w.streams {
-		if s.local && !s.headerSent {
+		if s.local && s.send == sendIdle {
 			ids = append(ids, id)
 		}
 	}
@@ -373,6 +439,7 @@ func (w *writer) enqueue(wr Write) error {
 			// reset (a cancelled call) at once.
 			w.dropStream(s.id, ErrStreamClosed)
 			wr.finish(nil)
+			w.noteSendClose(s.id, true)
 			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
 		}
 		w.queueWrite(s, wr)
@@ -396,11 +463,12 @@ func (w *writer) enqueue(wr Write) error {
 }
 
 // completed reports a Write done and forgets a stream that can send no
-// more.
+// more, telling the connection actor its sending side closed.
 func (w *writer) completed(s *outStream, wr Write) {
 	wr.finish(nil)
 	if wr.ends {
 		w.dropStream(s.id, ErrStreamClosed)
+		w.noteSendClose(s.id, wr.Reset)
 	}
 }
 
@@ -413,7 +481,7 @@ func (w *writer) serveRunnable() {
 	w.runnable[n] = nil
 	w.runnable = w.runnable[:n]
 	s.runnable = false
-	if s.gone {
+	if s.send == sendClosed {
 		return
 	}
 	if err := w.serve(s, quantum); err != nil {
@@ -425,7 +493,7 @@ func (w *writer) serveRunnable() {
 // out, the windows are spent, or the queue is empty.
 func (w *writer) serve(s *outStream, budget int) error {
 	defer w.served(s, budget, &budget)
-	for len(s.queue) > 0 && !s.gone {
+	for len(s.queue) > 0 && s.send != sendClosed {
 		done, err := w.progress(s, &s.queue[0], &budget)
 		if err != nil {
 			return w.progressFailed(s, err)
@@ -447,27 +515,21 @@ func (w *writer) serve(s *outStream, budget int) error {
 func (w *writer) progressFailed(s *outStream, err error) error {
 	var tooLarge headerListTooLarge
 	if errors.As(err, &tooLarge) {
-		return w.failStream(s, tooLarge)
+		w.failStream(s, tooLarge)
+		return nil
 	}
 	return err
 }
 
 // failStream ends a stream that cannot send what it asked to: its writes
-// fail with the reason, the peer gets RST_STREAM if it knows the stream,
-// and the connection actor tells the stream.
-func (w *writer) failStream(s *outStream, reason headerListTooLarge) error {
+// fail with the reason, and the connection actor resets it.
+func (w *writer) failStream(s *outStream, reason headerListTooLarge) {
 	w.dropStream(s.id, reason)
-	if err := w.tellReset(writerReset{id: s.id, code: http2.ErrCodeInternal, err: reason}); err != nil {
-		return err
-	}
-	if reason.peerSawStream {
-		return w.fr.WriteRSTStream(s.id, http2.ErrCodeInternal)
-	}
-	return nil
+	w.reportFault(streamFault{id: s.id, code: http2.ErrCodeInternal, peerKnows: reason.peerSawStream, err: reason})
 }
 
 func (w *writer) markRunnable(s *outStream) {
-	if s.gone || s.runnable || len(s.queue) == 0 || s.window <= 0 {
+	if s.send == sendClosed || s.runnable || len(s.queue) == 0 || s.window <= 0 {
 		return
 	}
 	s.runnable = true
@@ -479,14 +541,14 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 	if wr.Header != nil {
 		header := wr.Header
 		wr.Header = nil
-		if !s.headerSent {
+		if s.send == sendIdle {
 			if wr.Trailer != nil && len(wr.unsent()) == 0 && !wr.SeparateHeader {
 				// Trailers-only: the headers and the status in one frame.
 				fields := append(append(make([]hpack.HeaderField, 0, len(header)+len(wr.Trailer)), header...), wr.Trailer...)
-				if err := w.checkHeaderList(fields, s.peerKnows); err != nil {
+				if err := w.checkHeaderList(fields, s.peerKnows()); err != nil {
 					return false, err
 				}
-				s.headerSent = true
+				s.send = sendOpen
 				wr.Trailer = nil
 				wr.EndStream = false
 				if err := w.writeHeaders(s.id, fields, true); err != nil {
@@ -494,11 +556,10 @@ func (w *writer) progress(s *outStream, wr *Write, budget *int) (bool, error) {
 				}
 				return true, w.writeReset(wr)
 			}
-			if err := w.checkHeaderList(header, s.peerKnows); err != nil {
+			if err := w.checkHeaderList(header, s.peerKnows()); err != nil {
 				return false, err
 			}
-			s.headerSent = true
-			s.peerKnows = true
+			s.send = sendOpen
 			endNow := len(wr.unsent()) == 0 && wr.Trailer == nil && wr.EndStream
 			if endNow {
 				wr.EndStream = false
@@ -590,51 +651,29 @@ func (w *writer) writeHeaders(id uint32, fields []hpack.HeaderField, endStream b
 	return err
 }
 
-// tellReset tells the connection actor of a stream the writer ended, without
-// waiting. A full channel means the peer provokes resets wholesale: the
-// connection ends instead.
-func (w *writer) tellReset(r writerReset) error {
-	select {
-	case w.resets <- r:
-		return nil
-	default:
-		if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeEnhanceYourCalm, []byte("too many streams failed at once")); err != nil {
-			return err
-		}
-		w.flush()
-		return errFlowControlOverflow
-	}
-}
-
 // grant applies a WINDOW_UPDATE from the peer. An increment that overflows
-// the window is the peer's error (RFC 9113 6.9.1): for a stream, that stream
-// is reset; for the connection, the connection ends.
-func (w *writer) grant(id uint32, incr uint32) error {
+// the window is the peer's error (RFC 9113 6.9.1): for a stream, the stream
+// is dropped and reported; for the connection, the writer halts and
+// reports. The connection actor decides what goes to the peer.
+func (w *writer) grant(id uint32, incr uint32) {
 	if id == 0 {
 		w.connWindow += int64(incr)
 		if w.connWindow > maxWindow {
-			if err := w.fr.WriteGoAway(w.lastPeerStream, http2.ErrCodeFlowControl, []byte("connection send window overflow")); err != nil {
-				return err
-			}
-			w.flush()
-			return errFlowControlOverflow
+			w.halt(protocolError{code: http2.ErrCodeFlowControl, msg: "the peer overflowed the connection's send window"})
 		}
-		return nil
+		return
 	}
 	s, ok := w.streams[id]
 	if !ok {
-		return nil
+		return
 	}
 	s.window += int64(incr)
 	if s.window > maxWindow {
 		w.dropStream(id, ErrStreamClosed)
-		if err := w.tellReset(writerReset{id: id, code: http2.ErrCodeFlowControl, err: errors.New("the peer overflowed the stream's send window")}); err != nil {
-			return err
-		}
-		return w.fr.WriteRSTStream(id, http2.ErrCodeFlowControl)
+		w.reportFault(streamFault{id: id, code: http2.ErrCodeFlowControl, peerKnows: true, err: errors.New("the peer overflowed the stream's send window")})
+		return
 	}
 	w.markRunnable(s)
-	return nil
 }
 
 func (w *writer) applyPeerSettings(settings []http2.Setting) {

@@ -35,20 +35,20 @@ func TestWriterForgetsStreamsThatEnded(t *testing.T) {
 	done := make(chan error, 4)
 
 	// Server: a whole unary response.
-	w.testHandle(t, writerOp{kind: opAnnounce, streamID: 1})
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 1, Header: benchResponse, Data: []byte{0, 0, 0, 0, 1, 'x'}, Trailer: benchTrailer, Done: done}})
+	w.testHandle(t, announceOp(1))
+	w.testHandle(t, writeOp(Write{StreamID: 1, Header: benchResponse, Data: []byte{0, 0, 0, 0, 1, 'x'}, Trailer: benchTrailer, Done: done}))
 	require.NoError(t, <-done)
 
 	// Client: a whole unary request.
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 3, Header: benchRequest, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}})
+	w.testHandle(t, openOp(Write{StreamID: 3, Header: benchRequest, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}))
 	require.NoError(t, <-done)
 
 	// Client: a request the stream window holds back, sent once the peer
 	// grants more.
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 5, Header: benchRequest}})
+	w.testHandle(t, openOp(Write{StreamID: 5, Header: benchRequest}))
 	w.streams[5].window = 0
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}})
-	w.testHandle(t, writerOp{kind: opPeerWindow, streamID: 5, incr: 100})
+	w.testHandle(t, writeOp(Write{StreamID: 5, Data: []byte{0, 0, 0, 0, 1, 'x'}, EndStream: true, Done: done}))
+	w.testHandle(t, peerWindowOp(5, 100))
 	for len(w.runnable) > 0 {
 		w.serveRunnable()
 	}
@@ -63,8 +63,8 @@ func TestWriterForgetsStreamsThatEnded(t *testing.T) {
 func TestWriterResetIfSendingAfterEnd(t *testing.T) {
 	w := testWriter(t)
 	done := make(chan error, 2)
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, EndStream: true}})
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 1, Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true, Done: done}})
+	w.testHandle(t, openOp(Write{StreamID: 1, Header: benchRequest, EndStream: true}))
+	w.testHandle(t, writeOp(Write{StreamID: 1, Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true, Done: done}))
 	require.ErrorIs(t, <-done, ErrStreamClosed, "nothing was sent")
 }
 
@@ -91,26 +91,26 @@ func TestWriterPutsPooledBuffersBack(t *testing.T) {
 	}
 
 	sent := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 1, Header: benchRequest, Data: sent, Pooled: true, EndStream: true}})
+	w.testHandle(t, openOp(Write{StreamID: 1, Header: benchRequest, Data: sent, Pooled: true, EndStream: true}))
 	require.True(t, reused(sent), "a buffer sent at once is given back")
 
 	held := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 3, Header: benchRequest}})
+	w.testHandle(t, openOp(Write{StreamID: 3, Header: benchRequest}))
 	w.streams[3].window = 0
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 3, Data: held, Pooled: true, EndStream: true}})
+	w.testHandle(t, writeOp(Write{StreamID: 3, Data: held, Pooled: true, EndStream: true}))
 	again := bufpool.Get(size)
 	require.NotSame(t, &held[0], &again[0], "a buffer the window holds back is still the writer's")
-	w.testHandle(t, writerOp{kind: opPeerWindow, streamID: 3, incr: uint32(len(held))})
+	w.testHandle(t, peerWindowOp(3, uint32(len(held))))
 	require.True(t, reused(held), "a buffer sent once the window allowed is given back")
 
 	dropped := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opOpen, write: Write{StreamID: 5, Header: benchRequest}})
+	w.testHandle(t, openOp(Write{StreamID: 5, Header: benchRequest}))
 	w.streams[5].window = 0
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 5, Data: dropped, Pooled: true, EndStream: true}})
-	w.testHandle(t, writerOp{kind: opForget, streamID: 5})
+	w.testHandle(t, writeOp(Write{StreamID: 5, Data: dropped, Pooled: true, EndStream: true}))
+	w.testHandle(t, forgetOp(5))
 	require.True(t, reused(dropped), "a buffer dropped with its stream is given back")
 
 	late := bufpool.Get(size)
-	w.testHandle(t, writerOp{kind: opWrite, write: Write{StreamID: 7, Data: late, Pooled: true}})
+	w.testHandle(t, writeOp(Write{StreamID: 7, Data: late, Pooled: true}))
 	require.True(t, reused(late), "a buffer for a stream already gone is given back")
 }

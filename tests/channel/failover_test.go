@@ -294,7 +294,7 @@ func TestGracefulStopLetsStreamsFinish(t *testing.T) {
 	// The GOAWAY is out once b's connection says so; nothing else tells.
 	waitUntil(t, ctx, "b's connection to send GOAWAY", func() bool {
 		for _, info := range srv.Inspect(ctx) {
-			if strings.Contains(info.State, "goaway sent=true") {
+			if strings.Contains(info.State, ", gone away:") { // its phase: the final GOAWAY is out
 				return true
 			}
 		}
