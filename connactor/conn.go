@@ -27,14 +27,14 @@ type Conn struct {
 	authInfo any // Config.AuthInfo, kept for the layer above
 	ref      *actors.Ref
 
-	inbox   chan connMsg    // from: stream, caller; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
-	credit  chan creditMsg  // from: stream; blocks until the connection actor takes it or ends
-	wops    chan<- writerOp // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection never waits on it, it backlogs (control_backlog.go)
-	wdone   <-chan struct{} // from: writer; never (closed when the writer ends)
-	closeCh chan error      // from: caller (Close); never: room for one, later ones are moot
+	inbox   chan connMsg    // from: stream, caller to connection; blocks until the connection actor takes it or ends (caller: Open, GracefulClose)
+	credit  chan creditMsg  // from: stream to connection; blocks until the connection actor takes it or ends
+	wops    chan<- writerOp // from: stream to writer; blocks while full (back-pressure, down the graph); and from: connection to writer; never: it backlogs instead (control_backlog.go)
+	wdone   <-chan struct{} // from: writer to stream; never (closed when the writer ends)
+	closeCh chan error      // from: caller to connection; never: Close's; room for one, later ones are moot
 	// goingAway is closed by the connection actor when the connection
 	// stops taking new streams (its phase leaves serving).
-	goingAway chan struct{} // from: connection; never (closed once)
+	goingAway chan struct{} // from: connection to subchannel, caller; never (closed once)
 	// peerGoAway is the peer's GOAWAY when it is why goingAway closed.
 	// The connection actor fills it before it closes goingAway and never
 	// after; others read it only after (see PeerGoAway), so the close

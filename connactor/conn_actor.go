@@ -25,18 +25,18 @@ type connActor struct {
 	nc   net.Conn
 
 	// Channels, set at start.
-	frames  <-chan []inFrame            // from: reader; blocks (back-pressure on the socket)
-	quit    chan struct{}               // from: connection; never (closed at shutdown: the reader and the writer stop)
-	rdone   <-chan struct{}             // from: reader; never (closed when it ends)
-	werr    <-chan error                // from: writer; never: room for one, sent once (its end)
-	wfaults <-chan streamFault          // from: writer; never: buffered; when full the writer reports a connection fault instead
-	wfault  <-chan protocolError        // from: writer; never: room for one, sent at most once (the writer halts)
-	wcloses <-chan sendClose            // from: writer; never: buffered, drained each loop; a report that finds it full is dropped
-	ctrl    chan<- writerOp             // from: connection; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
-	wopsIn  <-chan writerOp             // from: stream; blocks (the writer's streams' mailbox, drained here once the writer ended)
-	ctrlIn  <-chan writerOp             // from: connection; never (ctrl, drained here once the writer ended)
-	queued  <-chan int64                // from: writer; never (one slot, the writer replaces an unread value)
-	probe   <-chan chan<- actors.Report // from: caller; blocks until the actor answers or ends (Inspect, bounded by its ctx)
+	frames  <-chan []inFrame            // from: reader to connection; blocks (back-pressure on the socket)
+	quit    chan struct{}               // from: connection to reader, writer; never (closed at shutdown: the reader and the writer stop)
+	rdone   <-chan struct{}             // from: reader to connection; never (closed when it ends)
+	werr    <-chan error                // from: writer to connection; never: room for one, sent once (its end)
+	wfaults <-chan streamFault          // from: writer to connection; never: buffered; when full the writer reports a connection fault instead
+	wfault  <-chan protocolError        // from: writer to connection; never: room for one, sent at most once (the writer halts)
+	wcloses <-chan sendClose            // from: writer to connection; never: buffered, drained each loop; a report that finds it full is dropped
+	ctrl    chan<- writerOp             // from: connection to writer; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
+	wopsIn  <-chan writerOp             // from: stream to writer; blocks (the writer's streams' mailbox, drained here once the writer ended)
+	ctrlIn  <-chan writerOp             // from: connection to writer; never (ctrl, drained here once the writer ended)
+	queued  <-chan int64                // from: writer to connection; never (one slot, the writer replaces an unread value)
+	probe   <-chan chan<- actors.Report // from: caller to connection; blocks until the actor answers or ends (Inspect, bounded by its ctx)
 	kaTimer <-chan time.Time            // from: timer; never (nil, never ready, with keepalive off)
 
 	// Owned by the loop.

@@ -21,7 +21,7 @@ type OpenRequest struct {
 	// Done, if set, receives the outcome once the writer is finished with
 	// Data (see Write.Done); it never fires for a request that was not
 	// opened.
-	Done chan<- error // from: writer; never: it must have room for one
+	Done chan<- error // from: writer to stream; never: it must have room for one
 	// Start, if set, is called on the connection actor's goroutine once
 	// the stream is open, before Open returns: it spawns the stream's own
 	// actor (a streaming call's), which the connection lists as its child
@@ -32,7 +32,7 @@ type OpenRequest struct {
 type openRequest struct {
 	OpenRequest
 	ctx   context.Context
-	reply chan openReply // from: connection; never: room for one
+	reply chan openReply // from: connection to stream; never: room for one
 	s     *Stream        // set once opened, so a late cancel can reset it
 }
 

@@ -32,7 +32,7 @@ type pingPolice struct {
 	strikes    int
 	// sent holds a token when the writer has sent DATA or HEADERS since
 	// the last PING it acknowledged (writer.noteSent); it never blocks.
-	sent chan struct{} // from: writer; never (a token in a one-slot channel)
+	sent chan struct{} // from: writer to connection; never (a token in a one-slot channel)
 }
 
 func newPingPolice(p PingPolicy) *pingPolice {

@@ -47,8 +47,8 @@ type inFrame struct {
 type reader struct {
 	fr   *http2.Framer
 	br   *readBuf         // what fr reads from: tells whether a whole frame waits
-	out  chan<- []inFrame // from: reader; blocks (back-pressure on the socket)
-	quit <-chan struct{}  // from: connection; never (closed at shutdown)
+	out  chan<- []inFrame // from: reader to connection; blocks (back-pressure on the socket)
+	quit <-chan struct{}  // from: connection to reader; never (closed at shutdown)
 }
 
 // maxBatch bounds a batch, so that a flood is handed over in pieces and

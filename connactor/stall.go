@@ -22,7 +22,7 @@ type stallWatch struct {
 	ticker       *time.Ticker       // nil: both off
 	tick         <-chan time.Time   // from: timer; never (nil, never ready, when both bounds are off)
 	asked        bool               // a check is with the writer; its answer is due on reports
-	reports      <-chan stallReport // from: writer; never (room for one, one check at a time)
+	reports      <-chan stallReport // from: writer to connection; never (room for one, one check at a time)
 	reset        int                // streams reset for stalling, for describe
 }
 

@@ -9,10 +9,9 @@ import "github.com/actorpc/actorpc/mailbox"
 type Stream struct {
 	ID   uint32
 	conn *Conn
-	// events is owned by the connection actor (it is the sender); the
-	// stream only reads Receive() and Wake(), until the connection has
-	// ended, when TakeOver hands what is left to the stream.
-	events mailbox.Spill[Event]
+	// events: the stream only reads Receive() and Wake(), until the
+	// connection has ended, when TakeOver hands what is left to the stream.
+	events mailbox.Spill[Event] // from: connection to stream; never (a spill: what does not fit waits in the sender's queue)
 	// finishViaConn: the connection was nearly full of streams when this
 	// one opened (server role), so Finish hands its last write to the
 	// connection (see Finish). Set before the stream is handed out.

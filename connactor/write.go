@@ -34,7 +34,7 @@ type Write struct {
 	// Done, if set, receives the outcome once everything is on its way to
 	// the socket (or was dropped). It must have room for one value: the
 	// writer never waits on it.
-	Done      chan<- error // from: writer; never: it must have room for one
+	Done      chan<- error // from: writer to stream; never: it must have room for one
 	ResetCode http2.ErrCode
 	// Pooled: Data is a buffer from bufpool (from its start), which the
 	// writer puts back once Data is sent or dropped; the sender must not

@@ -23,9 +23,9 @@ import (
 // It flushes when its mailbox runs dry, so frames that arrive together
 // leave in one syscall.
 type writer struct {
-	ops  chan writerOp   // from: stream, connection; blocks a stream while full (back-pressure, down the graph); the connection, which only forwards a stream's last Write and the final close here, never waits on it
-	ctrl chan writerOp   // from: connection; never: the connection sends only when there is room, and backlogs the rest (control_backlog.go)
-	quit <-chan struct{} // from: connection; never (closed at shutdown: stop now)
+	ops  chan writerOp   // from: stream to writer; blocks while full (back-pressure, down the graph); and from: connection to writer; never: it only forwards a stream's last Write and the final close here, and backlogs them
+	ctrl chan writerOp   // from: connection to writer; never: the connection sends only when there is room, and backlogs the rest (control_backlog.go)
+	quit <-chan struct{} // from: connection to writer; never (closed at shutdown: stop now)
 	// held is an op taken from ops while control ops waited: they were
 	// sent first (an announce before the stream's first Write), so they
 	// go first; holding: held is set.
@@ -61,13 +61,13 @@ type writer struct {
 	opens []openMark
 
 	// What the writer reports to the connection actor (writer_report.go).
-	faults chan streamFault   // from: writer; never: buffered, and a report that finds it full halts the writer instead
-	fault  chan protocolError // from: writer; never: room for one, sent at most once
-	closes chan sendClose     // from: writer; never: buffered, a report that finds it full is dropped
+	faults chan streamFault   // from: writer to connection; never: buffered, and a report that finds it full halts the writer instead
+	fault  chan protocolError // from: writer to connection; never: room for one, sent at most once
+	closes chan sendClose     // from: writer to connection; never: buffered, a report that finds it full is dropped
 
 	// sentNote, if set, gets a token when DATA or HEADERS go out, once per
 	// PING we acknowledge (see ping_policy.go); sentNoted: it has one.
-	sentNote  chan<- struct{} // from: writer; never (a token in a one-slot channel)
+	sentNote  chan<- struct{} // from: writer to connection; never (a token in a one-slot channel)
 	sentNoted bool
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
 }

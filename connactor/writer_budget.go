@@ -14,14 +14,14 @@ type writerBudget struct {
 	// reports carries queued to the connection actor. Room for one; the
 	// writer is its only sender and replaces an unread value with the new
 	// one, so sending never blocks (an edge back up the graph).
-	reports chan int64 // from: writer; never (one slot, the newest replaces one not yet taken)
+	reports chan int64 // from: writer to connection; never (one slot, the newest replaces one not yet taken)
 	// connWaitSince: when a stall check first found data waiting behind a
 	// spent connection window with none of it moved since (zero: none
 	// found yet, or data moved; see served).
 	connWaitSince time.Time
 	// stalls carries the answer to a stall check; room for one, and the
 	// connection actor sends the next check only after reading it.
-	stalls chan stallReport // from: writer; never (room for one, one check at a time)
+	stalls chan stallReport // from: writer to connection; never (room for one, one check at a time)
 }
 
 // reportEvery is how far queued may drift from what the connection actor
