@@ -138,7 +138,7 @@ func (p *plan) run(log io.Writer) (failed bool) {
 		for _, w := range p.work {
 			fr, ok := floors[w.floorKey]
 			var err error
-			if !ok {
+			if !ok && w.floor != nil {
 				runtime.GC()
 				fr, err = w.floor(t)
 				if err != nil {
@@ -147,7 +147,9 @@ func (p *plan) run(log io.Writer) (failed bool) {
 					floors[w.floorKey] = fr
 				}
 			}
-			p.record(w, colFloor, fr, err)
+			if w.floor != nil {
+				p.record(w, colFloor, fr, err)
+			}
 			for _, st := range order {
 				runtime.GC()
 				r, err := w.run(st, t)
