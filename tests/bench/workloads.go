@@ -119,7 +119,7 @@ func workloads() []workload {
 				return runSetup(st, t, setup{size: 1, inflight: 100, conns: 100, latency: true})
 			},
 			floor: func(t timing) (result, error) { return rawPingPong(t, 1, 100, true) }, floorKey: "pp-1-100",
-			rows: []metric{callsPerSec, p99},
+			rows: []metric{callsPerSec, p50, p99},
 		},
 		{
 			name: "unary-1B-c64-rr4", title: "unary 1 B, round_robin over 4 servers, 64 in flight",

@@ -28,8 +28,8 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
 	rpccredentials "github.com/actorpc/actorpc/rpc/credentials"
-	rpcgzip "github.com/actorpc/actorpc/rpc/encoding/gzip"
 	rpcinsecure "github.com/actorpc/actorpc/rpc/credentials/insecure"
+	rpcgzip "github.com/actorpc/actorpc/rpc/encoding/gzip"
 	"github.com/actorpc/actorpc/tests/grpcinterop"
 )
 
@@ -175,7 +175,11 @@ func (Actorpc) ServeWith(cfg Config) (*Server, error) {
 		opts = append(opts, rpc.Creds(rpccredentials.NewServerTLSFromCert(&p.Cert)))
 	}
 	if cfg.MaxMsg > 0 {
-		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg))
+		// The connection's memory budget (16 MiB by default) must hold a
+		// whole request: below MaxRecvMsgSize, a larger request is shed
+		// with REFUSED_STREAM however long it waits.
+		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg),
+			rpc.ConnectionMemoryBudget(2*int64(cfg.MaxMsg)))
 	}
 	lis, err := listen()
 	if err != nil {
