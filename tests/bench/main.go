@@ -3,7 +3,7 @@
 // loopback TCP, and prints one table of medians beside the floor a raw TCP
 // ping-pong reaches on the same machine.
 //
-//	go run ./tests/bench                      # everything, ~4-5 min on 2 cores
+//	go run ./tests/bench                      # everything, ~5.5 min on 2 cores
 //	go run ./tests/bench -reps 1 -d 1s        # a quick look
 //	go run ./tests/bench -only unary-1B-c64,allocs
 //	go run ./tests/bench -only none -cpuprofile cpu.pprof -memprofile mem.pprof
