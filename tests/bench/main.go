@@ -3,17 +3,23 @@
 // loopback TCP, and prints one table of medians beside the floor a raw TCP
 // ping-pong reaches on the same machine.
 //
-//	go run ./tests/bench                      # everything, ~4-5 min on 2 cores
+//	go run ./tests/bench                      # everything, ~5.5 min on 2 cores
 //	go run ./tests/bench -reps 1 -d 1s        # a quick look
 //	go run ./tests/bench -only unary-1B-c64,allocs
 //	go run ./tests/bench -only none -cpuprofile cpu.pprof -memprofile mem.pprof
+//	go run ./tests/bench -cpu 8               # GOMAXPROCS 8 (on a machine with 8 cores)
 //
 // Workloads (names for -only and -profile): unary-1B-c1, unary-1B-c64,
 // unary-1KiB-c64, pingpong-1B-s1, pingpong-1B-s64, unary-1MiB-c1,
-// unary-1MiB-c8, stream-1KiB; and the untimed allocs (allocations per
-// unary call: both sides in one process, then the client alone with the
-// server in a child process, then the server alone with the client in a
-// child) and memory (heap and stacks per idle connection and per idle open
+// unary-1MiB-c8, stream-1KiB, unary-1B-c64-tls (a certificate made in the
+// process), unary-1KiB-c64-gzip (both stacks' gzip compressor),
+// unary-1B-conns100 (100 client connections to one server, one call in
+// flight on each), unary-1B-c64-rr4 (round_robin over 4 servers, through
+// each stack's own resolver), unary-64MiB-c1 (the message limits raised),
+// first-call (a fresh channel's connect and first call, as a latency); and
+// the untimed allocs (allocations per unary call: both sides in one
+// process, then the client alone with the server in a child process, then
+// the server alone with the client in a child) and memory (heap and stacks per idle connection and per idle open
 // stream, 1000 of each, in a fresh child process).
 //
 // With -cpuprofile or -memprofile, the workload named by -profile (default
@@ -31,6 +37,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,6 +51,7 @@ type options struct {
 	stacks string
 	allocN int
 	memN   int
+	cpu    int // GOMAXPROCS for the run; 0 leaves it
 
 	cpuprofile     string
 	memprofile     string
@@ -68,6 +77,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all; 'allocs' and 'memory' included; 'none' for none)")
 	fs.StringVar(&o.stacks, "stacks", "grpc-go,actorpc", "stacks to run")
 	fs.IntVar(&o.allocN, "allocn", 10000, "unary calls counted for the allocation figures")
+	fs.IntVar(&o.cpu, "cpu", 0, "GOMAXPROCS for the run, children included (0: leave it, NumCPU by default)")
 	fs.IntVar(&o.memN, "memn", 1000, "idle connections and idle streams opened for the memory figures")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the -profile workload on -profile-stack to this file")
 	fs.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile of the -profile workload on -profile-stack to this file")
@@ -100,8 +110,8 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.reps < 1 || o.d <= 0 || o.warm < 0 || o.allocN < 1 || o.memN < 1 {
-		return o, fmt.Errorf("-reps, -d, -allocn and -memn must be positive, -warmup not negative")
+	if o.reps < 1 || o.d <= 0 || o.warm < 0 || o.allocN < 1 || o.memN < 1 || o.cpu < 0 {
+		return o, fmt.Errorf("-reps, -d, -allocn and -memn must be positive, -warmup and -cpu not negative")
 	}
 	return o, nil
 }
@@ -120,6 +130,15 @@ func run(args []string, out, errOut io.Writer) int {
 	}
 	if isChild(args) {
 		return childMain(o)
+	}
+	if o.cpu > 0 {
+		// The environment carries it to the child processes (allocation,
+		// memory and profile figures).
+		runtime.GOMAXPROCS(o.cpu)
+		if err := os.Setenv("GOMAXPROCS", strconv.Itoa(o.cpu)); err != nil {
+			fmt.Fprintln(errOut, "bench: -cpu:", err)
+			return 2
+		}
 	}
 	plan, err := makePlan(o)
 	if err != nil {

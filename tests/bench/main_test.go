@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -31,11 +33,13 @@ var quick = timing{warm: 5 * time.Millisecond, d: 40 * time.Millisecond}
 func TestWorkloadsRun(t *testing.T) {
 	for _, w := range workloads() {
 		t.Run(w.name, func(t *testing.T) {
-			r, err := w.floor(quick)
-			if err != nil {
-				t.Fatalf("raw TCP: %v", err)
+			if w.floor != nil {
+				r, err := w.floor(quick)
+				if err != nil {
+					t.Fatalf("raw TCP: %v", err)
+				}
+				checkResult(t, "raw TCP", w, r)
 			}
-			checkResult(t, "raw TCP", w, r)
 			for _, st := range stacks.All() {
 				r, err := w.run(st, quick)
 				if err != nil {
@@ -142,5 +146,46 @@ func TestFormats(t *testing.T) {
 	}
 	if got := percentile([]time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.5); got != 5 {
 		t.Errorf("p50 = %v", got)
+	}
+}
+
+// newWorkloads are the rows of issue 12; TestWorkloadsRun runs each once
+// on both stacks.
+var newWorkloads = []string{"unary-1B-c64-tls", "unary-1KiB-c64-gzip", "unary-1B-conns100", "unary-1B-c64-rr4", "unary-64MiB-c1", "first-call"}
+
+func TestNewFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-cpu", "1", "-only", strings.Join(newWorkloads, ",")}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.cpu != 1 {
+		t.Errorf("-cpu 1 parsed as %d", o.cpu)
+	}
+	p, err := makePlan(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.work) != len(newWorkloads) {
+		t.Errorf("-only %v planned %d workloads", newWorkloads, len(p.work))
+	}
+	if _, err := parseFlags([]string{"-cpu", "-1"}, io.Discard); err == nil {
+		t.Error("-cpu -1 accepted")
+	}
+}
+
+// TestCPUFlag runs the command with -cpu 1: the header says so, and the
+// process runs with GOMAXPROCS 1 (restored afterwards).
+func TestCPUFlag(t *testing.T) {
+	t.Setenv("GOMAXPROCS", os.Getenv("GOMAXPROCS")) // run sets it; restored after the test
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-cpu", "1", "-reps", "1", "-d", "20ms", "-warmup", "5ms", "-only", "first-call"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &out, &errOut)
+	}
+	if !strings.Contains(out.String(), "GOMAXPROCS 1 (set by -cpu 1)") {
+		t.Errorf("header does not say -cpu 1:\n%s", &out)
+	}
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("GOMAXPROCS %d during the run's aftermath, want 1", got)
 	}
 }

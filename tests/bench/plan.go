@@ -138,7 +138,7 @@ func (p *plan) run(log io.Writer) (failed bool) {
 		for _, w := range p.work {
 			fr, ok := floors[w.floorKey]
 			var err error
-			if !ok {
+			if !ok && w.floor != nil {
 				runtime.GC()
 				fr, err = w.floor(t)
 				if err != nil {
@@ -147,7 +147,9 @@ func (p *plan) run(log io.Writer) (failed bool) {
 					floors[w.floorKey] = fr
 				}
 			}
-			p.record(w, colFloor, fr, err)
+			if w.floor != nil {
+				p.record(w, colFloor, fr, err)
+			}
 			for _, st := range order {
 				runtime.GC()
 				r, err := w.run(st, t)
@@ -253,7 +255,7 @@ func (r *row) spread(col int) string {
 }
 
 func (p *plan) print(out io.Writer) {
-	fmt.Fprintln(out, machine())
+	fmt.Fprintln(out, machine(p.o.cpu))
 	fmt.Fprintf(out, "%d repetition(s), stacks alternating; timed workloads: %v after %v warm-up; medians; client and server in one process over loopback TCP unless noted. Took %v.\n\n",
 		p.o.reps, p.o.d, p.o.warm, p.took.Round(time.Second))
 	cells := [][]string{{"workload", "figure", "grpc-go", "actorpc", "actorpc/grpc-go", "better", "raw TCP floor", "spread g/a"}}
@@ -307,8 +309,9 @@ func printAligned(out io.Writer, cells [][]string, right []bool) {
 	}
 }
 
-// machine describes where the figures come from.
-func machine() string {
+// machine describes where the figures come from; cpuFlag is -cpu (0: not
+// given).
+func machine(cpuFlag int) string {
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
@@ -326,8 +329,12 @@ func machine() string {
 			}
 		}
 	}
-	return fmt.Sprintf("actorpc vs grpc-go %s on %s/%s, %s, NumCPU %d, GOMAXPROCS %d, %s",
-		grpcVersion, runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+	procs := fmt.Sprint(runtime.GOMAXPROCS(0))
+	if cpuFlag > 0 {
+		procs += fmt.Sprintf(" (set by -cpu %d)", cpuFlag)
+	}
+	return fmt.Sprintf("actorpc vs grpc-go %s on %s/%s, %s, NumCPU %d, GOMAXPROCS %s, %s",
+		grpcVersion, runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU(), procs, runtime.Version())
 }
 
 // Number formats.

@@ -22,8 +22,9 @@ type workload struct {
 	title string // in the table
 	// run measures it on a stack.
 	run func(st stacks.Stack, t timing) (result, error)
-	// floor is the raw TCP equivalent, and floorKey names it so that two
-	// workloads with the same floor measure it once per repetition.
+	// floor is the raw TCP equivalent (nil: none, as for TLS), and
+	// floorKey names it so that two workloads with the same floor measure
+	// it once per repetition.
 	floor    func(t timing) (result, error)
 	floorKey string
 	// rows picks the figures this workload puts in the table.
@@ -96,6 +97,51 @@ func workloads() []workload {
 			run:   func(st stacks.Stack, t timing) (result, error) { return runServerStream(st, t, kib) },
 			floor: func(t timing) (result, error) { return rawStream(t, kib) }, floorKey: "stream-1024",
 			rows: []metric{readMiB},
+		},
+		{
+			name: "unary-1B-c64-tls", title: "unary 1 B over TLS, 1 conn, 64 in flight",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{cfg: stacks.Config{TLS: true}, size: 1, inflight: 64, latency: true})
+			},
+			rows: []metric{callsPerSec, p99},
+		},
+		{
+			name: "unary-1KiB-c64-gzip", title: "unary 1 KiB gzip, 1 conn, 64 in flight",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{cfg: stacks.Config{Gzip: true}, size: kib, inflight: 64})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, kib, 64, false) }, floorKey: "pp-1024-64",
+			rows: []metric{callsPerSec},
+		},
+		{
+			name: "unary-1B-conns100", title: "unary 1 B, 100 conns, 1 in flight each",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{size: 1, inflight: 100, conns: 100, latency: true})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, 1, 100, true) }, floorKey: "pp-1-100",
+			rows: []metric{callsPerSec, p50, p99},
+		},
+		{
+			name: "unary-1B-c64-rr4", title: "unary 1 B, round_robin over 4 servers, 64 in flight",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{cfg: stacks.Config{RoundRobin: true}, size: 1, inflight: 64, servers: 4, latency: true})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, 1, 64, true) }, floorKey: "pp-1-64",
+			rows: []metric{callsPerSec, p99},
+		},
+		{
+			name: "unary-64MiB-c1", title: "unary 64 MiB, 1 in flight",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				// The limit leaves room for the protobuf field's tag and length.
+				return runSetup(st, t, setup{cfg: stacks.Config{MaxMsg: 65 * mib}, size: 64 * mib, inflight: 1})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, 64*mib, 1, false) }, floorKey: "pp-64M-1",
+			rows: []metric{mibPerSec},
+		},
+		{
+			name: "first-call", title: "fresh channel: connect + first unary call",
+			run:  runFirstCall,
+			rows: []metric{p50, p99},
 		},
 	}
 }

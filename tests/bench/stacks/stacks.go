@@ -18,12 +18,18 @@ import (
 	"strings"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/encoding/gzip"
+	"google.golang.org/grpc/resolver"
+	"google.golang.org/grpc/resolver/manual"
 
 	"github.com/actorpc/actorpc/cmd/echo/echopb"
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
+	rpccredentials "github.com/actorpc/actorpc/rpc/credentials"
 	rpcinsecure "github.com/actorpc/actorpc/rpc/credentials/insecure"
+	rpcgzip "github.com/actorpc/actorpc/rpc/encoding/gzip"
 	"github.com/actorpc/actorpc/tests/grpcinterop"
 )
 
@@ -42,6 +48,11 @@ type Stack interface {
 	Serve() (s *Server, err error)
 	// Dial makes a client of addr. The connection is made by the first call.
 	Dial(addr string) (Client, error)
+	// ServeWith is Serve with what cfg changes (TLS, gzip, limits).
+	ServeWith(cfg Config) (*Server, error)
+	// DialWith makes a client of addrs (one unless cfg.RoundRobin) with
+	// what cfg changes.
+	DialWith(addrs []string, cfg Config) (Client, error)
 }
 
 // Server is a running server.
@@ -152,12 +163,29 @@ var actorpcBenchDesc = rpc.ServiceDesc{
 	}},
 }
 
-func (Actorpc) Serve() (*Server, error) {
+func (a Actorpc) Serve() (*Server, error) { return a.ServeWith(Config{}) }
+
+func (Actorpc) ServeWith(cfg Config) (*Server, error) {
+	var opts []rpc.ServerOption
+	if cfg.TLS {
+		p, err := TestPKI()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, rpc.Creds(rpccredentials.NewServerTLSFromCert(&p.Cert)))
+	}
+	if cfg.MaxMsg > 0 {
+		// The connection's memory budget (16 MiB by default) must hold a
+		// whole request: below MaxRecvMsgSize, a larger request is shed
+		// with REFUSED_STREAM however long it waits.
+		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg),
+			rpc.ConnectionMemoryBudget(2*int64(cfg.MaxMsg)))
+	}
 	lis, err := listen()
 	if err != nil {
 		return nil, err
 	}
-	s := rpc.NewServer()
+	s := rpc.NewServer(opts...)
 	echoserver.Register(s)
 	s.RegisterService(&actorpcBenchDesc, benchImpl{})
 	served := make(chan struct{})
@@ -171,8 +199,37 @@ func (Actorpc) Serve() (*Server, error) {
 	}}, nil
 }
 
-func (Actorpc) Dial(addr string) (Client, error) {
-	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(rpcinsecure.NewCredentials()))
+func (a Actorpc) Dial(addr string) (Client, error) { return a.DialWith([]string{addr}, Config{}) }
+
+func (Actorpc) DialWith(addrs []string, cfg Config) (Client, error) {
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("actorpc: no address to dial")
+	}
+	creds := rpcinsecure.NewCredentials()
+	if cfg.TLS {
+		p, err := TestPKI()
+		if err != nil {
+			return nil, err
+		}
+		creds = rpccredentials.NewClientTLSFromCert(p.Pool, "")
+	}
+	opts := []rpc.DialOption{rpc.WithTransportCredentials(creds)}
+	var callOpts []rpc.CallOption
+	if cfg.Gzip {
+		callOpts = append(callOpts, rpc.UseCompressor(rpcgzip.Name))
+	}
+	if cfg.MaxMsg > 0 {
+		callOpts = append(callOpts, rpc.MaxCallRecvMsgSize(cfg.MaxMsg), rpc.MaxCallSendMsgSize(cfg.MaxMsg))
+	}
+	if len(callOpts) > 0 {
+		opts = append(opts, rpc.WithDefaultCallOptions(callOpts...))
+	}
+	target := addrs[0]
+	if cfg.RoundRobin {
+		target = "static:///" + strings.Join(addrs, ",")
+		opts = append(opts, rpc.WithDefaultServiceConfig(roundRobinConfig))
+	}
+	cc, err := rpc.NewClient(target, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -232,12 +289,25 @@ var grpcBenchDesc = grpc.ServiceDesc{
 	}},
 }
 
-func (GRPCGo) Serve() (*Server, error) {
+func (g GRPCGo) Serve() (*Server, error) { return g.ServeWith(Config{}) }
+
+func (GRPCGo) ServeWith(cfg Config) (*Server, error) {
+	var opts []grpc.ServerOption
+	if cfg.TLS {
+		p, err := TestPKI()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, grpc.Creds(credentials.NewServerTLSFromCert(&p.Cert)))
+	}
+	if cfg.MaxMsg > 0 {
+		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxMsg), grpc.MaxSendMsgSize(cfg.MaxMsg))
+	}
 	lis, err := listen()
 	if err != nil {
 		return nil, err
 	}
-	s := grpc.NewServer()
+	s := grpc.NewServer(opts...)
 	grpcinterop.RegisterGRPCEchoServer(s, grpcinterop.GRPCEcho{})
 	s.RegisterService(&grpcBenchDesc, benchImpl{})
 	served := make(chan struct{})
@@ -251,8 +321,44 @@ func (GRPCGo) Serve() (*Server, error) {
 	}}, nil
 }
 
-func (GRPCGo) Dial(addr string) (Client, error) {
-	cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+func (g GRPCGo) Dial(addr string) (Client, error) { return g.DialWith([]string{addr}, Config{}) }
+
+func (GRPCGo) DialWith(addrs []string, cfg Config) (Client, error) {
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("grpc-go: no address to dial")
+	}
+	creds := insecure.NewCredentials()
+	if cfg.TLS {
+		p, err := TestPKI()
+		if err != nil {
+			return nil, err
+		}
+		creds = credentials.NewClientTLSFromCert(p.Pool, "")
+	}
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(creds)}
+	var callOpts []grpc.CallOption
+	if cfg.Gzip {
+		callOpts = append(callOpts, grpc.UseCompressor(gzip.Name))
+	}
+	if cfg.MaxMsg > 0 {
+		callOpts = append(callOpts, grpc.MaxCallRecvMsgSize(cfg.MaxMsg), grpc.MaxCallSendMsgSize(cfg.MaxMsg))
+	}
+	if len(callOpts) > 0 {
+		opts = append(opts, grpc.WithDefaultCallOptions(callOpts...))
+	}
+	target := addrs[0]
+	if cfg.RoundRobin {
+		// A manual resolver per channel, holding the static list.
+		r := manual.NewBuilderWithScheme("benchrr")
+		state := resolver.State{}
+		for _, a := range addrs {
+			state.Addresses = append(state.Addresses, resolver.Address{Addr: a})
+		}
+		r.InitialState(state)
+		target = r.Scheme() + ":///backends"
+		opts = append(opts, grpc.WithResolvers(r), grpc.WithDefaultServiceConfig(roundRobinConfig))
+	}
+	cc, err := grpc.NewClient(target, opts...)
 	if err != nil {
 		return nil, err
 	}
