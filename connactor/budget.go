@@ -50,13 +50,16 @@ type connBudget struct {
 	queued int64            // the writer's queued response bytes, as last reported
 	byID   map[uint32]int64 // held, per stream
 	took   map[uint32]bool  // streams that released part of what they held: the application took a message
+	// reserved: bytes of a message a stream reserved and the peer has not
+	// sent yet (reserve.go); counted in held and byID already.
+	reserved map[uint32]int64
 	// withheld: connection window was held back while over budget.
 	withheld bool
 	shed     int // streams shed so far, for describe
 }
 
 func newConnBudget(limit int64) connBudget {
-	return connBudget{limit: limit, byID: make(map[uint32]int64), took: make(map[uint32]bool)}
+	return connBudget{limit: limit, byID: make(map[uint32]int64), took: make(map[uint32]bool), reserved: make(map[uint32]int64)}
 }
 
 // over reports the budget spent.
@@ -67,8 +70,12 @@ func (a *connActor) hold(id uint32, n int) {
 	if a.budget.limit <= 0 || n == 0 {
 		return
 	}
-	a.budget.held += int64(n)
-	a.budget.byID[id] += int64(n)
+	more := a.budget.fill(id, int64(n))
+	if more == 0 {
+		return // a reservation counted them already
+	}
+	a.budget.held += more
+	a.budget.byID[id] += more
 	a.budgetChanged()
 }
 
@@ -93,6 +100,7 @@ func (a *connActor) unholdStream(id uint32) {
 	}
 	delete(a.budget.byID, id)
 	delete(a.budget.took, id)
+	delete(a.budget.reserved, id)
 	a.budget.held -= h
 	a.budgetChanged()
 }

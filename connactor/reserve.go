@@ -1,0 +1,83 @@
+package connactor
+
+// A stream that reads a message prefix claiming more bytes than it has in
+// hand would rather allocate the message's buffer at once than grow it as
+// the bytes arrive (each doubling copies what came before). Sized from
+// the claim alone, a buffer is memory the peer makes us hold without
+// sending it (500 prefixes claiming 4 MiB: 2 GiB), so on the server the
+// claim is first reserved against the connection's memory budget
+// (budget.go): a reservation counts as bytes held by the stream, and the
+// message's DATA, as it arrives, fills the reservation instead of adding
+// to the count. A claim the budget has no room for is refused, and the
+// stream grows its buffer with what arrives. The client trusts the claim:
+// its own calls bound what it holds (grpc-go allocates from the claim on
+// both sides).
+
+// reserveMsg: a stream asks to reserve bytes of a message it is about to
+// receive (Stream.Reserve).
+type reserveMsg struct{ r *reserveRequest }
+
+func (reserveMsg) connMsg() {}
+
+type reserveRequest struct {
+	id    uint32
+	bytes int64
+	reply chan bool // from: connection to stream; never (room for the one answer)
+}
+
+// Reserve asks the connection to count n bytes of a message the stream is
+// about to receive against its memory budget now, so that the stream may
+// allocate them at once. It reports whether it may; false also when the
+// connection has ended. A stream holds one reservation at a time: a new
+// one replaces what is left of the last (DATA delivered before the
+// reservation was counted on delivery, and leaves that much unfilled).
+func (s *Stream) Reserve(n int) bool {
+	if s.conn.role == RoleClient {
+		return true
+	}
+	r := &reserveRequest{id: s.ID, bytes: int64(n), reply: make(chan bool, 1)}
+	s.conn.tell(reserveMsg{r})
+	select {
+	case ok := <-r.reply:
+		return ok
+	case <-s.conn.ref.Done():
+		return false
+	}
+}
+
+// reserve answers a stream's reservation: yes while the budget has room
+// for it, counting what the stream's last reservation left unfilled as
+// given back.
+func (a *connActor) reserve(r *reserveRequest) {
+	r.reply <- a.budget.reserve(r.id, r.bytes, a.streams[r.id] != nil)
+}
+
+func (b *connBudget) reserve(id uint32, n int64, live bool) bool {
+	if b.limit <= 0 || !live {
+		return false
+	}
+	left := b.reserved[id]
+	if b.held-left+b.queued+n > b.limit {
+		return false
+	}
+	b.held += n - left
+	b.byID[id] += n - left
+	b.reserved[id] = n
+	return true
+}
+
+// fill takes n delivered bytes of stream id out of its reservation and
+// returns what the reservation did not cover.
+func (b *connBudget) fill(id uint32, n int64) int64 {
+	left, ok := b.reserved[id]
+	if !ok {
+		return n
+	}
+	covered := min(left, n)
+	if left == covered {
+		delete(b.reserved, id)
+	} else {
+		b.reserved[id] = left - covered
+	}
+	return n - covered
+}
