@@ -1,0 +1,35 @@
+package connactor
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestBudgetReserveCountsOnceAsDataFills(t *testing.T) {
+	b := newConnBudget(100)
+	require.True(t, b.reserve(1, 60, true))
+	require.Equal(t, int64(60), b.held)
+	require.Equal(t, int64(0), b.fill(1, 50), "covered by the reservation")
+	require.Equal(t, int64(5), b.fill(1, 15), "10 left of it, 5 more")
+	_, left := b.reserved[1]
+	require.False(t, left, "the reservation is used up")
+}
+
+func TestBudgetReserveRefusedWithoutRoom(t *testing.T) {
+	b := newConnBudget(100)
+	require.True(t, b.reserve(1, 60, true))
+	require.False(t, b.reserve(3, 50, true), "60 + 50 is over 100")
+	require.False(t, b.reserve(5, 10, false), "a stream the connection no longer has")
+	off := newConnBudget(0)
+	require.False(t, off.reserve(1, 10, true), "no budget: nothing to reserve against")
+}
+
+func TestBudgetReserveReplacesWhatIsLeft(t *testing.T) {
+	b := newConnBudget(100)
+	require.True(t, b.reserve(1, 60, true))
+	b.fill(1, 20)
+	require.True(t, b.reserve(1, 80, true), "the 40 left of the last one go back first")
+	require.Equal(t, int64(100), b.held)
+	require.Equal(t, int64(80), b.reserved[1])
+}
