@@ -90,6 +90,6 @@ func (a *connActor) onMessage(m connMsg) {
 	case gracefulMsg:
 		a.beginGoAway()
 	case reserveMsg:
-		a.reserve(m.r)
+		a.reserve(m.s)
 	}
 }

@@ -13,17 +13,12 @@ package connactor
 // its own calls bound what it holds (grpc-go allocates from the claim on
 // both sides).
 
-// reserveMsg: a stream asks to reserve bytes of a message it is about to
-// receive (Stream.Reserve).
-type reserveMsg struct{ r *reserveRequest }
+// reserveMsg: a stream asks to reserve s.reserving bytes of a message
+// it is about to receive (Stream.Reserve). It holds a single pointer, so
+// the interface holds it without an allocation.
+type reserveMsg struct{ s *Stream }
 
 func (reserveMsg) connMsg() {}
-
-type reserveRequest struct {
-	id    uint32
-	bytes int64
-	reply chan bool // from: connection to stream; never (room for the one answer)
-}
 
 // Reserve asks the connection to count n bytes of a message the stream is
 // about to receive against its memory budget now, so that the stream may
@@ -31,25 +26,37 @@ type reserveRequest struct {
 // connection has ended. A stream holds one reservation at a time: a new
 // one replaces what is left of the last (DATA delivered before the
 // reservation was counted on delivery, and leaves that much unfilled).
+// Only the goroutine that receives the stream's events calls it.
 func (s *Stream) Reserve(n int) bool {
 	if s.conn.role == RoleClient {
 		return true
 	}
-	r := &reserveRequest{id: s.ID, bytes: int64(n), reply: make(chan bool, 1)}
-	s.conn.tell(reserveMsg{r})
+	if s.reserved == nil {
+		s.reserved = make(chan bool, 1)
+	}
+	s.reserving = int64(n) // read by the connection actor after the send below
+	s.conn.tell(reserveMsg{s})
 	select {
-	case ok := <-r.reply:
+	case ok := <-s.reserved:
 		return ok
 	case <-s.conn.ref.Done():
 		return false
 	}
 }
 
+// reservableShare: a reservation is granted only while the budget, the
+// reservation counted, is at most 1/reservableShare spent. Unfilled
+// reservations are bytes held for streams waiting for DATA; were they let
+// fill the budget, the bytes that arrive for every other stream would put
+// it over, and it would withhold the window the reserved streams wait
+// for. The rest of the budget stays for what arrives.
+const reservableShare = 2
+
 // reserve answers a stream's reservation: yes while the budget has room
 // for it, counting what the stream's last reservation left unfilled as
 // given back.
-func (a *connActor) reserve(r *reserveRequest) {
-	r.reply <- a.budget.reserve(r.id, r.bytes, a.streams[r.id] != nil)
+func (a *connActor) reserve(s *Stream) {
+	s.reserved <- a.budget.reserve(s.ID, s.reserving, a.streams[s.ID] != nil)
 }
 
 func (b *connBudget) reserve(id uint32, n int64, live bool) bool {
@@ -57,7 +64,7 @@ func (b *connBudget) reserve(id uint32, n int64, live bool) bool {
 		return false
 	}
 	left := b.reserved[id]
-	if b.held-left+b.queued+n > b.limit {
+	if b.held-left+b.queued+n > b.limit/reservableShare {
 		return false
 	}
 	b.held += n - left

@@ -7,7 +7,7 @@ import (
 )
 
 func TestBudgetReserveCountsOnceAsDataFills(t *testing.T) {
-	b := newConnBudget(100)
+	b := newConnBudget(200)
 	require.True(t, b.reserve(1, 60, true))
 	require.Equal(t, int64(60), b.held)
 	require.Equal(t, int64(0), b.fill(1, 50), "covered by the reservation")
@@ -17,16 +17,16 @@ func TestBudgetReserveCountsOnceAsDataFills(t *testing.T) {
 }
 
 func TestBudgetReserveRefusedWithoutRoom(t *testing.T) {
-	b := newConnBudget(100)
+	b := newConnBudget(200)
 	require.True(t, b.reserve(1, 60, true))
-	require.False(t, b.reserve(3, 50, true), "60 + 50 is over 100")
+	require.False(t, b.reserve(3, 50, true), "60 + 50 is over half of 200")
 	require.False(t, b.reserve(5, 10, false), "a stream the connection no longer has")
 	off := newConnBudget(0)
 	require.False(t, off.reserve(1, 10, true), "no budget: nothing to reserve against")
 }
 
 func TestBudgetReserveReplacesWhatIsLeft(t *testing.T) {
-	b := newConnBudget(100)
+	b := newConnBudget(200)
 	require.True(t, b.reserve(1, 60, true))
 	b.fill(1, 20)
 	require.True(t, b.reserve(1, 80, true), "the 40 left of the last one go back first")
