@@ -22,7 +22,8 @@ import (
 //     releases its request when it ends: its handler holds the request
 //     that long. A stream that takes a stream of requests releases each
 //     message as the application takes it (Stream.Unhold). Partial
-//     messages in reassembly count too.
+//     messages in reassembly count too, and so do the bytes a stream
+//     reserved for a message it is about to receive (reserve.go).
 //   - queued: response bytes the writer holds behind the peer's windows,
 //     as the writer last reported them (writer_budget.go).
 //
