@@ -6,10 +6,10 @@ package connactor
 // the claim alone, a buffer is memory the peer makes us hold without
 // sending it (500 prefixes claiming 4 MiB: 2 GiB), so on the server the
 // claim is first reserved against the connection's memory budget
-// (budget.go): a reservation counts as bytes held by the stream, and the
-// message's DATA, as it arrives, fills the reservation instead of adding
-// to the count. A claim the budget has no room for is refused, and the
-// stream grows its buffer with what arrives. The client trusts the claim:
+// (budget.go): reservations have a share of the budget of their own,
+// and the message's DATA, as it arrives, leaves the reservation for the
+// bytes held. A claim there is no room for is refused, and the stream
+// grows its buffer with what arrives. The client trusts the claim:
 // its own calls bound what it holds (grpc-go allocates from the claim on
 // both sides).
 
@@ -44,16 +44,17 @@ func (s *Stream) Reserve(n int) bool {
 	}
 }
 
-// reservableShare: a reservation is granted only while the budget, the
-// reservation counted, is at most 1/reservableShare spent. Unfilled
-// reservations are bytes held for streams waiting for DATA; were they let
-// fill the budget, the bytes that arrive for every other stream would put
-// it over, and it would withhold the window the reserved streams wait
-// for. The rest of the budget stays for what arrives.
+// reservableShare: unfilled reservations may add up to 1/reservableShare
+// of the budget. They are counted apart from held (which counts bytes
+// that arrived): counted in it, they would put the budget over while the
+// reserved streams wait for their DATA, and it would withhold the very
+// window those streams wait for (TestSlowReader). So a connection holds
+// at most its budget in bytes received and queued, plus this share in
+// buffers allocated ahead of their bytes.
 const reservableShare = 2
 
-// reserve answers a stream's reservation: yes while the budget has room
-// for it, counting what the stream's last reservation left unfilled as
+// reserve answers a stream's reservation: yes while the reservations have
+// room for it, counting what the stream's last one left unfilled as
 // given back.
 func (a *connActor) reserve(s *Stream) {
 	s.reserved <- a.budget.reserve(s.ID, s.reserving, a.streams[s.ID] != nil)
@@ -64,27 +65,32 @@ func (b *connBudget) reserve(id uint32, n int64, live bool) bool {
 		return false
 	}
 	left := b.reserved[id]
-	if b.held-left+b.queued+n > b.limit/reservableShare {
+	if b.reservedTotal-left+n > b.limit/reservableShare {
 		return false
 	}
-	b.held += n - left
-	b.byID[id] += n - left
+	b.reservedTotal += n - left
 	b.reserved[id] = n
 	return true
 }
 
-// fill takes n delivered bytes of stream id out of its reservation and
-// returns what the reservation did not cover.
-func (b *connBudget) fill(id uint32, n int64) int64 {
+// fill takes n delivered bytes of stream id out of its reservation: they
+// are held now, as bytes received.
+func (b *connBudget) fill(id uint32, n int64) {
 	left, ok := b.reserved[id]
 	if !ok {
-		return n
+		return
 	}
 	covered := min(left, n)
+	b.reservedTotal -= covered
 	if left == covered {
 		delete(b.reserved, id)
 	} else {
 		b.reserved[id] = left - covered
 	}
-	return n - covered
+}
+
+// unreserve drops what is left of an ended stream's reservation.
+func (b *connBudget) unreserve(id uint32) {
+	b.reservedTotal -= b.reserved[id]
+	delete(b.reserved, id)
 }

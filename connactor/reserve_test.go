@@ -6,12 +6,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestBudgetReserveCountsOnceAsDataFills(t *testing.T) {
+func TestBudgetReserveLeavesAsDataFills(t *testing.T) {
 	b := newConnBudget(200)
 	require.True(t, b.reserve(1, 60, true))
-	require.Equal(t, int64(60), b.held)
-	require.Equal(t, int64(0), b.fill(1, 50), "covered by the reservation")
-	require.Equal(t, int64(5), b.fill(1, 15), "10 left of it, 5 more")
+	require.Equal(t, int64(60), b.reservedTotal)
+	require.Zero(t, b.held, "held counts bytes that arrived")
+	b.fill(1, 50)
+	require.Equal(t, int64(10), b.reservedTotal)
+	b.fill(1, 15)
+	require.Zero(t, b.reservedTotal)
 	_, left := b.reserved[1]
 	require.False(t, left, "the reservation is used up")
 }
@@ -21,6 +24,8 @@ func TestBudgetReserveRefusedWithoutRoom(t *testing.T) {
 	require.True(t, b.reserve(1, 60, true))
 	require.False(t, b.reserve(3, 50, true), "60 + 50 is over half of 200")
 	require.False(t, b.reserve(5, 10, false), "a stream the connection no longer has")
+	b.unreserve(1)
+	require.True(t, b.reserve(3, 50, true), "an ended stream's reservation went back")
 	off := newConnBudget(0)
 	require.False(t, off.reserve(1, 10, true), "no budget: nothing to reserve against")
 }
@@ -30,6 +35,6 @@ func TestBudgetReserveReplacesWhatIsLeft(t *testing.T) {
 	require.True(t, b.reserve(1, 60, true))
 	b.fill(1, 20)
 	require.True(t, b.reserve(1, 80, true), "the 40 left of the last one go back first")
-	require.Equal(t, int64(100), b.held)
+	require.Equal(t, int64(80), b.reservedTotal)
 	require.Equal(t, int64(80), b.reserved[1])
 }
