@@ -22,7 +22,9 @@ import (
 //     releases its request when it ends: its handler holds the request
 //     that long. A stream that takes a stream of requests releases each
 //     message as the application takes it (Stream.Unhold). Partial
-//     messages in reassembly count too.
+//     messages in reassembly count too. (Buffers allocated ahead of
+//     their bytes, reserved for a message a stream is about to receive,
+//     have a share of the budget of their own: reserve.go.)
 //   - queued: response bytes the writer holds behind the peer's windows,
 //     as the writer last reported them (writer_budget.go).
 //
@@ -50,13 +52,17 @@ type connBudget struct {
 	queued int64            // the writer's queued response bytes, as last reported
 	byID   map[uint32]int64 // held, per stream
 	took   map[uint32]bool  // streams that released part of what they held: the application took a message
+	// reserved: bytes of a message a stream reserved and the peer has not
+	// sent yet (reserve.go), per stream and in all; not in held.
+	reserved      map[uint32]int64
+	reservedTotal int64
 	// withheld: connection window was held back while over budget.
 	withheld bool
 	shed     int // streams shed so far, for describe
 }
 
 func newConnBudget(limit int64) connBudget {
-	return connBudget{limit: limit, byID: make(map[uint32]int64), took: make(map[uint32]bool)}
+	return connBudget{limit: limit, byID: make(map[uint32]int64), took: make(map[uint32]bool), reserved: make(map[uint32]int64)}
 }
 
 // over reports the budget spent.
@@ -67,6 +73,7 @@ func (a *connActor) hold(id uint32, n int) {
 	if a.budget.limit <= 0 || n == 0 {
 		return
 	}
+	a.budget.fill(id, int64(n))
 	a.budget.held += int64(n)
 	a.budget.byID[id] += int64(n)
 	a.budgetChanged()
@@ -87,6 +94,7 @@ func (a *connActor) unhold(id uint32, n int64) {
 
 // unholdStream releases whatever an ended stream held.
 func (a *connActor) unholdStream(id uint32) {
+	a.budget.unreserve(id)
 	h, ok := a.budget.byID[id]
 	if !ok {
 		return
@@ -168,5 +176,5 @@ func (b *connBudget) describe() string {
 	if b.limit <= 0 {
 		return "memory budget off"
 	}
-	return fmt.Sprintf("memory budget %d: held %d, queued %d, shed %d", b.limit, b.held, b.queued, b.shed)
+	return fmt.Sprintf("memory budget %d: held %d, queued %d, reserved %d, shed %d", b.limit, b.held, b.queued, b.reservedTotal, b.shed)
 }

@@ -89,5 +89,7 @@ func (a *connActor) onMessage(m connMsg) {
 		a.cancelOpen(m.r)
 	case gracefulMsg:
 		a.beginGoAway()
+	case reserveMsg:
+		a.reserve(m.s)
 	}
 }

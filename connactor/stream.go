@@ -16,6 +16,11 @@ type Stream struct {
 	// one opened (server role), so Finish hands its last write to the
 	// connection (see Finish). Set before the stream is handed out.
 	finishViaConn bool
+	// A reservation (Reserve): the stream's receiving goroutine sets
+	// reserving and sends reserveMsg, the connection actor reads it and
+	// answers on reserved, made on the first reservation. One at a time.
+	reserving int64
+	reserved  chan bool // from: connection to stream; never (room for the one answer the stream waits for)
 }
 
 // eventCapacity is how many events wait in a stream's channel before the

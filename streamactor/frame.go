@@ -70,7 +70,10 @@ type reassembler struct {
 	// pool: the messages' owner Releases them, so a message that needs a
 	// buffer of its own gets a pooled one (see bufpool). A buffer
 	// never given back would only drain the pool.
-	pool   bool
+	pool bool
+	// budget, when set, is asked before a message's buffer is sized
+	// from its prefix's claim (see grow).
+	budget reserver
 	prefix [prefixLen]byte
 	have   int    // bytes of prefix read
 	msg    []byte // the message being filled
@@ -115,7 +118,7 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 			if st := r.check(r.flag, r.want); st != nil {
 				return out, aliased, st
 			}
-			r.grow(min(r.want, len(data)))
+			r.start(len(data))
 		}
 		c := min(r.want-len(r.msg), len(data))
 		r.grow(c)
@@ -129,15 +132,38 @@ func (r *reassembler) feed(data []byte, out []Message) (_ []Message, aliased boo
 	return out, aliased, nil
 }
 
-// A message's buffer grows with the bytes that arrive, not to the size its
-// prefix claims: a peer that sends a prefix claiming 4 MiB and then holds
-// back the rest would otherwise make us allocate 4 MiB for a few bytes, on
-// each of a thousand streams, where neither the flow-control windows nor
-// the connection's memory budget (which count bytes received) see it. It
-// doubles, so a buffer is at most twice the bytes received plus
-// reassemblyStart, and a large message costs one more copy of itself in
-// all (the sizes before the last add up to less than it).
+// A message's buffer is sized from its prefix's claim only when the
+// connection's memory budget has room for the claim (connactor's
+// Stream.Reserve), or when the message is in hand already; otherwise it
+// grows with the bytes that arrive: a peer that sends a prefix claiming
+// 4 MiB and then holds back the rest would otherwise make us allocate
+// 4 MiB for a few bytes, on each of a thousand streams, where neither the
+// flow-control windows nor the budget (which counts bytes received) see
+// it. Growing, it doubles, so a buffer is at most twice the bytes
+// received plus reassemblyStart, and a large message costs one more copy
+// of itself in all (the sizes before the last add up to less than it).
 const reassemblyStart = 4 << 10
+
+// reserveFrom is the smallest claim worth a reservation (a round trip to
+// the connection actor): below it, doubling from reassemblyStart costs
+// a few small copies.
+const reserveFrom = 64 << 10
+
+// reserver is the connection's memory budget, as a stream sees it.
+type reserver interface {
+	// Reserve reports whether n bytes may be allocated now.
+	Reserve(n int) bool
+}
+
+// start allocates the buffer of a message whose prefix was just read,
+// with inHand of its bytes in the current payload.
+func (r *reassembler) start(inHand int) {
+	if r.want > inHand && r.want >= reserveFrom && r.budget != nil && r.budget.Reserve(r.want-inHand) {
+		r.grow(r.want)
+		return
+	}
+	r.grow(min(r.want, inHand))
+}
 
 // grow makes room for n more bytes of the message being filled; the
 // message's first call (with it empty) allocates its buffer.

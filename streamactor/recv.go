@@ -53,7 +53,7 @@ func (r *receiver) deadlinePassed() bool {
 }
 
 func newReceiver(link *connactor.Stream, client bool, maxRecv int) *receiver {
-	return &receiver{link: link, client: client, asm: reassembler{maxSize: maxRecv}}
+	return &receiver{link: link, client: client, asm: reassembler{maxSize: maxRecv, budget: link}}
 }
 
 // newClientReceiver is a receiver for a call made under ctx.
