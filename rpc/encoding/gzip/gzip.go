@@ -38,10 +38,7 @@ type compressor struct{}
 
 func (compressor) Name() string { return Name }
 
-func (compressor) Compress(w io.Writer) (io.WriteCloser, error) {
-	return gzip.NewWriterLevel(w, level)
-}
+// Compress and Decompress reuse writers and readers (pool.go).
+func (compressor) Compress(w io.Writer) (io.WriteCloser, error) { return getWriter(w) }
 
-func (compressor) Decompress(r io.Reader) (io.Reader, error) {
-	return gzip.NewReader(r)
-}
+func (compressor) Decompress(r io.Reader) (io.Reader, error) { return getReader(r) }
