@@ -1,6 +1,10 @@
 package rpc
 
-import "time"
+import (
+	"time"
+
+	"github.com/actorpc/actorpc/connactor"
+)
 
 // Server options that bound what one client can make the server hold.
 // grpc-go has none of them: it holds whatever a client's windows let in and
@@ -19,9 +23,25 @@ import "time"
 // streams with REFUSED_STREAM (a client retries those), and handlers wait
 // in Send; it recovers as handlers return and the client reads. Default
 // 16 MiB, room for a dozen calls of a megabyte at once. Zero keeps the
-// default; a negative value turns the budget off.
+// default; a negative value turns the budget off. A connection's budget is
+// never less than twice MaxRecvMsgSize, so that a request as large as the
+// server accepts always fits (a budget smaller than one request would shed
+// the very stream it waits for).
 func ConnectionMemoryBudget(bytes int64) ServerOption {
 	return func(o *serverOptions) { o.memoryBudget = bytes }
+}
+
+// connMemoryBudget is the budget each connection gets (see
+// ConnectionMemoryBudget).
+func (o *serverOptions) connMemoryBudget() int64 {
+	budget := o.memoryBudget
+	if budget < 0 {
+		return budget
+	}
+	if budget == 0 {
+		budget = connactor.DefaultMemoryBudget
+	}
+	return max(budget, 2*int64(o.maxRecvMsgSize))
 }
 
 // StreamStallTimeout resets a call (RST_STREAM CANCEL; the handler's

@@ -198,7 +198,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		StreamWindow:         s.opts.streamWindow,
 		ConnWindow:           s.opts.connWindow,
 		MaxHeaderListSize:    s.opts.maxHeaderListSize,
-		MemoryBudget:         s.opts.memoryBudget,
+		MemoryBudget:         s.opts.connMemoryBudget(),
 		StallTimeout:         s.opts.stallTimeout,
 		ConnStallTimeout:     s.opts.connStallTimeout,
 		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p) },

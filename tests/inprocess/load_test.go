@@ -57,6 +57,20 @@ func TestMessageOverReceiveLimit(t *testing.T) {
 	require.Equal(t, "still here", resp.Message)
 }
 
+// TestRequestLargerThanDefaultBudget: a server that accepts 40 MiB
+// requests takes one although the default connection memory budget is
+// 16 MiB (the budget grows to two of the largest requests; below that it
+// shed the stream the request was arriving on, REFUSED_STREAM).
+func TestRequestLargerThanDefaultBudget(t *testing.T) {
+	const size = 40 << 20
+	f := start(t, nil, rpc.MaxRecvMsgSize(size+1<<10))
+	ctx := testContext(t)
+	huge := strings.Repeat("y", size)
+	resp, err := f.client.UnaryEcho(ctx, &echopb.EchoRequest{Message: huge}, rpc.MaxCallRecvMsgSize(size+1<<10))
+	require.NoError(t, err)
+	require.Equal(t, size, len(resp.Message))
+}
+
 func TestUnknownServiceAndMethod(t *testing.T) {
 	f := start(t, nil)
 	ctx := testContext(t)
