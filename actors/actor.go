@@ -20,31 +20,36 @@ type Ref struct {
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
 	probe  chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
-	// Set by options at Spawn, read only by the actor's goroutine after.
-	onExit  []func(name string, err error)
-	repanic bool
 }
 
 // Option configures Spawn.
-type Option func(*Ref)
+type Option func(*Ref, *spawnConfig)
+
+// spawnConfig is what options set that only the actor's goroutine reads:
+// it goes to the goroutine as an argument, not into the Ref, which every
+// stream's actors keep for their whole life (a Ref is 64 bytes).
+type spawnConfig struct {
+	onExit  []func(name string, err error)
+	repanic bool
+}
 
 // OnExit registers a supervisor: fn runs on the actor's goroutine after run
 // returns and before Done is closed, with the exit reason. It must not
 // block for long; a parent usually forwards the news into its own mailbox.
 func OnExit(fn func(name string, err error)) Option {
-	return func(r *Ref) { r.onExit = append(r.onExit, fn) }
+	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
 }
 
 // WithMailbox lets Info report the actor's mailbox depth; depth must be safe
 // to call from any goroutine (len of a channel is).
 func WithMailbox(depth func() int) Option {
-	return func(r *Ref) { r.depth = depth }
+	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
 }
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe
 // its state; the actor serves it from its own loop (see Probe).
 func WithProbe(probe chan chan<- Report) Option {
-	return func(r *Ref) { r.probe = probe }
+	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
 }
 
 // Repanic lets a panic in run crash the process, with the stack of the
@@ -53,7 +58,7 @@ func WithProbe(probe chan chan<- Report) Option {
 // the crash.
 func Repanic() Option { return repanic }
 
-func repanic(r *Ref) { r.repanic = true }
+func repanic(_ *Ref, c *spawnConfig) { c.repanic = true }
 
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
@@ -72,10 +77,11 @@ type Runner interface {
 func SpawnRunner(parent context.Context, name string, body Runner, opts ...Option) *Ref {
 	ctx, cancel := context.WithCancel(parent)
 	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
+	var cfg spawnConfig
 	for _, o := range opts {
-		o(r)
+		o(r, &cfg)
 	}
-	go r.run(ctx, body)
+	go r.run(ctx, body, cfg)
 	return r
 }
 
@@ -83,15 +89,15 @@ type runFunc func(context.Context) error
 
 func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
 
-func (r *Ref) run(ctx context.Context, body Runner) {
+func (r *Ref) run(ctx context.Context, body Runner, cfg spawnConfig) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, body, r.repanic)
+	err := runGuarded(ctx, body, cfg.repanic)
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
 	r.err = err
-	for _, fn := range r.onExit {
+	for _, fn := range cfg.onExit {
 		fn(r.name, err)
 	}
 }

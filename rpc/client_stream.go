@@ -215,14 +215,7 @@ func (s *clientStream) SendMsg(m any) error {
 }
 
 // headersArrived: response headers came on cs.
-func headersArrived(cs *streamactor.ClientStream) bool {
-	select {
-	case <-cs.HeaderSeen():
-		return true
-	default:
-		return false
-	}
-}
+func headersArrived(cs *streamactor.ClientStream) bool { return cs.HeadersArrived() }
 
 // sendCommitted sends framed on the attempt the call committed to.
 func (s *clientStream) sendCommitted(framed []byte) error {

@@ -82,12 +82,13 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	a.hedges = append(a.hedges, h)
 	events := a.events
 	actors.Spawn(s.parent, "hedge "+s.method, func(context.Context) error {
-		select {
-		case <-cs.HeaderSeen():
+		<-cs.HeaderReady() // closes before Done, with headers or at the end
+		if cs.HeadersArrived() {
 			events <- hedgeEvent{h: h, headers: true}
-		case <-cs.Done():
-			events <- hedgeEvent{h: h}
+			return nil
 		}
+		<-cs.Done()
+		events <- hedgeEvent{h: h}
 		return nil
 	})
 	for _, m := range a.sent {

@@ -24,16 +24,18 @@ type ClientStream struct {
 
 	msgs        chan []Message // from: stream actor to caller; never (offered in the actor's select): every message that has arrived, at once
 	headerReady chan struct{}  // from: stream actor to caller; never (closed when response headers arrived or the call ended)
-	headerSeen  chan struct{}  // from: stream actor to caller; never (closed when response headers arrive before the end, else never)
 	done        chan struct{}  // from: stream actor to caller; never (closed when the call ended)
 
 	// Written by the actor before it closes headerReady (header) or done
 	// (the rest); read by the application only after.
 	header   metadata.MD
 	encoding string // the response's grpc-encoding
-	trailer  metadata.MD
-	final    *status.Status
-	rest     []Message
+	// headerEarly: headerReady closed because response headers came
+	// while the call ran (not because it ended); set before the close.
+	headerEarly bool
+	trailer     metadata.MD
+	final       *status.Status
+	rest        []Message
 	// headerReceived: response headers came before the status (not a
 	// trailers-only response). unprocessed: the peer said it never
 	// processed the call (GOAWAY, REFUSED_STREAM).
@@ -61,7 +63,6 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		ctx:         ctx,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
-		headerSeen:  make(chan struct{}),
 		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
@@ -112,8 +113,8 @@ func (cs *ClientStream) serve(r *receiver) {
 		if r.gotHeader && !headerSignalled && r.final == nil {
 			cs.header = r.header
 			cs.encoding = r.encoding
+			cs.headerEarly = true
 			close(cs.headerReady)
-			close(cs.headerSeen)
 			headerSignalled = true
 		}
 	}
@@ -232,10 +233,22 @@ func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
 	return cs.headerReceived, cs.unprocessed
 }
 
-// HeaderSeen is closed when response headers arrived while the call was
-// running (never, for a call that ended without them): a retrying caller
-// learns from it, without waiting, that the call committed.
-func (cs *ClientStream) HeaderSeen() <-chan struct{} { return cs.headerSeen }
+// HeaderReady is closed when response headers arrived or the call ended,
+// whichever came first; HeadersArrived then says which.
+func (cs *ClientStream) HeaderReady() <-chan struct{} { return cs.headerReady }
+
+// HeadersArrived says, without waiting, whether response headers arrived
+// while the call was running (false for a call that ended without them,
+// or that has heard nothing yet): a retrying caller learns from it that
+// the call committed. (No channel of its own: one less per stream.)
+func (cs *ClientStream) HeadersArrived() bool {
+	select {
+	case <-cs.headerReady:
+		return cs.headerEarly
+	default:
+		return false
+	}
+}
 
 // Status waits for the call's end and returns its status.
 func (cs *ClientStream) Status() *status.Status { return cs.wait() }
