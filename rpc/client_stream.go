@@ -140,8 +140,8 @@ func (s *clientStream) CloseSend() error {
 	if !s.send.committed {
 		a := s.take()
 		a.closed = true // a new attempt closes too
-		racing := make([]*streamactor.ClientStream, 0, len(a.hedges))
-		for _, h := range a.hedges {
+		racing := make([]*streamactor.ClientStream, 0, len(a.racing()))
+		for _, h := range a.racing() {
 			racing = append(racing, h.cs)
 		}
 		s.send = a.view()

@@ -37,11 +37,25 @@ type streamAttempts struct {
 	// How the call stands.
 	final   *status.Status // the call gave up with it; no attempt follows
 	limited bool           // the method config's message limits are applied (once: both goroutines read them)
-	// Hedging (stream_hedging.go): the attempts racing, and decided,
-	// closed when the call picks one or gives up.
+	// race is a hedged call's hedges (stream_hedging.go); nil for every
+	// other call, which so carries no hedging state.
+	race *hedgeRace
+}
+
+// hedgeRace is a hedged call's attempts racing, and decided, closed when
+// the call picks one or gives up.
+type hedgeRace struct {
 	hedges  []*hedge
 	decided chan struct{}   // from: call to call; never: the holder of the attempts closes it
 	events  chan hedgeEvent // from: hedge watcher to hedges actor; never: once each, room for every attempt
+}
+
+// racing is the hedges running (none for a call that does not hedge).
+func (a *streamAttempts) racing() []*hedge {
+	if a.race == nil {
+		return nil
+	}
+	return a.race.hedges
 }
 
 // attemptView is what one of the call's goroutines knows of the attempt
@@ -55,7 +69,11 @@ type attemptView struct {
 }
 
 func (a *streamAttempts) view() attemptView {
-	return attemptView{cs: a.cs, gen: a.gen, committed: a.committed, decided: a.decided}
+	v := attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
+	if a.race != nil {
+		v.decided = a.race.decided
+	}
+	return v
 }
 
 // replayChunk is how much room a stream asks the channel for at a time.
