@@ -181,7 +181,13 @@ func (w *writer) run() (err error) {
 		}
 	}()
 	for {
-		op, ok := w.next()
+		op, ok, got := w.next()
+		if !got {
+			var fromStreams bool
+			if ok, fromStreams = w.await(&op); fromStreams {
+				w.after(&op)
+			}
+		}
 		if !ok {
 			return nil
 		}
@@ -201,16 +207,21 @@ func (w *writer) run() (err error) {
 	}
 }
 
-// next returns the next op, writing queued DATA while the mailbox is empty
-// and flushing once there is nothing left to do.
-func (w *writer) next() (writerOp, bool) {
+// next returns the next op without waiting, writing queued DATA while the
+// mailbox is empty and flushing once there is nothing left to do; got is
+// false when there is nothing to do but wait (await). It returns before
+// the writer waits so that its frame (large: ops are big values) is off
+// the stack while the writer idles: a goroutine parked on a shallow stack
+// keeps the smallest stack (the runtime halves a stack at GC while it
+// uses under a quarter).
+func (w *writer) next() (op writerOp, ok, got bool) {
 	yielded := false
 	for {
 		if op, ok := w.poll(); ok {
-			return op, true
+			return op, true, true
 		}
 		if w.err != nil {
-			return closeOp(), true
+			return closeOp(), true, true
 		}
 		if len(w.runnable) > 0 && w.connWindow > 0 {
 			w.serveRunnable()
@@ -228,17 +239,27 @@ func (w *writer) next() (writerOp, bool) {
 		if w.dirty {
 			if err := w.flush(); err != nil {
 				w.err = err
-				return closeOp(), true
+				return closeOp(), true, true
 			}
 		}
-		select {
-		case op := <-w.ctrl:
-			return op, true
-		case op := <-w.ops:
-			return w.after(op), true
-		case <-w.quit:
-			return writerOp{}, false
-		}
+		return writerOp{}, false, false
+	}
+}
+
+// await waits for the next op, into op: the writer's only parking point.
+// fromStreams: op came from the streams' mailbox (see after). Its frame
+// is most of the writer's stack while it idles, so it is kept out of
+// run's (noinline) and holds nothing but the select.
+//
+//go:noinline
+func (w *writer) await(op *writerOp) (ok, fromStreams bool) {
+	select {
+	case *op = <-w.ctrl:
+		return true, false
+	case *op = <-w.ops:
+		return true, true
+	case <-w.quit:
+		return false, false
 	}
 }
 
@@ -256,22 +277,23 @@ func (w *writer) poll() (writerOp, bool) {
 	}
 	select {
 	case op := <-w.ops:
-		return w.after(op), true
+		w.after(&op)
+		return op, true
 	default:
 	}
 	return writerOp{}, false
 }
 
-// after returns op, taken from the streams' mailbox, unless control ops
-// wait: the connection sent those before a stream could send op (it
-// announces a stream before the stream can write), so op waits for them.
-func (w *writer) after(op writerOp) writerOp {
+// after leaves op, taken from the streams' mailbox, unless control ops
+// wait: then op becomes the first of them and the stream's is held. The
+// connection sent those before a stream could send op (it announces a
+// stream before the stream can write), so op waits for them.
+func (w *writer) after(op *writerOp) {
 	select {
 	case first := <-w.ctrl:
-		w.held, w.holding = op, true
-		return first
+		w.held, w.holding = *op, true
+		*op = first
 	default:
-		return op
 	}
 }
 
