@@ -31,6 +31,9 @@ type writer struct {
 	// go first; holding: held is set.
 	held    writerOp
 	holding bool
+	// awaited is where await puts the op it waited for (not on the
+	// stack: see run).
+	awaited writerOp
 
 	nc           net.Conn
 	writeTimeout time.Duration
@@ -180,29 +183,53 @@ func (w *writer) run() (err error) {
 			err = &writeFailed{err: err, unsent: unsent}
 		}
 	}()
+	// The loop is split so that, while the writer idles, its stack holds
+	// run's frame and await's, nothing else: work returns before it waits.
+	var waited, fromStreams bool
 	for {
-		op, ok, got := w.next()
-		if !got {
-			var fromStreams bool
-			if ok, fromStreams = w.await(&op); fromStreams {
+		if stop, err := w.work(waited, fromStreams); stop {
+			return err
+		}
+		var ok bool
+		if ok, fromStreams = w.await(&w.awaited); !ok {
+			return nil
+		}
+		waited = true
+	}
+}
+
+// work writes ops until there is nothing to do but wait: first the one
+// await took (waited; fromStreams: from the streams' mailbox), then those
+// already in the mailboxes. stop: the writer ends, with err.
+//
+//go:noinline
+func (w *writer) work(waited, fromStreams bool) (stop bool, err error) {
+	for {
+		var op writerOp
+		if waited {
+			op, w.awaited = w.awaited, writerOp{}
+			if fromStreams {
 				w.after(&op)
 			}
-		}
-		if !ok {
-			return nil
+			waited = false
+		} else {
+			var got bool
+			if op, got = w.next(); !got {
+				return false, nil
+			}
 		}
 		closing, err := w.handle(op)
 		if err == nil && w.err != nil {
 			err = w.err
 		}
 		if err != nil {
-			return fmt.Errorf("writing to the connection: %w", err)
+			return true, fmt.Errorf("writing to the connection: %w", err)
 		}
 		if closing {
 			if err := w.flush(); err != nil {
-				return fmt.Errorf("writing to the connection: %w", err)
+				return true, fmt.Errorf("writing to the connection: %w", err)
 			}
-			return nil
+			return true, nil
 		}
 	}
 }
@@ -214,14 +241,14 @@ func (w *writer) run() (err error) {
 // the stack while the writer idles: a goroutine parked on a shallow stack
 // keeps the smallest stack (the runtime halves a stack at GC while it
 // uses under a quarter).
-func (w *writer) next() (op writerOp, ok, got bool) {
+func (w *writer) next() (op writerOp, got bool) {
 	yielded := false
 	for {
 		if op, ok := w.poll(); ok {
-			return op, true, true
+			return op, true
 		}
 		if w.err != nil {
-			return closeOp(), true, true
+			return closeOp(), true
 		}
 		if len(w.runnable) > 0 && w.connWindow > 0 {
 			w.serveRunnable()
@@ -239,10 +266,10 @@ func (w *writer) next() (op writerOp, ok, got bool) {
 		if w.dirty {
 			if err := w.flush(); err != nil {
 				w.err = err
-				return closeOp(), true, true
+				return closeOp(), true
 			}
 		}
-		return writerOp{}, false, false
+		return writerOp{}, false
 	}
 }
 
