@@ -24,10 +24,9 @@ type ClientStream struct {
 
 	msgs        chan []Message // from: stream actor to caller; never (offered in the actor's select): every message that has arrived, at once
 	headerReady chan struct{}  // from: stream actor to caller; never (closed when response headers arrived or the call ended)
-	done        chan struct{}  // from: stream actor to caller; never (closed when the call ended)
 
-	// Written by the actor before it closes headerReady (header) or done
-	// (the rest); read by the application only after.
+	// Written by the actor before it closes headerReady (header) or ends
+	// (the rest: ref.Done closes); read by the application only after.
 	header   metadata.MD
 	encoding string // the response's grpc-encoding
 	// headerEarly: headerReady closed because response headers came
@@ -63,7 +62,6 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		ctx:         ctx,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
-		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
 	// The stream actor is spawned by the connection as it opens the
@@ -133,8 +131,8 @@ func (cs *ClientStream) serve(r *receiver) {
 		// The server is done; if we are still sending, stop the stream.
 		r.link.Write(connactor.Write{Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true})
 	}
-	close(cs.done)
 	r.link.Release()
+	// Done (the actor's own) closes as serve returns: the call has ended.
 }
 
 // Send hands one message to the writer. It waits only while the stream
@@ -149,7 +147,7 @@ func (cs *ClientStream) Send(data []byte, keep bool) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
-	if failed, aborted := cs.pipe.reserve(len(data), cs.done); failed != nil || aborted {
+	if failed, aborted := cs.pipe.reserve(len(data), cs.ref.Done()); failed != nil || aborted {
 		return cs.wait()
 	}
 	done := cs.pipe.done(len(data))
@@ -179,7 +177,7 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 	if len(cs.pending) == 0 {
 		select {
 		case cs.pending = <-cs.msgs:
-		case <-cs.done:
+		case <-cs.ref.Done():
 			if cs.restTaken < len(cs.rest) {
 				m := cs.rest[cs.restTaken]
 				cs.restTaken++
@@ -199,7 +197,7 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 func (cs *ClientStream) Header() (metadata.MD, *status.Status) {
 	<-cs.headerReady
 	select {
-	case <-cs.done:
+	case <-cs.ref.Done():
 		if cs.header == nil && cs.final.Code() != codes.OK {
 			return nil, cs.final
 		}
@@ -218,7 +216,7 @@ func (cs *ClientStream) Encoding() string {
 // Trailer is the trailer metadata; valid once the call ended.
 func (cs *ClientStream) Trailer() metadata.MD {
 	select {
-	case <-cs.done:
+	case <-cs.ref.Done():
 		return cs.trailer
 	default:
 		return nil
@@ -229,7 +227,7 @@ func (cs *ClientStream) Trailer() metadata.MD {
 // headers arrived before the status and whether the peer said it never
 // processed the call: what a retry policy needs to know.
 func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
-	<-cs.done
+	<-cs.ref.Done()
 	return cs.headerReceived, cs.unprocessed
 }
 
@@ -253,11 +251,12 @@ func (cs *ClientStream) HeadersArrived() bool {
 // Status waits for the call's end and returns its status.
 func (cs *ClientStream) Status() *status.Status { return cs.wait() }
 
-// Done is closed when the call has ended.
-func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
+// Done is closed when the call has ended: it is the stream actor's Done,
+// which saves the stream a channel of its own.
+func (cs *ClientStream) Done() <-chan struct{} { return cs.ref.Done() }
 
 // wait blocks until the call ends and returns its status.
 func (cs *ClientStream) wait() *status.Status {
-	<-cs.done
+	<-cs.ref.Done()
 	return cs.final
 }
