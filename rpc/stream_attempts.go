@@ -24,19 +24,20 @@ type streamAttempts struct {
 	core   attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
-	// was, so that a new attempt sends the same.
+	// was (closed), so that a new attempt sends the same.
 	sent      [][]byte
 	sentBytes int
 	closed    bool
+	// (Beside closed, so that the bools share a word.)
 	committed bool
+	limited   bool // the method config's message limits are applied (once: both goroutines read them)
 	// reserved is the room the channel granted in its retry buffer for
 	// sent; freed closes when it is given back, which ends the actor
 	// that gives it back if the call is abandoned.
 	reserved int
 	freed    chan struct{} // from: call to replay-buffer actor; never: the holder of the attempts closes it
 	// How the call stands.
-	final   *status.Status // the call gave up with it; no attempt follows
-	limited bool           // the method config's message limits are applied (once: both goroutines read them)
+	final *status.Status // the call gave up with it; no attempt follows
 	// race is a hedged call's hedges (stream_hedging.go); nil for every
 	// other call, which so carries no hedging state.
 	race *hedgeRace
