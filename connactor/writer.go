@@ -2,6 +2,7 @@ package connactor
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -31,9 +32,6 @@ type writer struct {
 	// go first; holding: held is set.
 	held    writerOp
 	holding bool
-	// awaited is where await puts the op it waited for (not on the
-	// stack: see run).
-	awaited writerOp
 
 	nc           net.Conn
 	writeTimeout time.Duration
@@ -174,9 +172,11 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	return wr
 }
 
-// run is the writer's loop. It returns nil after opClose, or a
-// *writeFailed that says which of our streams the peer never saw.
-func (w *writer) run() (err error) {
+// Run is the writer actor's body (actors.Runner: no closure frame on its
+// stack) and its loop; it ignores its context (the connection ends it by
+// quit). It returns nil after opClose, or a *writeFailed that says which
+// of our streams the peer never saw.
+func (w *writer) Run(context.Context) (err error) {
 	defer func() {
 		unsent := w.failAll(ErrConnClosed)
 		if err != nil {
@@ -185,13 +185,14 @@ func (w *writer) run() (err error) {
 	}()
 	// The loop is split so that, while the writer idles, its stack holds
 	// run's frame and await's, nothing else: work returns before it waits.
+	var awaited writerOp
 	var waited, fromStreams bool
 	for {
-		if stop, err := w.work(waited, fromStreams); stop {
+		if stop, err := w.work(&awaited, waited, fromStreams); stop {
 			return err
 		}
 		var ok bool
-		if ok, fromStreams = w.await(&w.awaited); !ok {
+		if ok, fromStreams = w.await(&awaited); !ok {
 			return nil
 		}
 		waited = true
@@ -199,15 +200,16 @@ func (w *writer) run() (err error) {
 }
 
 // work writes ops until there is nothing to do but wait: first the one
-// await took (waited; fromStreams: from the streams' mailbox), then those
-// already in the mailboxes. stop: the writer ends, with err.
+// await took (awaited, if waited; fromStreams: from the streams'
+// mailbox), then those already in the mailboxes. stop: the writer ends,
+// with err.
 //
 //go:noinline
-func (w *writer) work(waited, fromStreams bool) (stop bool, err error) {
+func (w *writer) work(awaited *writerOp, waited, fromStreams bool) (stop bool, err error) {
 	for {
 		var op writerOp
 		if waited {
-			op, w.awaited = w.awaited, writerOp{}
+			op, *awaited = *awaited, writerOp{}
 			if fromStreams {
 				w.after(&op)
 			}
