@@ -20,31 +20,36 @@ type Ref struct {
 	err    error // written once by the actor's goroutine before done closes
 	depth  func() int
 	probe  chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
-	// Set by options at Spawn, read only by the actor's goroutine after.
-	onExit  []func(name string, err error)
-	repanic bool
 }
 
 // Option configures Spawn.
-type Option func(*Ref)
+type Option func(*Ref, *spawnConfig)
+
+// spawnConfig is what options set that only the actor's goroutine reads:
+// it goes to the goroutine as an argument, not into the Ref, which every
+// stream's actors keep for their whole life (a Ref is 64 bytes).
+type spawnConfig struct {
+	onExit  []func(name string, err error)
+	repanic bool
+}
 
 // OnExit registers a supervisor: fn runs on the actor's goroutine after run
 // returns and before Done is closed, with the exit reason. It must not
 // block for long; a parent usually forwards the news into its own mailbox.
 func OnExit(fn func(name string, err error)) Option {
-	return func(r *Ref) { r.onExit = append(r.onExit, fn) }
+	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
 }
 
 // WithMailbox lets Info report the actor's mailbox depth; depth must be safe
 // to call from any goroutine (len of a channel is).
 func WithMailbox(depth func() int) Option {
-	return func(r *Ref) { r.depth = depth }
+	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
 }
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe
 // its state; the actor serves it from its own loop (see Probe).
 func WithProbe(probe chan chan<- Report) Option {
-	return func(r *Ref) { r.probe = probe }
+	return func(r *Ref, _ *spawnConfig) { r.probe = probe }
 }
 
 // Repanic lets a panic in run crash the process, with the stack of the
@@ -53,12 +58,12 @@ func WithProbe(probe chan chan<- Report) Option {
 // the crash.
 func Repanic() Option { return repanic }
 
-func repanic(r *Ref) { r.repanic = true }
+func repanic(_ *Ref, c *spawnConfig) { c.repanic = true }
 
 // Spawn starts run on a new goroutine under parent. The actor's context
 // ends when Stop is called or parent ends.
 func Spawn(parent context.Context, name string, run func(ctx context.Context) error, opts ...Option) *Ref {
-	return SpawnRunner(parent, name, runFunc(run), opts...)
+	return spawn(parent, name, run, nil, opts)
 }
 
 // Runner is an actor's body as a value: an actor spawned once per call
@@ -70,46 +75,58 @@ type Runner interface {
 
 // SpawnRunner is Spawn with the body as a Runner.
 func SpawnRunner(parent context.Context, name string, body Runner, opts ...Option) *Ref {
+	return spawn(parent, name, nil, body, opts)
+}
+
+// spawn starts fn, or else body, as the actor (no wrapper between them and
+// run: every frame counts on an idle actor's stack).
+func spawn(parent context.Context, name string, fn func(context.Context) error, body Runner, opts []Option) *Ref {
 	ctx, cancel := context.WithCancel(parent)
 	r := &Ref{name: name, cancel: cancel, done: make(chan struct{})}
+	var cfg spawnConfig
 	for _, o := range opts {
-		o(r)
+		o(r, &cfg)
 	}
-	go r.run(ctx, body)
+	go r.run(ctx, fn, body, cfg)
 	return r
 }
 
-type runFunc func(context.Context) error
+// run is the actor's goroutine. Its frame and the body's are all an idle
+// actor has on its stack (exit runs only on the way out), which keeps a
+// parked actor's stack small.
+func (r *Ref) run(ctx context.Context, fn func(context.Context) error, body Runner, cfg spawnConfig) {
+	var err error
+	defer r.exit(ctx, &err, cfg)
+	if fn != nil {
+		err = fn(ctx)
+	} else {
+		err = body.Run(ctx)
+	}
+}
 
-func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
-
-func (r *Ref) run(ctx context.Context, body Runner) {
+// exit ends the actor, as run's deferred call: it turns a panic in body
+// into the exit reason (so that the supervisor hears of it instead of the
+// process dying silently elsewhere), records the reason, tells the
+// supervisors, and closes Done. With repanic it panics again from here,
+// so the crash still shows the stack of the original panic; Done still
+// closes on the way.
+func (r *Ref) exit(ctx context.Context, errp *error, cfg spawnConfig) {
 	defer close(r.done)
 	defer r.cancel()
-	err := runGuarded(ctx, body, r.repanic)
+	if p := recover(); p != nil {
+		if cfg.repanic {
+			panic(p)
+		}
+		*errp = &PanicError{Value: p}
+	}
+	err := *errp
 	if err == nil && ctx.Err() != nil {
 		err = ErrStopped
 	}
 	r.err = err
-	for _, fn := range r.onExit {
+	for _, fn := range cfg.onExit {
 		fn(r.name, err)
 	}
-}
-
-// runGuarded turns a panic in an actor into its exit reason, so that the
-// supervisor hears of it instead of the process dying silently elsewhere.
-// With repanic it panics again from the deferred call, so the crash
-// still shows the stack of the original panic.
-func runGuarded(ctx context.Context, body Runner, repanic bool) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			if repanic {
-				panic(p)
-			}
-			err = &PanicError{Value: p}
-		}
-	}()
-	return body.Run(ctx)
 }
 
 // PanicError is the exit reason of an actor whose run panicked.

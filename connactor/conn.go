@@ -157,8 +157,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	// quit closes the socket, so that the writer fails and the
 	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
-	wref := actors.Spawn(parent, "conn/"+cfg.Name+"/writer",
-		func(context.Context) error { return w.run() },
+	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
 		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}

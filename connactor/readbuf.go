@@ -62,6 +62,21 @@ func (b *readBuf) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// awaitBytes reads src once when nothing is buffered (nor an error
+// waits): the reader waits for the next frame here, on a shallow stack,
+// and the framer then finds its bytes buffered.
+//
+//go:noinline
+func (b *readBuf) awaitBytes() {
+	if b.r != b.w || b.err != nil {
+		return
+	}
+	b.choose()
+	n, err := b.src.Read(b.buf)
+	b.r, b.w, b.full = 0, n, n == len(b.buf)
+	b.err = err
+}
+
 // choose picks the buffer for the next read from src, buf being empty.
 func (b *readBuf) choose() {
 	switch {

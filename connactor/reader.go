@@ -82,23 +82,36 @@ func recycleBatch(b []inFrame) {
 
 func (r *reader) run() {
 	for {
-		// The batch is taken once its first frame is here, so that a reader
-		// waiting on an idle connection holds none.
-		f := r.read()
-		batch := append(newBatch(), f)
-		for f.err == nil && len(batch) < maxBatch && r.frameBuffered() {
-			f = r.read()
-			batch = append(batch, f)
-		}
-		select {
-		case r.out <- batch: // the connection actor's now, until it recycles it
-		case <-r.quit:
-			return
-		}
-		if f.err != nil {
+		// The reader idles here, in the socket's Read under the smallest
+		// frames (the framer's and readBatch's are large): a goroutine
+		// parked on a shallow stack keeps a small stack (the runtime halves
+		// a stack at GC while it uses under a quarter of it).
+		r.br.awaitBytes()
+		if !r.readBatch() {
 			return
 		}
 	}
+}
+
+// readBatch reads the frames that are here, at least one, and hands them
+// to the connection actor; false when the reader ends. The batch is taken
+// once its first frame is here, so that a reader waiting on an idle
+// connection holds none.
+//
+//go:noinline
+func (r *reader) readBatch() bool {
+	f := r.read()
+	batch := append(newBatch(), f)
+	for f.err == nil && len(batch) < maxBatch && r.frameBuffered() {
+		f = r.read()
+		batch = append(batch, f)
+	}
+	select {
+	case r.out <- batch: // the connection actor's now, until it recycles it
+	case <-r.quit:
+		return false
+	}
+	return f.err == nil
 }
 
 // frameBuffered reports whether a whole frame waits in the read buffer, so

@@ -2,6 +2,7 @@ package connactor
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -171,39 +172,78 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	return wr
 }
 
-// run is the writer's loop. It returns nil after opClose, or a
-// *writeFailed that says which of our streams the peer never saw.
-func (w *writer) run() (err error) {
+// Run is the writer actor's body (actors.Runner: no closure frame on its
+// stack) and its loop; it ignores its context (the connection ends it by
+// quit). It returns nil after opClose, or a *writeFailed that says which
+// of our streams the peer never saw.
+func (w *writer) Run(context.Context) (err error) {
 	defer func() {
 		unsent := w.failAll(ErrConnClosed)
 		if err != nil {
 			err = &writeFailed{err: err, unsent: unsent}
 		}
 	}()
+	// The loop is split so that, while the writer idles, its stack holds
+	// run's frame and await's, nothing else: work returns before it waits.
+	var awaited writerOp
+	var waited, fromStreams bool
 	for {
-		op, ok := w.next()
-		if !ok {
+		if stop, err := w.work(&awaited, waited, fromStreams); stop {
+			return err
+		}
+		var ok bool
+		if ok, fromStreams = w.await(&awaited); !ok {
 			return nil
+		}
+		waited = true
+	}
+}
+
+// work writes ops until there is nothing to do but wait: first the one
+// await took (awaited, if waited; fromStreams: from the streams'
+// mailbox), then those already in the mailboxes. stop: the writer ends,
+// with err.
+//
+//go:noinline
+func (w *writer) work(awaited *writerOp, waited, fromStreams bool) (stop bool, err error) {
+	for {
+		var op writerOp
+		if waited {
+			op, *awaited = *awaited, writerOp{}
+			if fromStreams {
+				w.after(&op)
+			}
+			waited = false
+		} else {
+			var got bool
+			if op, got = w.next(); !got {
+				return false, nil
+			}
 		}
 		closing, err := w.handle(op)
 		if err == nil && w.err != nil {
 			err = w.err
 		}
 		if err != nil {
-			return fmt.Errorf("writing to the connection: %w", err)
+			return true, fmt.Errorf("writing to the connection: %w", err)
 		}
 		if closing {
 			if err := w.flush(); err != nil {
-				return fmt.Errorf("writing to the connection: %w", err)
+				return true, fmt.Errorf("writing to the connection: %w", err)
 			}
-			return nil
+			return true, nil
 		}
 	}
 }
 
-// next returns the next op, writing queued DATA while the mailbox is empty
-// and flushing once there is nothing left to do.
-func (w *writer) next() (writerOp, bool) {
+// next returns the next op without waiting, writing queued DATA while the
+// mailbox is empty and flushing once there is nothing left to do; got is
+// false when there is nothing to do but wait (await). It returns before
+// the writer waits so that its frame (large: ops are big values) is off
+// the stack while the writer idles: a goroutine parked on a shallow stack
+// keeps the smallest stack (the runtime halves a stack at GC while it
+// uses under a quarter).
+func (w *writer) next() (op writerOp, got bool) {
 	yielded := false
 	for {
 		if op, ok := w.poll(); ok {
@@ -231,14 +271,24 @@ func (w *writer) next() (writerOp, bool) {
 				return closeOp(), true
 			}
 		}
-		select {
-		case op := <-w.ctrl:
-			return op, true
-		case op := <-w.ops:
-			return w.after(op), true
-		case <-w.quit:
-			return writerOp{}, false
-		}
+		return writerOp{}, false
+	}
+}
+
+// await waits for the next op, into op: the writer's only parking point.
+// fromStreams: op came from the streams' mailbox (see after). Its frame
+// is most of the writer's stack while it idles, so it is kept out of
+// run's (noinline) and holds nothing but the select.
+//
+//go:noinline
+func (w *writer) await(op *writerOp) (ok, fromStreams bool) {
+	select {
+	case *op = <-w.ctrl:
+		return true, false
+	case *op = <-w.ops:
+		return true, true
+	case <-w.quit:
+		return false, false
 	}
 }
 
@@ -256,22 +306,23 @@ func (w *writer) poll() (writerOp, bool) {
 	}
 	select {
 	case op := <-w.ops:
-		return w.after(op), true
+		w.after(&op)
+		return op, true
 	default:
 	}
 	return writerOp{}, false
 }
 
-// after returns op, taken from the streams' mailbox, unless control ops
-// wait: the connection sent those before a stream could send op (it
-// announces a stream before the stream can write), so op waits for them.
-func (w *writer) after(op writerOp) writerOp {
+// after leaves op, taken from the streams' mailbox, unless control ops
+// wait: then op becomes the first of them and the stream's is held. The
+// connection sent those before a stream could send op (it announces a
+// stream before the stream can write), so op waits for them.
+func (w *writer) after(op *writerOp) {
 	select {
 	case first := <-w.ctrl:
-		w.held, w.holding = op, true
-		return first
+		w.held, w.holding = *op, true
+		*op = first
 	default:
-		return op
 	}
 }
 

@@ -32,17 +32,18 @@ type attemptCore struct {
 	// Immutable after init.
 	retry     *serviceconfig.RetryPolicy   // nil: no retry policy
 	hedge     *serviceconfig.HedgingPolicy // nil: no hedging policy
-	throttled bool                         // the channel throttles: failures count, every success gives back
 	draw      func(n int64) int64          // a uniform draw in [0, n); tests fix it
+	throttled bool                         // the channel throttles: failures count, every success gives back
 
+	// (The bools sit together: every streaming call holds a core.)
+	transparentUsed bool // the one transparent retry is spent
+	nextTransparent bool // the launch asked for is the transparent retry
+	committed       bool // response headers, a full buffer, or a fatal status
+	stopped         bool // hedging: no new hedge (pushback or throttle said so)
 	started         int  // attempts started that count against maxAttempts
 	running         int  // attempts started and not yet ended
 	previous        int  // grpc-previous-rpc-attempts of the attempt last launched
-	transparentUsed bool // the one transparent retry is spent
-	nextTransparent bool // the launch asked for is the transparent retry
 	backoffRetry    int  // the retry number the backoff was last drawn for
-	committed       bool // response headers, a full buffer, or a fatal status
-	stopped         bool // hedging: no new hedge (pushback or throttle said so)
 	pending         attemptEnd
 }
 

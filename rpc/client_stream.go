@@ -140,8 +140,8 @@ func (s *clientStream) CloseSend() error {
 	if !s.send.committed {
 		a := s.take()
 		a.closed = true // a new attempt closes too
-		racing := make([]*streamactor.ClientStream, 0, len(a.hedges))
-		for _, h := range a.hedges {
+		racing := make([]*streamactor.ClientStream, 0, len(a.racing()))
+		for _, h := range a.racing() {
 			racing = append(racing, h.cs)
 		}
 		s.send = a.view()
@@ -215,14 +215,7 @@ func (s *clientStream) SendMsg(m any) error {
 }
 
 // headersArrived: response headers came on cs.
-func headersArrived(cs *streamactor.ClientStream) bool {
-	select {
-	case <-cs.HeaderSeen():
-		return true
-	default:
-		return false
-	}
-}
+func headersArrived(cs *streamactor.ClientStream) bool { return cs.HeadersArrived() }
 
 // sendCommitted sends framed on the attempt the call committed to.
 func (s *clientStream) sendCommitted(framed []byte) error {

@@ -24,24 +24,39 @@ type streamAttempts struct {
 	core   attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
-	// was, so that a new attempt sends the same.
+	// was (closed), so that a new attempt sends the same.
 	sent      [][]byte
 	sentBytes int
 	closed    bool
+	// (Beside closed, so that the bools share a word.)
 	committed bool
+	limited   bool // the method config's message limits are applied (once: both goroutines read them)
 	// reserved is the room the channel granted in its retry buffer for
 	// sent; freed closes when it is given back, which ends the actor
 	// that gives it back if the call is abandoned.
 	reserved int
 	freed    chan struct{} // from: call to replay-buffer actor; never: the holder of the attempts closes it
 	// How the call stands.
-	final   *status.Status // the call gave up with it; no attempt follows
-	limited bool           // the method config's message limits are applied (once: both goroutines read them)
-	// Hedging (stream_hedging.go): the attempts racing, and decided,
-	// closed when the call picks one or gives up.
+	final *status.Status // the call gave up with it; no attempt follows
+	// race is a hedged call's hedges (stream_hedging.go); nil for every
+	// other call, which so carries no hedging state.
+	race *hedgeRace
+}
+
+// hedgeRace is a hedged call's attempts racing, and decided, closed when
+// the call picks one or gives up.
+type hedgeRace struct {
 	hedges  []*hedge
 	decided chan struct{}   // from: call to call; never: the holder of the attempts closes it
 	events  chan hedgeEvent // from: hedge watcher to hedges actor; never: once each, room for every attempt
+}
+
+// racing is the hedges running (none for a call that does not hedge).
+func (a *streamAttempts) racing() []*hedge {
+	if a.race == nil {
+		return nil
+	}
+	return a.race.hedges
 }
 
 // attemptView is what one of the call's goroutines knows of the attempt
@@ -55,7 +70,11 @@ type attemptView struct {
 }
 
 func (a *streamAttempts) view() attemptView {
-	return attemptView{cs: a.cs, gen: a.gen, committed: a.committed, decided: a.decided}
+	v := attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
+	if a.race != nil {
+		v.decided = a.race.decided
+	}
+	return v
 }
 
 // replayChunk is how much room a stream asks the channel for at a time.

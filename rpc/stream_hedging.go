@@ -36,18 +36,17 @@ type hedgeEvent struct {
 }
 
 // hedging: the call races hedges and has not picked one yet.
-func (a *streamAttempts) hedging() bool { return a.decided != nil && !a.committed }
+func (a *streamAttempts) hedging() bool { return a.race != nil && !a.committed }
 
 // openHedged starts the first hedge and the actor that drives the rest.
 // ok is false when the first could not open: the call then goes on
 // without hedging (transparent retries only), as the retry path decides.
 func (a *streamAttempts) openHedged(picked pickedCall) (_ attemptEnd, ok bool) {
-	a.decided = make(chan struct{})
-	a.events = make(chan hedgeEvent, a.core.hedge.MaxAttempts+1)
+	a.race = &hedgeRace{decided: make(chan struct{}), events: make(chan hedgeEvent, a.core.hedge.MaxAttempts+1)}
 	first, e, ok := a.startHedge(picked)
 	if !ok {
 		a.core.hedge = nil
-		a.decided, a.events = nil, nil
+		a.race = nil
 		return e, false
 	}
 	a.driveHedges(first)
@@ -79,15 +78,16 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 		return fail(st, s.parent.Err() == nil)
 	}
 	h := &hedge{cs: cs, picked: picked, cancel: func() { cancel(); picked.cancel() }}
-	a.hedges = append(a.hedges, h)
-	events := a.events
+	a.race.hedges = append(a.race.hedges, h)
+	events := a.race.events
 	actors.Spawn(s.parent, "hedge "+s.method, func(context.Context) error {
-		select {
-		case <-cs.HeaderSeen():
+		<-cs.HeaderReady() // closes before Done, with headers or at the end
+		if cs.HeadersArrived() {
 			events <- hedgeEvent{h: h, headers: true}
-		case <-cs.Done():
-			events <- hedgeEvent{h: h}
+			return nil
 		}
+		<-cs.Done()
+		events <- hedgeEvent{h: h}
 		return nil
 	})
 	for _, m := range a.sent {
@@ -105,7 +105,7 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 // until the call picks one or its context ends.
 func (a *streamAttempts) driveHedges(first step) {
 	s := a.s
-	events, decided := a.events, a.decided
+	events, decided := a.race.events, a.race.decided
 	actors.Spawn(s.parent, "hedges "+s.method, func(ctx context.Context) error {
 		timer := time.NewTimer(time.Hour)
 		timer.Stop()
@@ -149,7 +149,7 @@ func (a *streamAttempts) hedgeEvent(ev hedgeEvent) step {
 		a.decide(ev.h, nil)
 		return step{act: actWait}
 	}
-	a.hedges = slices.DeleteFunc(a.hedges, func(h *hedge) bool { return h == ev.h })
+	a.race.hedges = slices.DeleteFunc(a.race.hedges, func(h *hedge) bool { return h == ev.h })
 	st := ev.h.cs.Status()
 	headerReceived, unprocessed := ev.h.cs.Outcome()
 	a.s.cc.noteUnprocessed(ev.h.picked, unprocessed)
@@ -198,12 +198,12 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	if !a.hedging() {
 		return
 	}
-	for _, o := range a.hedges {
+	for _, o := range a.race.hedges {
 		if o != h {
 			o.cancel()
 		}
 	}
-	a.hedges = nil
+	a.race.hedges = nil
 	if h != nil {
 		a.cs, a.picked, a.final = h.cs, h.picked, nil
 		a.gen++
@@ -220,7 +220,7 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 		a.final = st
 	}
 	a.commit()
-	close(a.decided)
+	close(a.race.decided)
 }
 
 // sendHedged is SendMsg while the call races hedges: framed goes to each
@@ -232,16 +232,16 @@ func (s *clientStream) sendHedged(a *streamAttempts, framed []byte) bool {
 		// Past the buffer: the call goes on with the first hedge still
 		// running (the oldest, most likely to answer first).
 		var first *hedge
-		if len(a.hedges) > 0 {
-			first = a.hedges[0]
+		if hedges := a.racing(); len(hedges) > 0 {
+			first = hedges[0]
 		}
 		a.decide(first, nil)
 		s.send = a.view()
 		s.put(a)
 		return false
 	}
-	targets := make([]*streamactor.ClientStream, 0, len(a.hedges))
-	for _, h := range a.hedges {
+	targets := make([]*streamactor.ClientStream, 0, len(a.racing()))
+	for _, h := range a.racing() {
 		targets = append(targets, h.cs)
 	}
 	s.send = a.view()

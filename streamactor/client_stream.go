@@ -24,16 +24,17 @@ type ClientStream struct {
 
 	msgs        chan []Message // from: stream actor to caller; never (offered in the actor's select): every message that has arrived, at once
 	headerReady chan struct{}  // from: stream actor to caller; never (closed when response headers arrived or the call ended)
-	headerSeen  chan struct{}  // from: stream actor to caller; never (closed when response headers arrive before the end, else never)
-	done        chan struct{}  // from: stream actor to caller; never (closed when the call ended)
 
-	// Written by the actor before it closes headerReady (header) or done
-	// (the rest); read by the application only after.
+	// Written by the actor before it closes headerReady (header) or ends
+	// (the rest: ref.Done closes); read by the application only after.
 	header   metadata.MD
 	encoding string // the response's grpc-encoding
-	trailer  metadata.MD
-	final    *status.Status
-	rest     []Message
+	// headerEarly: headerReady closed because response headers came
+	// while the call ran (not because it ended); set before the close.
+	headerEarly bool
+	trailer     metadata.MD
+	final       *status.Status
+	rest        []Message
 	// headerReceived: response headers came before the status (not a
 	// trailers-only response). unprocessed: the peer said it never
 	// processed the call (GOAWAY, REFUSED_STREAM).
@@ -61,8 +62,6 @@ func NewClientStream(ctx context.Context, conn *connactor.Conn, head RequestHead
 		ctx:         ctx,
 		msgs:        make(chan []Message),
 		headerReady: make(chan struct{}),
-		headerSeen:  make(chan struct{}),
-		done:        make(chan struct{}),
 		pipe:        newSendPipe(),
 	}
 	// The stream actor is spawned by the connection as it opens the
@@ -112,8 +111,8 @@ func (cs *ClientStream) serve(r *receiver) {
 		if r.gotHeader && !headerSignalled && r.final == nil {
 			cs.header = r.header
 			cs.encoding = r.encoding
+			cs.headerEarly = true
 			close(cs.headerReady)
-			close(cs.headerSeen)
 			headerSignalled = true
 		}
 	}
@@ -132,8 +131,8 @@ func (cs *ClientStream) serve(r *receiver) {
 		// The server is done; if we are still sending, stop the stream.
 		r.link.Write(connactor.Write{Reset: true, ResetCode: http2.ErrCodeCancel, IfSending: true})
 	}
-	close(cs.done)
 	r.link.Release()
+	// Done (the actor's own) closes as serve returns: the call has ended.
 }
 
 // Send hands one message to the writer. It waits only while the stream
@@ -148,7 +147,7 @@ func (cs *ClientStream) Send(data []byte, keep bool) *status.Status {
 	if cs.sendClosed {
 		return status.New(codes.Internal, "SendMsg called after CloseSend")
 	}
-	if failed, aborted := cs.pipe.reserve(len(data), cs.done); failed != nil || aborted {
+	if failed, aborted := cs.pipe.reserve(len(data), cs.ref.Done()); failed != nil || aborted {
 		return cs.wait()
 	}
 	done := cs.pipe.done(len(data))
@@ -178,7 +177,7 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 	if len(cs.pending) == 0 {
 		select {
 		case cs.pending = <-cs.msgs:
-		case <-cs.done:
+		case <-cs.ref.Done():
 			if cs.restTaken < len(cs.rest) {
 				m := cs.rest[cs.restTaken]
 				cs.restTaken++
@@ -198,7 +197,7 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 func (cs *ClientStream) Header() (metadata.MD, *status.Status) {
 	<-cs.headerReady
 	select {
-	case <-cs.done:
+	case <-cs.ref.Done():
 		if cs.header == nil && cs.final.Code() != codes.OK {
 			return nil, cs.final
 		}
@@ -217,7 +216,7 @@ func (cs *ClientStream) Encoding() string {
 // Trailer is the trailer metadata; valid once the call ended.
 func (cs *ClientStream) Trailer() metadata.MD {
 	select {
-	case <-cs.done:
+	case <-cs.ref.Done():
 		return cs.trailer
 	default:
 		return nil
@@ -228,23 +227,36 @@ func (cs *ClientStream) Trailer() metadata.MD {
 // headers arrived before the status and whether the peer said it never
 // processed the call: what a retry policy needs to know.
 func (cs *ClientStream) Outcome() (headerReceived, unprocessed bool) {
-	<-cs.done
+	<-cs.ref.Done()
 	return cs.headerReceived, cs.unprocessed
 }
 
-// HeaderSeen is closed when response headers arrived while the call was
-// running (never, for a call that ended without them): a retrying caller
-// learns from it, without waiting, that the call committed.
-func (cs *ClientStream) HeaderSeen() <-chan struct{} { return cs.headerSeen }
+// HeaderReady is closed when response headers arrived or the call ended,
+// whichever came first; HeadersArrived then says which.
+func (cs *ClientStream) HeaderReady() <-chan struct{} { return cs.headerReady }
+
+// HeadersArrived says, without waiting, whether response headers arrived
+// while the call was running (false for a call that ended without them,
+// or that has heard nothing yet): a retrying caller learns from it that
+// the call committed. (No channel of its own: one less per stream.)
+func (cs *ClientStream) HeadersArrived() bool {
+	select {
+	case <-cs.headerReady:
+		return cs.headerEarly
+	default:
+		return false
+	}
+}
 
 // Status waits for the call's end and returns its status.
 func (cs *ClientStream) Status() *status.Status { return cs.wait() }
 
-// Done is closed when the call has ended.
-func (cs *ClientStream) Done() <-chan struct{} { return cs.done }
+// Done is closed when the call has ended: it is the stream actor's Done,
+// which saves the stream a channel of its own.
+func (cs *ClientStream) Done() <-chan struct{} { return cs.ref.Done() }
 
 // wait blocks until the call ends and returns its status.
 func (cs *ClientStream) wait() *status.Status {
-	<-cs.done
+	<-cs.ref.Done()
 	return cs.final
 }

@@ -16,6 +16,10 @@ package streamactor
 // group's acknowledgement.
 //
 // It belongs to the stream's sending goroutine.
+//
+// acks is made with the first acknowledged group: a stream that sends a
+// few small messages (most of them) never has one, and an idle stream
+// holds no channel for it.
 type sendPipe struct {
 	acks chan error // from: writer to stream; never: the writer's Done of each group's last write, in order
 	// groups is a ring of the acknowledged groups in flight, oldest at
@@ -36,7 +40,7 @@ const (
 	pipeGroups = 4        // acknowledged groups in flight; acks has room for all of them
 )
 
-func newSendPipe() sendPipe { return sendPipe{acks: make(chan error, pipeGroups)} }
+func newSendPipe() sendPipe { return sendPipe{} }
 
 // reserve waits until a write of n bytes may join the pipe. It returns the
 // failure of an earlier write, or aborted when abort closed first. With no
@@ -66,6 +70,9 @@ func (p *sendPipe) reserve(n int, abort <-chan struct{}) (failed error, aborted 
 // answers for it.
 func (p *sendPipe) done(n int) chan<- error {
 	if p.open.writes+1 >= pipeWrites/pipeGroups || p.open.bytes+n >= pipeBytes/pipeGroups {
+		if p.acks == nil {
+			p.acks = make(chan error, pipeGroups)
+		}
 		return p.acks
 	}
 	return nil

@@ -121,7 +121,9 @@ func (ss *ServerStream) SetHeader(md metadata.MD) error {
 	if err := CheckReserved(md); err != nil {
 		return status.New(codes.Internal, err.Error()).Err()
 	}
-	ss.header = metadata.Join(ss.header, md)
+	if len(md) > 0 { // an empty md makes no map: most handlers set none
+		ss.header = metadata.Join(ss.header, md)
+	}
 	return nil
 }
 
@@ -148,7 +150,11 @@ func (ss *ServerStream) headerFields(md metadata.MD) ([]hpack.HeaderField, error
 }
 
 // SetTrailer merges md into the trailers.
-func (ss *ServerStream) SetTrailer(md metadata.MD) { ss.trailer = metadata.Join(ss.trailer, md) }
+func (ss *ServerStream) SetTrailer(md metadata.MD) {
+	if len(md) > 0 {
+		ss.trailer = metadata.Join(ss.trailer, md)
+	}
+}
 
 // SendMsg sends one response message and returns once it is on its way to
 // the socket; a client that stops reading stops the handler here.

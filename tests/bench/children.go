@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -279,19 +280,13 @@ func memChild(stack string, n int, heapProfile string) error {
 	if err != nil {
 		return err
 	}
-	var withConns func() error
+	var withConns, withStreams func() error
 	if heapProfile != "" {
 		runtime.MemProfileRate = 1
-		withConns = func() error {
-			f, err := os.Create(heapProfile)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			return pprof.Lookup("heap").WriteTo(f, 0)
-		}
+		withConns = func() error { return writeHeapProfile(heapProfile) }
+		withStreams = func() error { return writeHeapProfile(streamsProfile(heapProfile)) }
 	}
-	m, err := measureIdle(st, n, withConns)
+	m, err := measureIdle(st, n, withConns, withStreams)
 	if err != nil {
 		return err
 	}
@@ -301,6 +296,26 @@ func memChild(stack string, n int, heapProfile string) error {
 	}
 	fmt.Println("MEM", string(b))
 	return nil
+}
+
+// writeHeapProfile writes the in-use heap profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// streamsProfile names the heap profile taken while the idle streams are
+// open: the -idleprofile name with ".streams" before its extension.
+func streamsProfile(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + ".streams" + ext
 }
 
 // idleMemory in a fresh child process; heapProfile as for memChild.

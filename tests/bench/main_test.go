@@ -79,7 +79,7 @@ func TestAllocFigures(t *testing.T) {
 
 func TestIdleMemory(t *testing.T) {
 	for _, st := range stacks.All() {
-		m, err := measureIdle(st, 10, nil)
+		m, err := measureIdle(st, 10, nil, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", st.Name(), err)
 		}

@@ -45,8 +45,9 @@ func perUnit(a, b uint64, n int) float64 { return (float64(b) - float64(a)) / fl
 // measureIdle opens n connections (each with one call made, then idle),
 // then n bidirectional streams on one more connection (each with one
 // message echoed, then idle), and reports the growth divided by n.
-// withConns, if set, runs while the idle connections are open.
-func measureIdle(st stacks.Stack, n int, withConns func() error) (idleFig, error) {
+// withConns, if set, runs while the idle connections are open, and
+// withStreams while the idle streams are.
+func measureIdle(st stacks.Stack, n int, withConns, withStreams func() error) (idleFig, error) {
 	var fig idleFig
 	s, err := startSession(st) // the server warmed up, and a first connection
 	if err != nil {
@@ -107,6 +108,11 @@ func measureIdle(st stacks.Stack, n int, withConns func() error) (idleFig, error
 	fig.StreamHeap = perUnit(before.heap, after.heap, n)
 	fig.StreamStack = perUnit(before.stack, after.stack, n)
 	fig.StreamGoroutines = float64(after.goroutines-before.goroutines) / float64(n)
+	if withStreams != nil {
+		if err := withStreams(); err != nil {
+			return fig, err
+		}
+	}
 	for i, bs := range streams {
 		if err := finishStream(bs, resp); err != nil {
 			return fig, fmt.Errorf("closing stream %d: %w", i, err)
