@@ -175,11 +175,9 @@ func (Actorpc) ServeWith(cfg Config) (*Server, error) {
 		opts = append(opts, rpc.Creds(rpccredentials.NewServerTLSFromCert(&p.Cert)))
 	}
 	if cfg.MaxMsg > 0 {
-		// The connection's memory budget (16 MiB by default) must hold a
-		// whole request: below MaxRecvMsgSize, a larger request is shed
-		// with REFUSED_STREAM however long it waits.
-		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg),
-			rpc.ConnectionMemoryBudget(2*int64(cfg.MaxMsg)))
+		// The connection's memory budget follows: never under two of
+		// the largest requests.
+		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg))
 	}
 	lis, err := listen()
 	if err != nil {
