@@ -27,7 +27,7 @@ func TestBDPEstimator(t *testing.T) {
 		steps        []bdpStep
 		final        uint32
 	}{{
-		name: "the first DATA pings, the rest add to the sample until the ACK",
+		name:  "the first DATA pings, the rest add to the sample until the ACK",
 		start: 64 << 10, limit: bdpLimit,
 		steps: []bdpStep{
 			{at: 0, data: 16 << 10, ping: true},
@@ -38,7 +38,7 @@ func TestBDPEstimator(t *testing.T) {
 		},
 		final: 96 << 10,
 	}, {
-		name: "a sample under 2/3 of the estimate does not grow it",
+		name:  "a sample under 2/3 of the estimate does not grow it",
 		start: mib, limit: bdpLimit,
 		steps: []bdpStep{
 			{at: 0, data: 16 << 10, ping: true},
@@ -48,7 +48,7 @@ func TestBDPEstimator(t *testing.T) {
 		},
 		final: mib,
 	}, {
-		name: "a big sample at a lower bandwidth than seen does not grow it",
+		name:  "a big sample at a lower bandwidth than seen does not grow it",
 		start: 64 << 10, limit: bdpLimit,
 		steps: []bdpStep{
 			{at: 0, data: 64 << 10, ping: true},
@@ -58,7 +58,7 @@ func TestBDPEstimator(t *testing.T) {
 		},
 		final: 128 << 10,
 	}, {
-		name: "growth stops at the limit, and so do the PINGs",
+		name:  "growth stops at the limit, and so do the PINGs",
 		start: mib, limit: 4 * mib,
 		steps: []bdpStep{
 			{at: 0, data: 3 * mib, ping: true},
@@ -67,12 +67,12 @@ func TestBDPEstimator(t *testing.T) {
 		},
 		final: 4 * mib,
 	}, {
-		name: "a start at or over the limit never pings",
+		name:  "a start at or over the limit never pings",
 		start: 4 * mib, limit: mib,
 		steps: []bdpStep{{at: 0, data: 16 << 10}},
 		final: 4 * mib,
 	}, {
-		name: "an ACK nobody asked for is ignored",
+		name:  "an ACK nobody asked for is ignored",
 		start: 64 << 10, limit: bdpLimit,
 		steps: []bdpStep{
 			{at: 0, ack: true},
@@ -82,7 +82,7 @@ func TestBDPEstimator(t *testing.T) {
 		},
 		final: 128 << 10,
 	}, {
-		name: "the estimate grows round after round while the path keeps up",
+		name:  "the estimate grows round after round while the path keeps up",
 		start: 64 << 10, limit: bdpLimit,
 		steps: []bdpStep{
 			{at: 0, data: 64 << 10, ping: true},
