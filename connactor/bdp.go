@@ -26,7 +26,13 @@ import (
 //     6.9.2) and the connection window (a WINDOW_UPDATE), where it is
 //     larger than they are. Windows never shrink.
 //
-// Once the estimate reaches the cap no more PINGs are sent. The windows
+// Once the estimate reaches the cap no more PINGs are sent. Unlike
+// grpc-go (which pings every round trip for as long as data flows), and as
+// grpc's C core does, a round that did not grow the estimate is followed
+// by a quiet time before the next PING, 10 ms doubling to 1 s, cleared by
+// the next growth: on a path whose product is found, the PINGs (a frame to
+// read and allocate on each side, and a flush) fade to one a second
+// instead of one per round trip. The windows
 // start at the configured ones (Config.StreamWindow, ConnWindow), so a
 // short-lived connection loses nothing to the warm-up. Config.StaticWindows
 // turns it off.
@@ -51,6 +57,13 @@ const (
 	rttWeight    = 0.9
 )
 
+// The quiet time after a round that did not grow the estimate: the first,
+// doubled by each such round in a row, up to the last.
+const (
+	bdpQuietFirst = 10 * time.Millisecond
+	bdpQuietMost  = time.Second
+)
+
 // bdpEstimator is the estimator's state, owned by the connection actor.
 // It is pure: time comes in as arguments, so a table can test it.
 type bdpEstimator struct {
@@ -63,6 +76,10 @@ type bdpEstimator struct {
 	rtt      float64   // average round trip, seconds
 	bwMax    float64   // the highest bandwidth seen, bytes per second
 	grown    int       // times the estimate grew, for describe
+	// quiet is the pause after the last round, which did not grow the
+	// estimate (0: it grew); no PING goes out before quietUntil.
+	quiet      time.Duration
+	quietUntil time.Time
 }
 
 func newBDPEstimator(start, limit uint32) *bdpEstimator {
@@ -77,6 +94,9 @@ func (b *bdpEstimator) onData(n uint32, now time.Time) (ping bool) {
 	}
 	if b.pinging {
 		b.sample += n
+		return false
+	}
+	if now.Before(b.quietUntil) {
 		return false
 	}
 	b.pinging, b.sentAt, b.sample = true, now, n
@@ -104,9 +124,12 @@ func (b *bdpEstimator) onAck(now time.Time) (window uint32, grew bool) {
 		b.bwMax = bw
 	}
 	if 3*uint64(b.sample) < 2*uint64(b.estimate) || bw < b.bwMax || b.estimate >= b.limit {
+		b.quiet = min(max(2*b.quiet, bdpQuietFirst), bdpQuietMost)
+		b.quietUntil = now.Add(b.quiet)
 		return 0, false
 	}
 	b.estimate = uint32(min(2*uint64(b.sample), uint64(b.limit)))
+	b.quiet, b.quietUntil = 0, time.Time{}
 	b.grown++
 	return b.estimate, true
 }

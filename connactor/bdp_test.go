@@ -44,9 +44,16 @@ func TestBDPEstimator(t *testing.T) {
 			{at: 0, data: 16 << 10, ping: true},
 			{at: 10, data: 500 << 10},
 			{at: 100, ack: true},
-			{at: 200, data: 16 << 10, ping: true},
+			{at: 200, data: 16 << 10},                  // quiet for 10 ms after a round that did not grow
+			{at: 10100, data: 16 << 10, ping: true},    // then the next round
+			{at: 10200, ack: true},                     // no growth again: 20 ms of quiet
+			{at: 30100, data: 16 << 10},                // still quiet
+			{at: 30200, data: 16 << 10, ping: true},    // the next round
+			{at: 30300, data: 700 << 10},               // ≥ 2/3 of 1 MiB
+			{at: 30400, ack: true, window: 1432 << 10}, // grew: no quiet
+			{at: 30400, data: 16 << 10, ping: true},
 		},
-		final: mib,
+		final: 1432 << 10,
 	}, {
 		name:  "a big sample at a lower bandwidth than seen does not grow it",
 		start: 64 << 10, limit: bdpLimit,
