@@ -57,6 +57,11 @@ type Config struct {
 	StreamWindow uint32
 	// ConnWindow is the receive window of the connection. Default 4 MiB.
 	ConnWindow uint32
+	// StaticWindows keeps the receive windows at StreamWindow and
+	// ConnWindow. Otherwise (the default, as in grpc-go) they grow to the
+	// bandwidth-delay product the connection measures with PINGs, up to
+	// 16 MiB and, server role, the MemoryBudget (bdp.go).
+	StaticWindows bool
 	// MaxFrameSize is the largest frame we accept. Default 16 KiB.
 	MaxFrameSize uint32
 	// MaxHeaderListSize is the largest header list we accept. Default 64 KiB.

@@ -190,6 +190,9 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		nextID:         1,
 		peerMaxStreams: 1<<31 - 1,
 		connRecvAvail:  int64(cfg.ConnWindow),
+		streamWindow:   cfg.StreamWindow,
+		connWindow:     cfg.ConnWindow,
+		bdp:            newConnBDP(cfg),
 		pings:          pings,
 	}
 	if cfg.Role == RoleServer && (cfg.MaxConnectionIdle > 0 || cfg.MaxConnectionAge > 0) {

@@ -55,8 +55,11 @@ type connActor struct {
 	// GOAWAY names.
 	lastPeerID uint32
 
-	connRecvAvail int64 // what the peer may still send on the connection
-	connUnacked   int64 // consumed, not yet granted back
+	connRecvAvail int64         // what the peer may still send on the connection
+	connUnacked   int64         // consumed, not yet granted back
+	streamWindow  uint32        // each stream's receive window: Config.StreamWindow, or what the BDP estimate grew it to
+	connWindow    uint32        // the connection's receive window, likewise
+	bdp           *bdpEstimator // nil: the windows are static (bdp.go)
 
 	shutdownTimer *time.Timer // server, draining: waiting for the ACK of the PING after the first GOAWAY (graceful.go)
 	peerGoAway    *GoAway     // the peer's latest GOAWAY; nil: none came
@@ -302,8 +305,12 @@ func (a *connActor) describe() string {
 	if a.ka != nil {
 		ka = a.ka.describe()
 	}
-	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d, %d ops backlogged for the writer, peer goaway=%v, %s, %s, %d stalled streams reset",
-		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, a.backlogLen(), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
+	bdp := "static windows"
+	if a.bdp != nil {
+		bdp = a.bdp.describe()
+	}
+	return fmt.Sprintf("%s conn to %v, %v: %d streams, %d waiting to open, recv window %d (stream %d, conn %d, %s), %d ops backlogged for the writer, peer goaway=%v, %s, %s, %d stalled streams reset",
+		a.role, a.c.remote, a.phase, len(a.streams), len(a.waiting), a.connRecvAvail, a.streamWindow, a.connWindow, bdp, a.backlogLen(), a.peerGoAway != nil, ka, a.budget.describe(), a.stall.reset)
 }
 
 // deliver hands ev to the stream without ever waiting.

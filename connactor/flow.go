@@ -16,11 +16,16 @@ func (a *connActor) consumed(id uint32, n int64) {
 
 func (a *connActor) grantConn(n int64) {
 	a.connUnacked += n
-	if a.connUnacked >= int64(a.cfg.ConnWindow)/4 && !a.withholdConnGrant() {
-		a.connRecvAvail += a.connUnacked
-		a.write(windowUpdateOp(0, uint32(a.connUnacked)))
-		a.connUnacked = 0
+	if a.connUnacked >= int64(a.connWindow)/4 && !a.withholdConnGrant() {
+		a.flushConnGrant()
 	}
+}
+
+// flushConnGrant gives the peer back all the connection window owed.
+func (a *connActor) flushConnGrant() {
+	a.connRecvAvail += a.connUnacked
+	a.write(windowUpdateOp(0, uint32(a.connUnacked)))
+	a.connUnacked = 0
 }
 
 func (a *connActor) grantStream(id uint32, e *streamEntry, n int64) {
@@ -28,7 +33,7 @@ func (a *connActor) grantStream(id uint32, e *streamEntry, n int64) {
 		return // the peer sends nothing more on it
 	}
 	e.unacked += n
-	if e.unacked >= int64(a.cfg.StreamWindow)/4 {
+	if e.unacked >= int64(a.streamWindow)/4 {
 		e.recvAvail += e.unacked
 		a.write(windowUpdateOp(id, uint32(e.unacked)))
 		e.unacked = 0

@@ -52,6 +52,8 @@ func (a *connActor) onFrame(f inFrame) error {
 			return a.policePing()
 		} else if f.ping == shutdownPing {
 			a.onShutdownPingAck()
+		} else if f.ping == bdpPing {
+			a.bdpOnAck()
 		}
 	case http2.FrameWindowUpdate:
 		return a.onWindowUpdate(f)
@@ -135,6 +137,7 @@ func (a *connActor) onData(f inFrame) error {
 		return protocolError{code: http2.ErrCodeFlowControl, msg: fmt.Sprintf("DATA of %d bytes exceeds the connection window of %d", n, a.connRecvAvail)}
 	}
 	a.connRecvAvail -= n
+	a.bdpOnData(n)
 	end := f.flags.Has(http2.FlagDataEndStream)
 	ev := evData
 	if end {
@@ -296,7 +299,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 func (a *connActor) addStream(id uint32) *streamEntry {
 	// A stream in the table is never idle: the client's open or the
 	// server's accept moved it on (acceptStream sets the exact state).
-	e := &streamEntry{s: newStream(a.c, id), recvAvail: int64(a.cfg.StreamWindow), state: stateOpen, contentLength: -1}
+	e := &streamEntry{s: newStream(a.c, id), recvAvail: int64(a.streamWindow), state: stateOpen, contentLength: -1}
 	a.streams[id] = e
 	a.keepaliveWake()
 	return e

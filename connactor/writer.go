@@ -368,6 +368,8 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 		w.applyPeerSettings(op.rare.settings)
 	case opSettingsAck:
 		return false, w.fr.WriteSettingsAck()
+	case opSettings:
+		return false, w.fr.WriteSettings(op.rare.settings...)
 	case opPing:
 		return false, w.fr.WritePing(false, op.ping)
 	case opPingAck:

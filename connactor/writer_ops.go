@@ -25,7 +25,7 @@ type writerOp struct {
 
 // rareOps is what the rare ops carry.
 type rareOps struct {
-	settings []http2.Setting // peerSettingsOp
+	settings []http2.Setting // peerSettingsOp, settingsOp
 	debug    []byte          // goAwayOp
 	// stallCheckOp: the bounds (stall.go)
 	stall, connStall time.Duration
@@ -41,6 +41,7 @@ const (
 	opPeerWindow                 // the peer granted send window (stream 0: the connection)
 	opPeerSettings               // the peer's SETTINGS, to apply to the sending side
 	opSettingsAck                // ACK of the peer's SETTINGS
+	opSettings                   // SETTINGS of ours after the handshake (a grown stream window)
 	opPing                       // PING (ack false)
 	opPingAck                    // PING with ACK
 	opWindowUpdate               // WINDOW_UPDATE we grant
@@ -75,6 +76,12 @@ func peerSettingsOp(settings []http2.Setting) writerOp {
 
 // settingsAckOp: ACK the peer's SETTINGS.
 func settingsAckOp() writerOp { return writerOp{kind: opSettingsAck} }
+
+// settingsOp: SETTINGS of ours (the BDP estimate grew the stream
+// window). Only the receiving side is concerned: the writer just sends it.
+func settingsOp(settings []http2.Setting) writerOp {
+	return writerOp{kind: opSettings, rare: &rareOps{settings: settings}}
+}
 
 // pingOp: a PING of ours.
 func pingOp(data [8]byte) writerOp { return writerOp{kind: opPing, ping: data} }

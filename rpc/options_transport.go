@@ -4,15 +4,21 @@ package rpc
 // grpc-go's names. They become the connection's SETTINGS and windows
 // (connactor.Config); zero keeps actorpc's defaults (1 MiB per stream,
 // 4 MiB per connection, 64 KiB of headers).
+//
+// By default the windows are dynamic, as grpc-go's are: each connection
+// measures its bandwidth-delay product with PINGs and grows its windows to
+// it, up to 16 MiB (a server's also up to its ConnectionMemoryBudget).
+// Setting either window (the server's InitialWindowSize or
+// InitialConnWindowSize, the client's WithInitialWindowSize or
+// WithInitialConnWindowSize) fixes both at what is set, as in grpc-go.
 
 // minWindow is the smallest receive window these options accept: HTTP/2's
 // initial window (RFC 9113 6.9.2). grpc-go ignores smaller values too.
 const minWindow = 65535
 
 // InitialWindowSize sets the receive window of each stream the server
-// serves; below 64 KiB it is ignored, as grpc-go ignores it. grpc-go turns
-// off its window estimation (BDP) when this is set; actorpc's windows are
-// always the configured ones.
+// serves and turns the windows' growth (BDP estimation) off; below 64 KiB
+// it is ignored, as grpc-go ignores it.
 func InitialWindowSize(s int32) ServerOption {
 	return func(o *serverOptions) {
 		if s >= minWindow {
@@ -22,7 +28,8 @@ func InitialWindowSize(s int32) ServerOption {
 }
 
 // InitialConnWindowSize sets the receive window of each connection of the
-// server; below 64 KiB it is ignored.
+// server and turns the windows' growth (BDP estimation) off; below 64 KiB
+// it is ignored.
 func InitialConnWindowSize(s int32) ServerOption {
 	return func(o *serverOptions) {
 		if s >= minWindow {
@@ -39,7 +46,8 @@ func MaxHeaderListSize(s uint32) ServerOption {
 }
 
 // WithInitialWindowSize sets the receive window of each stream of the
-// client's connections; below 64 KiB it is ignored.
+// client's connections and turns the windows' growth (BDP estimation)
+// off; below 64 KiB it is ignored.
 func WithInitialWindowSize(s int32) DialOption {
 	return func(o *dialOptions) {
 		if s >= minWindow {
@@ -49,7 +57,8 @@ func WithInitialWindowSize(s int32) DialOption {
 }
 
 // WithInitialConnWindowSize sets the receive window of each of the
-// client's connections; below 64 KiB it is ignored.
+// client's connections and turns the windows' growth (BDP estimation)
+// off; below 64 KiB it is ignored.
 func WithInitialConnWindowSize(s int32) DialOption {
 	return func(o *dialOptions) {
 		if s >= minWindow {

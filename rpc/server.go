@@ -197,6 +197,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
 		StreamWindow:         s.opts.streamWindow,
 		ConnWindow:           s.opts.connWindow,
+		StaticWindows:        s.opts.streamWindow != 0 || s.opts.connWindow != 0, // as in grpc-go: a window set turns BDP off
 		MaxHeaderListSize:    s.opts.maxHeaderListSize,
 		MemoryBudget:         s.opts.connMemoryBudget(),
 		StallTimeout:         s.opts.stallTimeout,

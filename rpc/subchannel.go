@@ -335,6 +335,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		KeepalivePermitWithoutStream: ka.PermitWithoutStream,
 		StreamWindow:                 cc.opts.streamWindow,
 		ConnWindow:                   cc.opts.connWindow,
+		StaticWindows:                cc.opts.streamWindow != 0 || cc.opts.connWindow != 0, // as in grpc-go: a window set turns BDP off
 		MaxHeaderListSize:            cc.opts.maxHeaderListSize,
 		AuthInfo:                     authInfo, // for peer.Peer and per-RPC credentials
 	})

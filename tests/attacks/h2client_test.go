@@ -34,6 +34,7 @@ type frame struct {
 	lastID   uint32 // GOAWAY
 	readErr  error  // the connection ended (the last frame)
 	settings []http2.Setting
+	ping     [8]byte // PING
 }
 
 func (f frame) endStream() bool {
@@ -119,6 +120,7 @@ func copyFrame(f http2.Frame) frame {
 		out.incr = f.Increment
 	case *http2.PingFrame:
 		out.ack = f.IsAck()
+		out.ping = f.Data
 	case *http2.SettingsFrame:
 		out.ack = f.IsAck()
 		f.ForeachSetting(func(s http2.Setting) error { out.settings = append(out.settings, s); return nil })

@@ -18,6 +18,10 @@ type zeroWindowAttack struct {
 	// quiet is how long the server may grant no window before the client
 	// takes it as stuck for good.
 	quiet time.Duration
+	// ackPings: answer the server's PINGs at once and apply its later
+	// SETTINGS_INITIAL_WINDOW_SIZE, so that its BDP estimation grows its
+	// windows as fast as it can.
+	ackPings bool
 }
 
 // zeroWindowOutcome is what the client saw.
@@ -27,6 +31,8 @@ type zeroWindowOutcome struct {
 	refused     int // streams refused (REFUSED_STREAM)
 	reset       map[http2.ErrCode]int
 	goAway      *frame
+	// streamWindow is the largest stream window the server announced.
+	streamWindow int64
 }
 
 // run opens the streams and sends their requests as far as the server's
@@ -58,8 +64,23 @@ func (a zeroWindowAttack) run(t *testing.T, c *rawClient, h *heapGrowth) zeroWin
 		byID[streams[i].id] = streams[i]
 	}
 	connWindow := int64(65535)
+	out.streamWindow = streamWindow
 	handle := func(f frame) {
 		switch f.typ {
+		case http2.FramePing:
+			if a.ackPings && !f.ack {
+				require.NoError(t, c.fr.WritePing(true, f.ping))
+			}
+		case http2.FrameSettings:
+			for _, s := range f.settings {
+				if s.ID == http2.SettingInitialWindowSize && a.ackPings && !f.ack {
+					for _, st := range streams {
+						st.window += int64(s.Val) - streamWindow
+					}
+					streamWindow = int64(s.Val)
+					out.streamWindow = max(out.streamWindow, streamWindow)
+				}
+			}
 		case http2.FrameWindowUpdate:
 			if f.stream == 0 {
 				connWindow += int64(f.incr)
@@ -138,8 +159,8 @@ func (a zeroWindowAttack) run(t *testing.T, c *rawClient, h *heapGrowth) zeroWin
 		}
 	}
 	h.sample()
-	t.Logf("sent %.1f of %.1f MiB; %d handlers started, %d refused, resets %v",
-		float64(out.sent)/mib, float64(out.total)/mib, out.started, out.refused, out.reset)
+	t.Logf("sent %.1f of %.1f MiB; %d handlers started, %d refused, resets %v; stream window %.1f MiB",
+		float64(out.sent)/mib, float64(out.total)/mib, out.started, out.refused, out.reset, float64(out.streamWindow)/mib)
 	return out
 }
 
@@ -153,6 +174,21 @@ func TestZeroWindow(t *testing.T) {
 	c := dial(t, addr, http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
 	out := zeroWindowAttack{streams: 100, reqBytes: 3200 << 10, quiet: time.Second}.run(t, c, h)
 	h.requireBelow(t, 64*mib, "zero window, 100 calls of 3.2 MiB")
+	require.Less(t, out.sent, out.total, "the server took every request: it granted window while over its budget")
+	require.Positive(t, out.refused, "no stream was refused (REFUSED_STREAM) while the budget was spent")
+}
+
+// TestZeroWindowGrownWindows: the same attack from a client that answers
+// the server's BDP PINGs at once, so that the server's windows grow as
+// fast as its estimation lets them: they stop at the memory budget, and
+// the budget still bounds what the server holds.
+func TestZeroWindowGrownWindows(t *testing.T) {
+	addr := serve(t)
+	h := newHeapGrowth()
+	c := dial(t, addr, http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
+	out := zeroWindowAttack{streams: 100, reqBytes: 3200 << 10, quiet: time.Second, ackPings: true}.run(t, c, h)
+	h.requireBelow(t, 64*mib, "zero window, BDP PINGs answered, 100 calls of 3.2 MiB")
+	require.LessOrEqual(t, out.streamWindow, int64(16*mib), "the stream window grew past the memory budget (16 MiB by default)")
 	require.Less(t, out.sent, out.total, "the server took every request: it granted window while over its budget")
 	require.Positive(t, out.refused, "no stream was refused (REFUSED_STREAM) while the budget was spent")
 }
