@@ -41,40 +41,35 @@ func (getStateMsg) channelMessage()   {}
 func (watchStateMsg) channelMessage() {}
 func (connectMsg) channelMessage()    {}
 func (connErrorMsg) channelMessage()  {}
-func (channelMsg) channelMessage()    {}
 
-// channelMsg is what a call tells the channel besides its pick: what its
-// retries need. It is still one struct with a kind tag, because pick.go and
-// retry.go, where the retry engine is being rebuilt, build it; it is to
-// split into one type per kind as the others above were, keeping the
-// kinds' names. (Off the path of a call without a retry policy, whose
-// only message is its pickMsg; this struct, put in the inbox, allocates.)
-type channelMsg struct {
-	kind channelMsgKind
-	pick *pickRequest    // msgPickAbandoned
-	conn *connactor.Conn // msgConnFailed
-	// retry is the answer to msgRetryFailure and msgRetryReserve, room for
-	// one. from: channel actor to caller; never
-	retry chan<- bool
-	done  retryDone // msgRetryDone
-	bytes int       // msgRetryReserve
-}
-
-// retryDone is what a call with a retry policy reports when it ends.
-type retryDone struct {
-	released int  // retry buffer bytes it had reserved
-	success  bool // it succeeded: the throttle earns a fraction of a token
-}
-
-type channelMsgKind uint8
-
-const (
-	msgConnFailed    channelMsgKind = iota // a call found conn going away (nothing to do: see handleCall)
-	msgRetryFailure                        // a call with a retry policy failed retryably: may it retry?
-	msgRetryDone                           // a call with a retry policy ended
-	msgPickAbandoned                       // a call gave up waiting for its pick
-	msgRetryReserve                        // a stream asks for room in the retry buffer to keep what it sends
+// What a call tells the channel besides its pick: what its retries need.
+type (
+	// retryFailureMsg: a call with a retry or hedging policy failed
+	// retryably; may it try again (the throttle)? An Ask.
+	retryFailureMsg struct {
+		reply chan<- bool // room for one. from: channel actor to caller; never
+	}
+	// retryReserveMsg: a stream asks for bytes more room in the channel's
+	// retry buffer, to keep what it sends for a replay. An Ask.
+	retryReserveMsg struct {
+		bytes int
+		reply chan<- bool // room for one. from: channel actor to caller; never
+	}
+	// retryDoneMsg: a call with a policy ended: the room it had reserved is
+	// free, and a success earns the throttle a fraction of a token.
+	retryDoneMsg struct {
+		released int
+		success  bool
+	}
+	// pickAbandonedMsg: a call gave up waiting for its pick. One pointer:
+	// putting it in the inbox allocates nothing.
+	pickAbandonedMsg struct{ pick *pickRequest }
 )
+
+func (retryFailureMsg) channelMessage()  {}
+func (retryReserveMsg) channelMessage()  {}
+func (retryDoneMsg) channelMessage()     {}
+func (pickAbandonedMsg) channelMessage() {}
 
 // send hands m to the channel actor; false when the channel has closed.
 func (cc *ClientConn) send(m channelMessage) bool {
@@ -192,7 +187,7 @@ func (a *channelActor) handle(m channelMessage) {
 		if !a.place(m.req) {
 			a.queue(m.req)
 		}
-	case channelMsg:
+	case retryFailureMsg, retryReserveMsg, retryDoneMsg, pickAbandonedMsg:
 		a.handleCall(m)
 	case getStateMsg:
 		m.watch.reply <- a.state
@@ -212,37 +207,32 @@ func (a *channelActor) handle(m channelMessage) {
 	}
 }
 
-// handleCall handles what a call tells the channel.
-func (a *channelActor) handleCall(m channelMsg) {
-	switch m.kind {
-	case msgConnFailed:
-		// A call found m.conn going away. Nothing to do: the channel does
-		// not own the connection. A pick asks the connection itself
-		// (readyConn), so no call is sent to it again, and its subchannel,
-		// which sees GoingAway too, reports IDLE.
-	case msgRetryFailure:
+// handleCall handles what a call tells the channel besides its pick.
+func (a *channelActor) handleCall(m channelMessage) {
+	switch m := m.(type) {
+	case retryFailureMsg:
 		allowed := true
 		if a.throttle != nil {
 			a.throttle.RecordFailure()
 			allowed = a.throttle.RetryAllowed()
 		}
-		m.retry <- allowed
-	case msgPickAbandoned:
+		m.reply <- allowed
+	case pickAbandonedMsg:
 		// The call may have given up on a bound of its own (the method
 		// config's timeout) while still waiting here: it leaves at the
 		// next repick without being placed.
 		m.pick.abandoned = true
 		a.retryBuffered -= m.pick.reserved
 		m.pick.reserved = 0
-	case msgRetryReserve:
+	case retryReserveMsg:
 		ok := a.retryBuffered+m.bytes <= a.cc.opts.channelRetryBuffer
 		if ok {
 			a.retryBuffered += m.bytes
 		}
-		m.retry <- ok
-	case msgRetryDone:
-		a.retryBuffered -= m.done.released
-		if m.done.success && a.throttle != nil {
+		m.reply <- ok
+	case retryDoneMsg:
+		a.retryBuffered -= m.released
+		if m.success && a.throttle != nil {
 			a.throttle.RecordSuccess()
 		}
 	}

@@ -49,8 +49,8 @@ func connPair(t *testing.T) (client, server *connactor.Conn) {
 
 // TestChannelAsksTheConnection: the channel keeps a subchannel's READY
 // report as it was told, and a pick asks the connection itself whether it
-// still takes calls. A call that finds the connection going away
-// (msgConnFailed) changes nothing the channel holds.
+// still takes calls, so the channel holds nothing to change when one goes
+// away.
 func TestChannelAsksTheConnection(t *testing.T) {
 	client, server := connPair(t)
 	sc := &subchannel{}
@@ -64,7 +64,6 @@ func TestChannelAsksTheConnection(t *testing.T) {
 	<-client.GoingAway()
 	assert.Nil(t, a.readyConn(sc), "the connection said it is going away")
 
-	a.handleCall(channelMsg{kind: msgConnFailed, conn: client})
 	assert.Equal(t, report, a.subchannels[sc], "the report stays as told until the subchannel's next")
 
 	a.subchannels[sc] = subchannelUpdate{sc: sc, state: connectivity.Idle}

@@ -19,7 +19,7 @@ type pickRequest struct {
 	// retryBytes is the size of the request a unary call would keep to
 	// replay it; the channel reserves it when the method has a retry or
 	// hedging policy and the buffer limits allow. (A stream asks for its
-	// room as it sends: msgRetryReserve.)
+	// room as it sends: retryReserveMsg.)
 	retryBytes int
 	// reply has room for both messages the channel may send: the early
 	// "queued" one carrying the method's config, then the outcome.
@@ -170,7 +170,7 @@ func (cc *ClientConn) pick(ctx context.Context, method string, ci *callInfo, sta
 			return picked, nil
 		case <-picked.ctx.Done():
 			picked.cancel()
-			cc.tell(channelMsg{kind: msgPickAbandoned, pick: req})
+			cc.send(pickAbandonedMsg{pick: req})
 			return pickedCall{}, status.FromContextError(picked.ctx.Err()).Err()
 		case <-cc.ref.Done():
 			picked.cancel()
@@ -190,9 +190,3 @@ func (p *pickedCall) applyConfig(mc serviceconfig.MethodConfig, start time.Time)
 }
 
 func errClosing() *status.Status { return status.New(codes.Canceled, ErrClientConnClosing.Error()) }
-
-// connFailed tells the channel that conn refused a new stream (it is going
-// away), so that no call is sent to it again.
-func (cc *ClientConn) connFailed(conn *connactor.Conn) {
-	cc.tell(channelMsg{kind: msgConnFailed, conn: conn})
-}

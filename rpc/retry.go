@@ -15,7 +15,7 @@ func (cc *ClientConn) endRetries(reserved int, success bool) {
 	if reserved == 0 && !success {
 		return
 	}
-	cc.tell(channelMsg{kind: msgRetryDone, done: retryDone{released: reserved, success: success}})
+	cc.send(retryDoneMsg{released: reserved, success: success})
 }
 
 // pushback reads the server's grpc-retry-pushback-ms (A6): a delay, a
@@ -36,7 +36,7 @@ func pushback(trailer metadata.MD) (pushbackKind, time.Duration) {
 // asks whether a retry may follow.
 func (cc *ClientConn) retryAllowed(ctx context.Context) bool {
 	reply := make(chan bool, 1)
-	if !cc.tell(channelMsg{kind: msgRetryFailure, retry: reply}) {
+	if !cc.send(retryFailureMsg{reply: reply}) {
 		return false
 	}
 	select {
@@ -55,22 +55,12 @@ func (cc *ClientConn) retryAllowed(ctx context.Context) bool {
 // grant must not be lost.
 func (cc *ClientConn) reserveRetryBuffer(n int) bool {
 	reply := make(chan bool, 1)
-	if !cc.tell(channelMsg{kind: msgRetryReserve, retry: reply, bytes: n}) {
+	if !cc.send(retryReserveMsg{bytes: n, reply: reply}) {
 		return false
 	}
 	select {
 	case ok := <-reply:
 		return ok
-	case <-cc.ref.Done():
-		return false
-	}
-}
-
-// tell hands m to the channel actor; false when the channel has closed.
-func (cc *ClientConn) tell(m channelMsg) bool {
-	select {
-	case cc.inbox <- m:
-		return true
 	case <-cc.ref.Done():
 		return false
 	}

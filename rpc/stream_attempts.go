@@ -242,7 +242,6 @@ func (a *streamAttempts) ended(st *status.Status) attemptEnd {
 // an attempt runs (nil) or the call gives up (its final status).
 func (a *streamAttempts) retry(e attemptEnd) *status.Status {
 	s := a.s
-	s.cc.noteUnprocessed(a.picked, e.unprocessed)
 	step := a.core.ended(e)
 	for {
 		switch step.act {
@@ -266,7 +265,6 @@ func (a *streamAttempts) retry(e attemptEnd) *status.Status {
 			if ok {
 				return nil
 			}
-			s.cc.noteUnprocessed(picked, e.unprocessed)
 			step = a.core.ended(e)
 			continue
 		}

@@ -152,7 +152,6 @@ func (a *streamAttempts) hedgeEvent(ev hedgeEvent) step {
 	a.race.hedges = slices.DeleteFunc(a.race.hedges, func(h *hedge) bool { return h == ev.h })
 	st := ev.h.cs.Status()
 	headerReceived, unprocessed := ev.h.cs.Outcome()
-	a.s.cc.noteUnprocessed(ev.h.picked, unprocessed)
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived}
 	e.pushback, e.pushedFor = pushback(ev.h.cs.Trailer())
 	return a.followHedges(a.core.ended(e), ev.h)
@@ -179,7 +178,6 @@ func (a *streamAttempts) followHedges(next step, ended *hedge) step {
 			var e attemptEnd
 			var ok bool
 			if next, e, ok = a.startHedge(picked); !ok {
-				s.cc.noteUnprocessed(picked, e.unprocessed)
 				ended = nil
 				next = a.core.ended(e)
 			}

@@ -68,7 +68,6 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 		res = streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
 		picked.cancel()
 		requestFree = requestFree && res.RequestDone
-		u.cc.noteUnprocessed(picked, res.Unprocessed)
 		s := core.ended(u.outcome(res))
 		for s.act == actAskThrottle || s.act == actSleep {
 			if s.act == actAskThrottle {
@@ -202,7 +201,6 @@ loop:
 				s = core.ended(attemptEnd{code: status.Code(r.err), notSent: true})
 				continue
 			}
-			u.cc.noteUnprocessed(r.picked, r.res.Unprocessed)
 			s = core.ended(u.outcome(r.res))
 		case <-timer.C:
 			s = core.timerFired()
@@ -257,20 +255,6 @@ func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previou
 	head.PreviousAttempts = previous
 	res := streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
 	return hedgeResult{res: res, picked: picked}
-}
-
-// noteUnprocessed: an attempt the server never processed may have met a
-// connection going away; telling the channel now keeps the next attempt
-// off it (its subchannel will see GOAWAY too).
-func (cc *ClientConn) noteUnprocessed(picked pickedCall, unprocessed bool) {
-	if !unprocessed || picked.conn == nil {
-		return
-	}
-	select {
-	case <-picked.conn.GoingAway():
-		cc.connFailed(picked.conn)
-	default: // refused (REFUSED_STREAM) by a connection still fine
-	}
 }
 
 // sleep waits d, or until ctx ends (false).
