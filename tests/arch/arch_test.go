@@ -7,11 +7,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -27,33 +25,11 @@ var forbidden = map[string]bool{"Mutex": true, "RWMutex": true, "Cond": true}
 // sync/atomic.
 func TestNoLocksOrAtomicsInLibrary(t *testing.T) {
 	root := repoRoot(t)
-	checked := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel == "tests" || strings.HasPrefix(d.Name(), ".") && rel != "." {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		checked++
+	walkLibrary(t, root, func(rel string) bool { return rel == "tests" }, func(path, rel string) {
 		for _, v := range violations(t, path) {
 			t.Errorf("%s: %s", rel, v)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatalf("walking %s: %v", root, err)
-	}
-	if checked < 20 {
-		t.Fatalf("checked only %d library files under %s: is the root right?", checked, root)
-	}
 }
 
 // TestDetectorFindsViolations proves the check can fail.
@@ -105,13 +81,4 @@ func violations(t *testing.T, path string) []string {
 		return true
 	})
 	return found
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Clean(filepath.Join(wd, "..", ".."))
 }

@@ -4,10 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -23,33 +21,11 @@ var goAllowed = map[string]bool{"actors": true, "tests": true, "cmd": true, "exa
 // that it has a parent, a name and an exit reason (DESIGN.md, rule 7).
 func TestNoGoStatementsInLibrary(t *testing.T) {
 	root := repoRoot(t)
-	checked := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel != "." && (goAllowed[rel] || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		checked++
+	walkLibrary(t, root, func(rel string) bool { return goAllowed[rel] }, func(path, rel string) {
 		for _, pos := range goStatements(t, path) {
 			t.Errorf("%s:%d: a bare go statement; start the goroutine with actors.Spawn", rel, pos.Line)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatalf("walking %s: %v", root, err)
-	}
-	if checked < 20 {
-		t.Fatalf("checked only %d library files under %s: is the root right?", checked, root)
-	}
 }
 
 // TestGoDetectorFindsStatements proves the check can fail: a go statement

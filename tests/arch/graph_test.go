@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -110,30 +109,13 @@ func codeEdges(t *testing.T, root string) (map[edge][]string, []string) {
 	t.Helper()
 	edges := map[edge][]string{}
 	var problems []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel != "." && (strings.HasPrefix(d.Name(), ".") || !inGraph(rel)) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	walkLibrary(t, root, func(rel string) bool { return !inGraph(rel) }, func(path, rel string) {
 		fe, fp := fileEdges(t, path, rel)
 		for e, where := range fe {
 			edges[e] = append(edges[e], where...)
 		}
 		problems = append(problems, fp...)
-		return nil
 	})
-	if err != nil {
-		t.Fatalf("walking %s: %v", root, err)
-	}
 	return edges, problems
 }
 
