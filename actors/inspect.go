@@ -9,6 +9,7 @@ type Info struct {
 	Running      bool
 	MailboxDepth int    // -1 when the actor did not declare a mailbox
 	State        string // the actor's own description, when it has a probe
+	Stats        any    // the actor's typed facts, when its probe gives them (see ProbeStats)
 	ExitReason   error  // set once the actor has ended
 	Children     []Info // the live actors this one owns, as its probe reported them
 	Depth        int    // set by Flatten: 0 for the root, 1 for its children, ...
@@ -19,6 +20,7 @@ type Info struct {
 // whatever each actor says from its own loop.
 type Report struct {
 	State    string
+	Stats    any // a typed snapshot of the actor's kind (windows, counts), or nil
 	Children []*Ref
 }
 
@@ -45,6 +47,7 @@ func (r *Ref) Inspect(ctx context.Context) Info {
 		return info
 	}
 	info.State = rep.State
+	info.Stats = rep.Stats
 	for _, c := range rep.Children {
 		if c != nil {
 			info.Children = append(info.Children, c.Inspect(ctx))
@@ -59,8 +62,15 @@ func (r *Ref) Inspect(ctx context.Context) Info {
 //	case reply := <-probe:
 //		actors.Probe(reply, describe(), reader, writer)
 func Probe(reply chan<- Report, state string, children ...*Ref) {
+	ProbeStats(reply, state, nil, children...)
+}
+
+// ProbeStats is Probe with a typed snapshot of the actor's facts (a value
+// the actor made for this answer and no longer touches), which readers such
+// as channelz and the debug page type-switch on.
+func ProbeStats(reply chan<- Report, state string, stats any, children ...*Ref) {
 	select {
-	case reply <- Report{State: state, Children: children}:
+	case reply <- Report{State: state, Stats: stats, Children: children}:
 	default:
 	}
 }
