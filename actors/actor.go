@@ -18,8 +18,10 @@ type Ref struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error // written once by the actor's goroutine before done closes
-	depth  func() int
-	probe  chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
+	// mailbox measures the actor's mailbox (nil: it declared none). One
+	// func gives both figures, so that the capacity costs a Ref nothing.
+	mailbox func() (depth, capacity int)
+	probe   chan chan<- Report // from: Inspect's asker; blocks (bounded by its ctx)
 }
 
 // Option configures Spawn.
@@ -40,10 +42,13 @@ func OnExit(fn func(name string, err error)) Option {
 	return func(_ *Ref, c *spawnConfig) { c.onExit = append(c.onExit, fn) }
 }
 
-// WithMailbox lets Info report the actor's mailbox depth; depth must be safe
-// to call from any goroutine (len of a channel is).
-func WithMailbox(depth func() int) Option {
-	return func(r *Ref, _ *spawnConfig) { r.depth = depth }
+// WithMailbox lets Info report the actor's mailbox: how many messages wait
+// in it and how many it holds. fn must be safe to call from any goroutine
+// (len and cap of a channel are):
+//
+//	actors.WithMailbox(func() (int, int) { return len(inbox), cap(inbox) })
+func WithMailbox(fn func() (depth, capacity int)) Option {
+	return func(r *Ref, _ *spawnConfig) { r.mailbox = fn }
 }
 
 // WithProbe gives the actor a channel on which Inspect asks it to describe

@@ -5,11 +5,16 @@ import "context"
 // Info is what an actor looks like from outside while it runs, with the
 // actors it owns below it: an Inspect of a root is the whole tree.
 type Info struct {
+	// Ref is the actor described: who it is across two Inspects (a name
+	// need not be unique), and, kept, how to learn its exit reason later.
+	Ref          *Ref
 	Name         string
 	Running      bool
 	MailboxDepth int    // -1 when the actor did not declare a mailbox
+	MailboxCap   int    // what its mailbox holds; -1 when it declared none
 	State        string // the actor's own description, when it has a probe
 	Stats        any    // the actor's typed facts, when its probe gives them (see ProbeStats)
+	Counts       Counts // its traffic, when its probe tells it (Counts.Since is zero otherwise)
 	ExitReason   error  // set once the actor has ended
 	Children     []Info // the live actors this one owns, as its probe reported them
 	Depth        int    // set by Flatten: 0 for the root, 1 for its children, ...
@@ -20,7 +25,8 @@ type Info struct {
 // whatever each actor says from its own loop.
 type Report struct {
 	State    string
-	Stats    any // a typed snapshot of the actor's kind (windows, counts), or nil
+	Stats    any    // a typed snapshot of the actor's kind (windows, counts), or nil
+	Counts   Counts // a copy of the actor's tally of its traffic, if it keeps one
 	Children []*Ref
 }
 
@@ -28,9 +34,9 @@ type Report struct {
 // (each asked in turn, all bounded by ctx); an actor is never touched from
 // outside.
 func (r *Ref) Inspect(ctx context.Context) Info {
-	info := Info{Name: r.name, MailboxDepth: -1}
-	if r.depth != nil {
-		info.MailboxDepth = r.depth()
+	info := Info{Ref: r, Name: r.name, MailboxDepth: -1, MailboxCap: -1}
+	if r.mailbox != nil {
+		info.MailboxDepth, info.MailboxCap = r.mailbox()
 	}
 	select {
 	case <-r.done:
@@ -48,6 +54,7 @@ func (r *Ref) Inspect(ctx context.Context) Info {
 	}
 	info.State = rep.State
 	info.Stats = rep.Stats
+	info.Counts = rep.Counts
 	for _, c := range rep.Children {
 		if c != nil {
 			info.Children = append(info.Children, c.Inspect(ctx))
@@ -69,8 +76,19 @@ func Probe(reply chan<- Report, state string, children ...*Ref) {
 // the actor made for this answer and no longer touches), which readers such
 // as channelz and the debug page type-switch on.
 func ProbeStats(reply chan<- Report, state string, stats any, children ...*Ref) {
+	Answer(reply, Report{State: state, Stats: stats, Children: children})
+}
+
+// Answer is the general form of Probe: the actor fills in what it has
+// (its description, its typed facts, its tally) and names its children:
+//
+//	case reply := <-probe:
+//		actors.Answer(reply, actors.Report{State: describe(), Counts: counts, Children: kids()})
+//
+// It never waits: the asker made room for the answer (see Ask).
+func Answer(reply chan<- Report, rep Report) {
 	select {
-	case reply <- Report{State: state, Stats: stats, Children: children}:
+	case reply <- rep:
 	default:
 	}
 }

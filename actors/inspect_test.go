@@ -12,7 +12,7 @@ import (
 func TestInspectNoMailboxNoProbe(t *testing.T) {
 	r := Spawn(context.Background(), "plain", func(ctx context.Context) error { <-ctx.Done(); return nil })
 	info := r.Inspect(context.Background())
-	require.Equal(t, Info{Name: "plain", Running: true, MailboxDepth: -1}, info)
+	require.Equal(t, Info{Ref: r, Name: "plain", Running: true, MailboxDepth: -1, MailboxCap: -1}, info)
 	r.Stop()
 	waitDone(t, r)
 	info = r.Inspect(context.Background())
@@ -30,10 +30,11 @@ func TestInspectMailboxDepth(t *testing.T) {
 	r := Spawn(context.Background(), "mb", func(ctx context.Context) error {
 		<-release
 		return nil
-	}, WithMailbox(func() int { return len(inbox) }))
+	}, WithMailbox(func() (int, int) { return len(inbox), cap(inbox) }))
 	info := r.Inspect(context.Background())
 	require.True(t, info.Running)
 	require.Equal(t, 3, info.MailboxDepth)
+	require.Equal(t, 8, info.MailboxCap)
 	require.Nil(t, info.ExitReason)
 	inbox <- 3
 	require.Equal(t, 4, r.Inspect(context.Background()).MailboxDepth)
@@ -89,7 +90,7 @@ func TestInspectProbeNotServedIsBoundedByCtx(t *testing.T) {
 func TestInspectExitReasonAfterEnd(t *testing.T) {
 	boom := errors.New("boom")
 	r := Spawn(context.Background(), "failing", func(context.Context) error { return boom },
-		WithMailbox(func() int { return 5 }))
+		WithMailbox(func() (int, int) { return 5, 16 }))
 	waitDone(t, r)
 	info := r.Inspect(context.Background())
 	require.Equal(t, "failing", info.Name)

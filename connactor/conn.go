@@ -210,7 +210,9 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a.reader, a.writer = rref, wref
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
-	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}
+	opts := []actors.Option{actors.WithMailbox(func() (int, int) {
+		return len(c.inbox) + len(c.credit) + len(frames), cap(c.inbox) + cap(c.credit) + cap(frames)
+	}), actors.WithProbe(probe)}
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}

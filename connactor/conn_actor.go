@@ -73,9 +73,11 @@ type connActor struct {
 	floods floodPolice // SETTINGS and empty DATA floods (flood_policy.go)
 
 	// Inspect (children.go): the children the actor names besides its
-	// streams' actors.
+	// streams' actors, and its tally: frames and stream messages in, ops
+	// to the writer and events to streams out.
 	reader *actors.Ref
 	writer *actors.Ref
+	counts actors.Counts
 }
 
 // streamEntry is the connection's view of one stream.
@@ -117,17 +119,21 @@ func (e *streamEntry) abortOnce(ev Event) {
 
 func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
+	a.counts = actors.StartCounts()
 	for {
 		select {
 		case batch := <-a.framesIn():
+			a.counts.In += uint64(len(batch))
 			if err := a.onBatch(batch); err != nil {
 				return err
 			}
 		case a.backlogOut() <- a.backlogHead():
 			a.backlogSent()
 		case m := <-a.inboxIn():
+			a.counts.In++
 			a.onMessage(m)
 		case c := <-a.creditIn():
+			a.counts.In++
 			a.onCredit(c)
 		case f := <-a.wfaults:
 			a.onStreamFault(f)
@@ -159,7 +165,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			}
 		case reply := <-a.probe:
 			a.takeSendCloses()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
 		case <-ctx.Done():
 			select {
 			case err := <-a.c.closeCh:
@@ -315,6 +321,9 @@ func (a *connActor) describe() string {
 
 // deliver hands ev to the stream without ever waiting.
 func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
+
+// deliver is e.deliver, counted in the actor's tally.
+func (a *connActor) deliver(e *streamEntry, ev Event) { a.counts.Out++; e.deliver(ev) }
 
 // resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
 // EventReset to our stream; the entry stays until the stream releases it.

@@ -143,6 +143,7 @@ const keptBacklog = 32
 
 // handedOver does what waited for b's op to reach the writer.
 func (a *connActor) handedOver(b backlogged) {
+	a.counts.Out++
 	switch {
 	case b.accept != nil:
 		e := b.accept

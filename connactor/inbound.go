@@ -181,7 +181,7 @@ func (a *connActor) onData(f inFrame) error {
 	e.buffered += int64(len(f.data))
 	held := len(f.data)
 	if held > 0 || end {
-		e.deliver(Event{Kind: EventData, Data: f.data, EndStream: end})
+		a.deliver(e, Event{Kind: EventData, Data: f.data, EndStream: end})
 	}
 	a.hold(f.streamID, held)
 	return nil
@@ -236,7 +236,7 @@ func (a *connActor) onHeaders(f inFrame) error {
 		}
 	}
 	e.state, e.peerHeader = next, true
-	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
+	a.deliver(e, Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	return nil
 }
 
@@ -290,7 +290,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	}
 	e.state, _ = transition(stateIdle, ev)
 	e.peerHeader = true
-	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
+	a.deliver(e, Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	// The stream starts once the writer knows it (control_backlog.go).
 	a.writeThen(backlogged{op: announceOp(id), accept: e})
 	return nil

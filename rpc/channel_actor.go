@@ -141,6 +141,8 @@ type channelActor struct {
 	// probe carries Inspect's questions; the caller's context bounds the
 	// wait. from: caller; blocks
 	probe <-chan chan<- actors.Report
+
+	counts actors.Counts // its traffic, for Inspect (channel_counts.go)
 }
 
 func (a *channelActor) run(ctx context.Context) error {
@@ -153,17 +155,20 @@ func (a *channelActor) run(ctx context.Context) error {
 	a.resolverIn = newResolverLink()
 	a.config = a.cc.opts.defaultServiceConfig
 	defer a.shutdown()
+	a.counts = actors.StartCounts()
 	for {
 		select {
 		case m := <-a.cc.inbox:
 			a.handle(m)
 		case u := <-a.resolverIn.updates:
+			a.counts.In++
 			a.resolverUpdate(u)
 		case u := <-a.scUpdates:
+			a.counts.In++
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
 		case <-ctx.Done():
 			return nil
 		}
@@ -181,6 +186,7 @@ func (a *channelActor) handleQueued() {
 }
 
 func (a *channelActor) handle(m channelMessage) {
+	a.count(m)
 	switch m := m.(type) {
 	case pickMsg:
 		a.exitIdle()

@@ -104,7 +104,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	probe := make(chan chan<- actors.Report)
 	a.probe = probe
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,
-		actors.WithMailbox(func() int { return len(cc.inbox) }),
+		actors.WithMailbox(func() (int, int) { return len(cc.inbox), cap(cc.inbox) }),
 		actors.WithProbe(probe))
 	return cc, nil
 }

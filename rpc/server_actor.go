@@ -68,17 +68,19 @@ func (serviceInfoMsg) serverMsg()     {}
 type serverActor struct {
 	s      *Server
 	core   *serverCore
-	panics panicLog // the last handlers' panics, for Inspect
+	panics panicLog      // the last handlers' panics, for Inspect
+	counts actors.Counts // its traffic, for Inspect (server_counts.go)
 }
 
 func (a *serverActor) run(ctx context.Context) error {
+	a.counts = actors.StartCounts()
 	for {
 		select {
 		case m := <-a.s.inbox:
 			a.handle(m)
 		case reply := <-a.s.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
 		case <-ctx.Done():
 			return nil
 		}
@@ -86,6 +88,7 @@ func (a *serverActor) run(ctx context.Context) error {
 }
 
 func (a *serverActor) handle(m serverMsg) {
+	a.count(m)
 	switch m := m.(type) {
 	case registerMsg:
 		m.reply <- a.register(m.service)
@@ -120,6 +123,7 @@ func (a *serverActor) handle(m serverMsg) {
 
 // apply carries out what the core decided.
 func (a *serverActor) apply(fx serverEffects) {
+	a.counts.Out += uint64(len(fx.closeConns) + len(fx.release))
 	for _, lis := range fx.closeListeners {
 		lis.Close()
 	}

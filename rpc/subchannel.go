@@ -103,10 +103,15 @@ type subchannelActor struct {
 	healthCfg           healthSetting
 	watch               *healthWatch // the connection's watch; nil when none runs
 	unimplementedLogged bool         // the backend's missing health service was logged
+
+	// counts is its traffic, for Inspect: Connect, health and GOAWAY news
+	// in, reports made out (a newer one may replace one not yet sent).
+	counts actors.Counts
 }
 
 func (a *subchannelActor) run(ctx context.Context) error {
 	defer a.drain()
+	a.counts = actors.StartCounts()
 	for {
 		var out chan<- subchannelUpdate
 		var next subchannelUpdate
@@ -121,6 +126,7 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			case reply := <-a.sc.probe:
 				a.answerProbe(reply)
 			case <-a.sc.connect:
+				a.counts.In++
 				a.attempt(ctx)
 				if ctx.Err() != nil {
 					return nil // shut down while connecting
@@ -137,6 +143,7 @@ func (a *subchannelActor) run(ctx context.Context) error {
 			case out <- next:
 				a.pending = nil
 			case r := <-healthReports:
+				a.counts.In++
 				select {
 				case <-a.conn.GoingAway():
 					// The watch failed because the connection did: that
@@ -145,10 +152,12 @@ func (a *subchannelActor) run(ctx context.Context) error {
 					a.healthReported(r)
 				}
 			case hs := <-a.sc.health:
+				a.counts.In++
 				a.healthChanged(ctx, hs)
 			case reply := <-a.sc.probe:
 				a.answerProbe(reply)
 			case <-a.conn.GoingAway():
+				a.counts.In++
 				a.goneAway()
 			case <-ctx.Done():
 				return nil
@@ -246,6 +255,7 @@ func (a *subchannelActor) backoff(ctx context.Context, out chan<- subchannelUpda
 
 // report makes v the report to send next, replacing one not yet sent.
 func (a *subchannelActor) report(v scView) {
+	a.counts.Out++
 	u := &subchannelUpdate{sc: a.sc, state: v.state, err: v.err}
 	if v.withConn {
 		u.conn = a.conn

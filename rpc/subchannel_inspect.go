@@ -21,5 +21,5 @@ func (a *subchannelActor) answerProbe(reply chan<- actors.Report) {
 		kids = append(kids, a.watch.ref)
 	}
 	state := fmt.Sprintf("state=%s failures=%d draining=%d health=%t", a.state, a.failures, len(a.draining), a.healthCfg.enabled)
-	actors.Probe(reply, state, kids...)
+	actors.Answer(reply, actors.Report{State: state, Counts: a.counts, Children: kids})
 }

@@ -76,7 +76,7 @@ func (b *builder) Build(target resolver.Target, cc resolver.ClientConn, opts res
 		resolveNow:  make(chan struct{}, 1),
 	}
 	w.ref = actors.Spawn(context.Background(), "dns resolver "+target.Raw, w.run,
-		actors.WithMailbox(func() int { return len(w.resolveNow) }))
+		actors.WithMailbox(func() (int, int) { return len(w.resolveNow), cap(w.resolveNow) }))
 	return w, nil
 }
 
