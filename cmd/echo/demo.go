@@ -12,6 +12,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials/insecure"
+	"github.com/actorpc/actorpc/rpc/debug"
 	"github.com/actorpc/actorpc/rpc/metadata"
 )
 
@@ -33,7 +34,7 @@ func runDemo(stdout, stderr io.Writer) int {
 	go func() { served <- srv.Serve(lis) }()
 	fmt.Fprintf(stdout, "server listening on %s\n", lis.Addr())
 
-	callErr := demoCalls(lis.Addr().String(), stdout)
+	callErr := demoCalls(lis.Addr().String(), stdout, srv)
 	srv.GracefulStop()
 	serveErr := <-served
 	if err := errors.Join(callErr, serveErr); err != nil {
@@ -50,8 +51,9 @@ func runDemo(stdout, stderr io.Writer) int {
 }
 
 // demoCalls makes one call of each kind, showing what goes each way and the
-// x-echo- metadata the server returns.
-func demoCalls(addr string, w io.Writer) (err error) {
+// x-echo- metadata the server returns. While they run, srv's and the
+// client's actors are on a live page (demoPage).
+func demoCalls(addr string, w io.Writer, srv *rpc.Server) (err error) {
 	cc, err := rpc.NewClient(addr, rpc.WithTransportCredentials(insecure.NewCredentials()), rpc.WithUserAgent("actorpc-echo-demo"))
 	if err != nil {
 		return fmt.Errorf("new client for %s: %w", addr, err)
@@ -61,6 +63,7 @@ func demoCalls(addr string, w io.Writer) (err error) {
 			err = errors.Join(err, fmt.Errorf("close client: %w", cerr))
 		}
 	}()
+	defer demoPage(w, debug.Server(srv), cc)()
 	ctx, cancel := context.WithTimeout(context.Background(), demoTimeout)
 	defer cancel()
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-echo-demo", "actorpc")

@@ -14,6 +14,7 @@ import (
 	"github.com/actorpc/actorpc/cmd/echo/echoserver"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/credentials"
+	"github.com/actorpc/actorpc/rpc/debug"
 	"github.com/actorpc/actorpc/rpc/health"
 	healthpb "github.com/actorpc/actorpc/rpc/health/grpc_health_v1"
 	"github.com/actorpc/actorpc/rpc/reflection"
@@ -26,8 +27,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:50051", "`HOST:PORT` to listen on; port 0 picks a free port")
 	certFile := fs.String("tls-cert", "", "serve TLS with this PEM certificate `file` (needs --tls-key)")
 	keyFile := fs.String("tls-key", "", "PEM private key `file` of --tls-cert")
+	debugAddr := fs.String("debug-addr", "", "serve the live page of the server's actors at http://`HOST:PORT`"+debugPath+" (off when empty)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE]\n\nServes the echo service, grpc.health.v1.Health and server reflection until\nSIGINT or SIGTERM, then stops gracefully (health says NOT_SERVING from then\non); a second signal stops at once. Prints \"listening on HOST:PORT\" when ready.\n\n")
+		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--debug-addr HOST:PORT]\n\nServes the echo service, grpc.health.v1.Health and server reflection until\nSIGINT or SIGTERM, then stops gracefully (health says NOT_SERVING from then\non); a second signal stops at once. Prints \"listening on HOST:PORT\" when ready.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -57,7 +59,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	if err := serve(*addr, opts, signals, stdout, stderr); err != nil {
+	if err := serve(*addr, *debugAddr, opts, signals, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "echo serve: %v\n", err)
 		return exitFail
 	}
@@ -67,17 +69,29 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // serve runs an echo server on addr until the first value on signals, then
 // stops it gracefully, or at once on a second value (a stuck call must not
 // make the process unkillable by ordinary means).
-func serve(addr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdout, stderr io.Writer) error {
+func serve(addr, debugAddr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdout, stderr io.Writer) (err error) {
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	srv := rpc.NewServer(append(opts, identify(lis.Addr().String())...)...)
+	var page *debugPage
+	if debugAddr != "" {
+		if page, err = serveDebugPage(debugAddr, debug.Server(srv)); err != nil {
+			lis.Close()
+			srv.Stop()
+			return err
+		}
+		defer func() { err = errors.Join(err, page.Close()) }()
+	}
 	healthSrv := registerServices(srv)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	// Tests wait for this line, and read the port from it.
 	fmt.Fprintf(stdout, "listening on %s\n", lis.Addr())
+	if page != nil {
+		fmt.Fprintf(stdout, "actor page at %s\n", page.url)
+	}
 
 	select {
 	case err := <-served:
