@@ -21,7 +21,7 @@ func (s *sampler) node(info actors.Info, parent string, now time.Time, seen map[
 		n.Age, n.AgeAtLeast = now.Sub(t.firstSeen).Seconds(), t.atStart
 	}
 	if info.Running {
-		t.age = n.Age
+		t.age, t.ageAtLeast = n.Age, n.AgeAtLeast
 	}
 	if info.MailboxCap >= 0 {
 		n.Mailbox = &Mailbox{Depth: info.MailboxDepth, Capacity: info.MailboxCap}

@@ -40,17 +40,18 @@ type sampler struct {
 
 // track is what the sampler keeps of one actor between samples.
 type track struct {
-	id        uint64
-	kind      string
-	name      string
-	parent    string
-	firstSeen time.Time
-	atStart   bool // there at the first sample of the watch: its age is at least
-	lastSeen  time.Time
-	age       float64
-	counted   bool
-	samples   []sample // the window's totals, oldest first
-	recorded  bool     // its end is in the ring already
+	id         uint64
+	kind       string
+	name       string
+	parent     string
+	firstSeen  time.Time
+	atStart    bool // there at the first sample of the watch: its age is at least
+	lastSeen   time.Time
+	age        float64
+	ageAtLeast bool
+	counted    bool
+	samples    []sample // the window's totals, oldest first
+	recorded   bool     // its end is in the ring already
 }
 
 type sample struct {
@@ -158,7 +159,7 @@ func (s *sampler) record(t *track, err error, now time.Time) {
 		return
 	}
 	t.recorded = true
-	e := Ended{ID: t.id, Kind: t.kind, Name: t.name, Parent: t.parent, Age: t.age, At: now, Reason: reason(err)}
+	e := Ended{ID: t.id, Kind: t.kind, Name: t.name, Parent: t.parent, Age: t.age, AgeAtLeast: t.ageAtLeast, At: now, Reason: reason(err)}
 	if t.counted && len(t.samples) > 0 {
 		last := t.samples[len(t.samples)-1]
 		e.In, e.Out = &last.in, &last.out

@@ -51,13 +51,15 @@ type Mailbox struct {
 
 // Ended is an actor that ended while the page was watched, as last seen.
 type Ended struct {
-	ID     uint64    `json:"id"`
-	Kind   string    `json:"kind"`
-	Name   string    `json:"name"`
-	Parent string    `json:"parent"`
-	Age    float64   `json:"age_seconds"` // its age when last seen running
-	At     time.Time `json:"ended"`       // when the sampler learnt it had ended
-	Reason string    `json:"exit_reason"`
-	In     *uint64   `json:"in,omitempty"`
-	Out    *uint64   `json:"out,omitempty"`
+	ID     uint64  `json:"id"`
+	Kind   string  `json:"kind"`
+	Name   string  `json:"name"`
+	Parent string  `json:"parent"`
+	Age    float64 `json:"age_seconds"` // its age when last seen running
+	// AgeAtLeast: it was there when the watch began (see Node.AgeAtLeast).
+	AgeAtLeast bool      `json:"age_at_least,omitempty"`
+	At         time.Time `json:"ended"` // when the sampler learnt it had ended
+	Reason     string    `json:"exit_reason"`
+	In         *uint64   `json:"in,omitempty"`
+	Out        *uint64   `json:"out,omitempty"`
 }
