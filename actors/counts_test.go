@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -62,4 +63,11 @@ func TestInspectWithoutCounts(t *testing.T) {
 	require.Equal(t, -1, info.MailboxCap)
 	r.Stop()
 	waitDone(t, r)
+}
+
+// A Ref is held for every stream's whole life: what Inspect shows (the
+// mailbox's capacity, the tally, the age) lives in the actor and its
+// answers, not in the Ref, which stays one 64-byte size class.
+func TestRefStays64Bytes(t *testing.T) {
+	require.Equal(t, uintptr(64), unsafe.Sizeof(Ref{}))
 }
