@@ -40,8 +40,8 @@ var (
 
 type serverStreamKey struct{}
 
-func (s *serverStream) Context() context.Context        { return s.ss.Context() }
-func (s *serverStream) SetHeader(md metadata.MD) error  { return s.ss.SetHeader(md) }
+func (s *serverStream) Context() context.Context       { return s.ss.Context() }
+func (s *serverStream) SetHeader(md metadata.MD) error { return s.ss.SetHeader(md) }
 func (s *serverStream) SendHeader(md metadata.MD) error {
 	sent := s.ss.HeaderSent()
 	err := s.ss.SendHeader(md)
@@ -50,7 +50,7 @@ func (s *serverStream) SendHeader(md metadata.MD) error {
 	}
 	return err
 }
-func (s *serverStream) SetTrailer(md metadata.MD)       { s.ss.SetTrailer(md) }
+func (s *serverStream) SetTrailer(md metadata.MD) { s.ss.SetTrailer(md) }
 
 func (s *serverStream) setSendCompressor(name string) error {
 	if s.ss.HeaderSent() {
