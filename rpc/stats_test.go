@@ -158,7 +158,9 @@ func kindsDesc() *rpc.ServiceDesc {
 }
 
 // serveKinds serves the Kinds service; the address.
-func serveKinds(t *testing.T, opts ...rpc.ServerOption) string {
+func serveKinds(t *testing.T, opts ...rpc.ServerOption) string { return serveKindsTB(t, opts...) }
+
+func serveKindsTB(t testing.TB, opts ...rpc.ServerOption) string {
 	t.Helper()
 	s := rpc.NewServer(opts...)
 	s.RegisterService(kindsDesc(), kinds{})
