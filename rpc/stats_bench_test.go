@@ -15,9 +15,9 @@ import (
 type nopStats struct{}
 
 func (nopStats) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context   { return ctx }
-func (nopStats) HandleRPC(context.Context, stats.RPCStats)                          {}
+func (nopStats) HandleRPC(context.Context, stats.RPCStats)                         {}
 func (nopStats) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
-func (nopStats) HandleConn(context.Context, stats.ConnStats)                        {}
+func (nopStats) HandleConn(context.Context, stats.ConnStats)                       {}
 
 // benchStatsOptions is the sub-benchmarks: no handler (the cost of the
 // hook when unused, to compare with a build without it), and one no-op
