@@ -370,6 +370,7 @@ func (a *connActor) onPriority(f inFrame) {
 // were never processed and may be retried elsewhere (RFC 9113 6.8).
 func (a *connActor) onGoAway(f inFrame) {
 	g := GoAway{Code: f.code, LastStreamID: f.lastID, Debug: string(f.debug)}
+	a.log(goAwayLevel(g.Code), "connactor: received GOAWAY", "code", g.Code.String(), "last_stream", g.LastStreamID, "debug", g.Debug)
 	a.peerGoAway = &g
 	if !a.phase.goingAway() {
 		// The peer's GOAWAY is why GoingAway closes: the handle's note is

@@ -207,6 +207,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer, connCtx context.Context) 
 		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p, connCtx) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(connEndedMsg{conn: c}) },
+		Logger:               s.opts.logger,
 	}
 	s.opts.applyServerKeepalive(&cfg)
 	return cfg

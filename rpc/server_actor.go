@@ -167,6 +167,7 @@ func (s *Server) secureAndAccept(raw net.Conn) (_ *connactor.Conn, connCtx conte
 	nc, authInfo, err := s.opts.creds.ServerHandshake(raw)
 	unstop()
 	if err != nil {
+		s.opts.logger.Info("rpc: the credentials' handshake failed", "peer", raw.RemoteAddr().String(), "error", err.Error())
 		return nil, nil, err
 	}
 	raw.SetDeadline(time.Time{})

@@ -317,6 +317,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 	secured, authInfo, err := cc.opts.creds.ClientHandshake(ctx, serverName, nc)
 	if err != nil {
 		nc.Close()
+		cc.opts.logger.Info("rpc: the credentials' handshake failed", "target", cc.target, "peer", addr.Addr, "error", err.Error())
 		return dialResult{err: fmt.Errorf("handshake with %s: %w", addr, err)}
 	}
 	handshake := time.Duration(0) // connactor's default
@@ -338,6 +339,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		StaticWindows:                cc.opts.streamWindow != 0 || cc.opts.connWindow != 0, // as in grpc-go: a window set turns BDP off
 		MaxHeaderListSize:            cc.opts.maxHeaderListSize,
 		AuthInfo:                     authInfo, // for peer.Peer and per-RPC credentials
+		Logger:                       cc.opts.logger.With("target", cc.target),
 	})
 	if err != nil {
 		secured.Close()
