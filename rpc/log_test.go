@@ -31,10 +31,12 @@ type logRecord struct {
 	attrs map[string]string
 }
 
-func newLogRecorder() *logRecorder { return &logRecorder{mu: new(sync.Mutex), records: new([]logRecord)} }
+func newLogRecorder() *logRecorder {
+	return &logRecorder{mu: new(sync.Mutex), records: new([]logRecord)}
+}
 
 func (r *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (r *logRecorder) WithGroup(string) slog.Handler             { return r }
+func (r *logRecorder) WithGroup(string) slog.Handler            { return r }
 
 func (r *logRecorder) WithAttrs(attrs []slog.Attr) slog.Handler {
 	c := *r
