@@ -432,3 +432,23 @@ func TestStatsHandlerThatBlocksHoldsOnlyItsCall(t *testing.T) {
 	close(release)
 	require.NoError(t, <-done)
 }
+
+// ConnBegin and ConnEnd, once each per connection on both sides; Close and
+// Stop return only after ConnEnd was told.
+func TestStatsConnBeginAndEnd(t *testing.T) {
+	srv, cli := newRecorder("server"), newRecorder("client")
+	s, addr := startServer(t, rpc.StatsHandler(srv))
+	cc, err := rpc.NewClient("passthrough:///"+addr, plaintext(), rpc.WithStatsHandler(cli))
+	require.NoError(t, err)
+	require.NoError(t, callKind(context.Background(), cc, kindsUnary))
+	require.NoError(t, cc.Close())
+	s.Stop()
+	assert.Equal(t, []string{"*stats.ConnBegin:client", "*stats.ConnEnd:client"}, cli.conns())
+	assert.Equal(t, []string{"*stats.ConnBegin:server", "*stats.ConnEnd:server"}, srv.conns())
+}
+
+func (r *recorder) conns() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.conn...)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/actorpc/actorpc/actors"
@@ -91,9 +92,12 @@ type subchannelActor struct {
 	state    connectivity.State // moved by scNext alone
 	conn     *connactor.Conn    // READY's connection
 	draining []*connactor.Conn  // gone away, still serving their calls
-	failures int                // failed attempts since the last success
-	wait     time.Duration      // TRANSIENT_FAILURE: the rest of the failed attempt's backoff
-	pending  *subchannelUpdate
+	// connStats is the actors telling the stats handlers of its
+	// connections (stats_conn.go): the subchannel ends after them.
+	connStats []*actors.Ref
+	failures  int           // failed attempts since the last success
+	wait      time.Duration // TRANSIENT_FAILURE: the rest of the failed attempt's backoff
+	pending   *subchannelUpdate
 	// keepalive is what our connections use: the channel's, with the time
 	// doubled each time a server said our pings were too many (A8).
 	keepalive keepalive.ClientParameters
@@ -204,9 +208,15 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 		// Shut down while dialling: the new connection is not wanted.
 		res.conn.Close(ErrClientConnClosing)
 		<-res.conn.Done()
+		if res.stats != nil {
+			<-res.stats.Done()
+		}
 	case res.err == nil:
 		a.failures = 0
 		a.conn = res.conn
+		if res.stats != nil {
+			a.connStats = append(a.connStats, res.stats)
+		}
 		a.move(scConnected)
 		a.connected(ctx)
 	case ctx.Err() == nil:
@@ -263,6 +273,14 @@ func (a *subchannelActor) pruneDrained() {
 		}
 	}
 	a.draining = live
+	a.connStats = slices.DeleteFunc(a.connStats, func(r *actors.Ref) bool {
+		select {
+		case <-r.Done():
+			return true
+		default:
+			return false
+		}
+	})
 }
 
 // drain ends the subchannel: its connection closes gracefully, and the
@@ -285,6 +303,9 @@ func (a *subchannelActor) drain() {
 			<-c.Done()
 		}
 	}
+	for _, r := range a.connStats {
+		<-r.Done() // ConnEnd told: a handler that blocks there holds Close
+	}
 }
 
 // newSubchannel spawns a subchannel actor for addr, in state IDLE, under
@@ -299,8 +320,9 @@ func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resol
 }
 
 type dialResult struct {
-	conn *connactor.Conn
-	err  error
+	conn  *connactor.Conn
+	stats *actors.Ref // the actor telling the stats handlers of conn; nil without them
+	err   error
 }
 
 // dialAddress connects to addr: the socket, the credentials' handshake,
@@ -348,6 +370,5 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		}
 		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
 	}
-	cc.watchConnStats(parent, conn)
-	return dialResult{conn: conn}
+	return dialResult{conn: conn, stats: cc.watchConnStats(parent, conn)}
 }
