@@ -385,18 +385,16 @@ func TestStatsHandlerPanicEndsTheCall(t *testing.T) {
 		}
 		return r
 	}
-	t.Run("client", func(t *testing.T) {
-		addr := serveKinds(t)
-		cc := newProbeClient(t, addr, rpc.WithStatsHandler(panicky("c", "*stats.OutPayload")), rpc.WithLogger(nil))
-		for _, m := range []string{kindsUnary, kindsBidi} {
-			// As with any error from SendMsg, the application ends the
-			// stream by cancelling its context.
-			ctx, cancel := context.WithCancel(context.Background())
-			err := callKind(ctx, cc, m)
-			cancel()
-			assert.Equal(t, codes.Internal, status.Code(err), m)
-		}
-	})
+	for _, on := range []string{"*stats.Begin", "*stats.OutPayload", "*stats.InPayload"} {
+		t.Run("client/"+on, func(t *testing.T) {
+			addr := serveKinds(t)
+			cc := newProbeClient(t, addr, rpc.WithStatsHandler(panicky("c", on)), rpc.WithLogger(nil))
+			for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+				err := callKind(context.Background(), cc, m)
+				assert.Equal(t, codes.Internal, status.Code(err), m)
+			}
+		})
+	}
 	t.Run("server", func(t *testing.T) {
 		addr := serveKinds(t, rpc.StatsHandler(panicky("s", "*stats.InPayload")), rpc.Logger(nil))
 		cc := newProbeClient(t, addr)

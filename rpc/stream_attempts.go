@@ -194,12 +194,13 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		a.commit()
 		return fail(status.Convert(err), false)
 	}
-	as, err := s.beginAttempt(picked, &head, transparent)
+	attempt := picked
+	as, err := s.beginAttempt(&attempt, &head, transparent)
 	if err != nil {
 		a.commit() // a stats handler panicked: the call ends with Internal
 		return fail(status.Convert(err), false)
 	}
-	cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+	cs, st := streamactor.NewClientStream(attempt.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		// The stream never opened: the server cannot have seen it.
 		return fail(st, s.parent.Err() == nil)

@@ -77,7 +77,8 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	if err := s.cc.addPerRPCMetadata(ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
 		return fail(status.Convert(err), false)
 	}
-	as, err := s.beginAttempt(pickedCall{ctx: ctx, conn: picked.conn}, &head, transparent)
+	attempt := pickedCall{ctx: ctx, conn: picked.conn}
+	as, err := s.beginAttempt(&attempt, &head, transparent)
 	if err != nil {
 		return fail(status.Convert(err), false)
 	}
