@@ -450,3 +450,47 @@ func (r *recorder) conns() []string {
 	defer r.mu.Unlock()
 	return append([]string(nil), r.conn...)
 }
+
+func TestStatsCountHedgedAttempts(t *testing.T) {
+	addr := serveKinds(t)
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"hedgingPolicy":{"maxAttempts":3,"hedgingDelay":"0s","nonFatalStatusCodes":["UNAVAILABLE"]}}]}`))
+	err := cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("fail"), new(wrapperspb.StringValue))
+	require.Equal(t, codes.Unavailable, status.Code(err))
+	cli.waitEnds(t, 3)
+	perAttempt := map[int][]string{}
+	for _, e := range cli.events() {
+		perAttempt[e.attempt] = append(perAttempt[e.attempt], strings.TrimPrefix(fmt.Sprintf("%T", e.ev), "*stats."))
+	}
+	require.Len(t, perAttempt, 3)
+	for n, evs := range perAttempt {
+		assert.Equal(t, "Begin", evs[0], "attempt %d", n)
+		assert.Equal(t, "End", evs[len(evs)-1], "attempt %d", n)
+	}
+}
+
+// On a client too, a handler that blocks holds its own call only.
+func TestStatsClientHandlerThatBlocksHoldsOnlyItsCall(t *testing.T) {
+	release := make(chan struct{})
+	blocked := make(chan struct{}, 1)
+	cli := newRecorder("client")
+	cli.onRPC = func(ev stats.RPCStats) {
+		if p, ok := ev.(*stats.OutPayload); ok && p.Payload.(*wrapperspb.StringValue).Value == "block" {
+			blocked <- struct{}{}
+			<-release
+		}
+	}
+	addr := serveKinds(t)
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli))
+	done := make(chan error, 1)
+	go func() {
+		done <- cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("block"), new(wrapperspb.StringValue))
+	}()
+	<-blocked
+	for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+		require.NoError(t, callKind(context.Background(), cc, m), m)
+	}
+	close(release)
+	require.NoError(t, <-done)
+}
