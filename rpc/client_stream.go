@@ -179,7 +179,7 @@ func (s *clientStream) SendMsg(m any) error {
 	if !s.send.committed {
 		a := s.take()
 		if a.hedging() {
-			if s.sendHedged(a, framed) {
+			if s.sendHedged(a, framed, m, length) {
 				return nil // told to the stats of the attempt picked, if any, when it is
 			}
 			if err := s.sendCommitted(framed); err != nil {
@@ -194,7 +194,7 @@ func (s *clientStream) SendMsg(m any) error {
 			a.commit()
 		}
 		if !a.committed && a.final == nil {
-			if kept = a.keep(framed); !kept {
+			if kept = a.keep(framed, m, length); !kept {
 				a.commit() // past the retry buffer: this attempt is the call's
 			}
 		}

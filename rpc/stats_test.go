@@ -150,6 +150,9 @@ func kindsDesc() *rpc.ServiceDesc {
 					}
 					all += in.Value
 				}
+				if strings.Contains(all, "fail") {
+					return status.Error(codes.Unavailable, "asked to fail")
+				}
 				return s.SendMsg(wrapperspb.String(all))
 			}},
 			{StreamName: "Bidi", ServerStreams: true, ClientStreams: true, Handler: func(_ any, s rpc.ServerStream) error {
@@ -493,4 +496,28 @@ func TestStatsClientHandlerThatBlocksHoldsOnlyItsCall(t *testing.T) {
 	}
 	close(release)
 	require.NoError(t, <-done)
+}
+
+// A stream's retry replays what the call sent: each attempt tells the
+// OutPayload of every message it sent.
+func TestStatsReplayedMessagesAreTold(t *testing.T) {
+	addr := serveKinds(t)
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.001s","maxBackoff":"0.001s","backoffMultiplier":1,"retryableStatusCodes":["UNAVAILABLE"]}}]}`))
+	s, err := cc.NewStream(context.Background(), &rpc.StreamDesc{ClientStreams: true}, kindsClient)
+	require.NoError(t, err)
+	require.NoError(t, s.SendMsg(wrapperspb.String("fail")))
+	require.NoError(t, s.SendMsg(wrapperspb.String("again")))
+	require.NoError(t, s.CloseSend())
+	require.Equal(t, codes.Unavailable, status.Code(s.RecvMsg(new(wrapperspb.StringValue))))
+	cli.waitEnds(t, 3)
+	sent := map[int][]string{}
+	for _, e := range cli.events() {
+		if p, ok := e.ev.(*stats.OutPayload); ok {
+			sent[e.attempt] = append(sent[e.attempt], p.Payload.(*wrapperspb.StringValue).Value)
+			assert.Equal(t, p.CompressedLength+5, p.WireLength)
+		}
+	}
+	assert.Equal(t, map[int][]string{1: {"fail", "again"}, 2: {"fail", "again"}, 3: {"fail", "again"}}, sent)
 }
