@@ -322,7 +322,7 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 // resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
 // EventReset to our stream; the entry stays until the stream releases it.
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
-	if code == http2.ErrCodeProtocol {
+	if isViolation(code) {
 		a.log(slog.LevelInfo, "connactor: reset a stream for a protocol violation", "stream", id, "code", code.String(), "debug", why)
 	}
 	e, ok := a.streams[id]

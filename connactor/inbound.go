@@ -3,6 +3,7 @@ package connactor
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"golang.org/x/net/http2"
 )
@@ -363,6 +364,7 @@ func (a *connActor) onPriority(f inFrame) {
 		a.resetStream(f.streamID, http2.ErrCodeProtocol, "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
 		return
 	}
+	a.log(slog.LevelInfo, "connactor: reset a stream for a protocol violation", "stream", f.streamID, "code", http2.ErrCodeProtocol.String(), "debug", "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
 	a.write(rstOp(f.streamID, http2.ErrCodeProtocol))
 }
 

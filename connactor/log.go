@@ -62,6 +62,16 @@ func goAwayLevel(code http2.ErrCode) slog.Level {
 	return slog.LevelWarn
 }
 
+// isViolation: a stream reset with code is the peer's fault (RFC 9113
+// 5.4.2), not our cancel or our limits.
+func isViolation(code http2.ErrCode) bool {
+	switch code {
+	case http2.ErrCodeProtocol, http2.ErrCodeStreamClosed, http2.ErrCodeFlowControl, http2.ErrCodeFrameSize:
+		return true
+	}
+	return false
+}
+
 // logHandshake logs how a handshake with nc went.
 func logHandshake(cfg Config, nc net.Conn, err error) {
 	if err != nil {

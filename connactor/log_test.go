@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/http2"
 )
 
 // logRecorder is a slog.Handler that keeps every record, for tests.
@@ -63,4 +64,33 @@ func TestLogKeepaliveFailure(t *testing.T) {
 	require.Equal(t, kc.c.RemoteAddr().String(), dead[0].attrs["peer"])
 	require.Contains(t, dead[0].attrs["error"], "keepalive: no answer to a PING")
 	require.Len(t, rec.find("connactor: connected"), 1)
+}
+
+func TestLogProtocolViolationResetAndGoAway(t *testing.T) {
+	rec := &logRecorder{}
+	ch := make(chan acceptedStream, 4)
+	cfg := serverConfig(ch)
+	cfg.Logger = slog.New(rec)
+	c, p := acceptPeer(t, cfg)
+	p.headers(1, false, append(requestHeaders("/svc/m"), hf("content-length", "3")...))
+	a := waitAccepted(t, ch)
+	p.data(1, true, []byte("four"))
+	p.waitRST(1)
+	a.s.Release()
+	// A connection error: GOAWAY(PROTOCOL_ERROR), logged as sent.
+	p.headers(5, false, requestHeaders("/svc/m"))
+	p.headers(3, false, requestHeaders("/svc/m"))
+	p.expectGoAway(http2.ErrCodeProtocol)
+	waitConnDone(t, c)
+
+	reset := rec.find("connactor: reset a stream for a protocol violation")
+	require.Len(t, reset, 1)
+	require.Equal(t, "1", reset[0].attrs["stream"])
+	require.Equal(t, "PROTOCOL_ERROR", reset[0].attrs["code"])
+	require.Contains(t, reset[0].attrs["debug"], "content-length 3")
+	require.Equal(t, "server", reset[0].attrs["role"])
+	sent := rec.find("connactor: sent GOAWAY")
+	require.NotEmpty(t, sent)
+	require.Equal(t, slog.LevelWarn, sent[len(sent)-1].level)
+	require.Equal(t, "PROTOCOL_ERROR", sent[len(sent)-1].attrs["code"])
 }

@@ -315,7 +315,8 @@ func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resol
 	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1), probe: make(chan chan<- actors.Report)}
 	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle,
 		keepalive: cc.opts.keepalive, healthCfg: health}
-	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe))
+	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe),
+		logPanics(cc.opts.logger, "target", cc.target, "address", addr.Addr))
 	return sc
 }
 
