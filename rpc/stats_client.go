@@ -116,6 +116,15 @@ func (a *attemptStats) end(trailer metadata.MD, err error) {
 	a.handle(&stats.End{Client: true, BeginTime: a.begin, EndTime: time.Now(), Trailer: trailer, Error: err})
 }
 
+// endStatus is end with the status st (nil or OK: no error); it makes the
+// error only when there is a handler to tell.
+func (a *attemptStats) endStatus(trailer metadata.MD, st *status.Status) {
+	if a == nil {
+		return
+	}
+	a.end(trailer, statusErr(st))
+}
+
 // statusErr is st as an error, nil for OK (End's Error).
 func statusErr(st *status.Status) error {
 	if st == nil {

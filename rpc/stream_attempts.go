@@ -197,7 +197,7 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()
 		a.final = st
-		as.end(nil, st.Err())
+		as.endStatus(nil, st)
 		return attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -268,7 +268,7 @@ func (a *streamAttempts) ended(st *status.Status) attemptEnd {
 	a.final = st
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived || a.committed}
 	e.pushback, e.pushedFor = pushback(a.cs.Trailer())
-	a.stats.end(a.cs.Trailer(), st.Err())
+	a.stats.endStatus(a.cs.Trailer(), st)
 	return e
 }
 
