@@ -554,3 +554,25 @@ func TestStatsHedgedStream(t *testing.T) {
 	}
 	assert.Equal(t, 5, ok, "one attempt of each call succeeded")
 }
+
+// A call that gets no connection still has its attempt's Begin and End,
+// as in grpc-go, which begins an attempt before its pick.
+func TestStatsAttemptWithoutConnection(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := lis.Addr().String()
+	lis.Close() // nothing listens there now
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli))
+	for _, m := range []string{kindsUnary, kindsBidi} {
+		err := callKind(context.Background(), cc, m)
+		require.Equal(t, codes.Unavailable, status.Code(err), m)
+	}
+	cli.waitEnds(t, 2)
+	assert.Equal(t, []string{"Begin", "End", "Begin", "End"}, cli.names())
+	for _, e := range cli.events() {
+		if end, ok := e.ev.(*stats.End); ok {
+			assert.Equal(t, codes.Unavailable, status.Code(end.Error))
+		}
+	}
+}

@@ -170,7 +170,7 @@ func (a *streamAttempts) open() *status.Status {
 	s := a.s
 	picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 	if err != nil {
-		return status.Convert(err)
+		return status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, false, err))
 	}
 	a.core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, s.cc.opts.disableRetry)
 	if a.core.hedge != nil {
@@ -290,9 +290,10 @@ func (a *streamAttempts) retry(e attemptEnd) *status.Status {
 			step = a.core.timerFired()
 			continue
 		case actLaunch:
+			transparent := a.core.nextTransparent
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
-				a.final = status.Convert(err)
+				a.final = status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, transparent, err))
 				return a.final
 			}
 			e, ok := a.start(picked)

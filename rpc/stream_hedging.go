@@ -186,6 +186,7 @@ func (a *streamAttempts) followHedges(next step, ended *hedge) step {
 		case actLaunch:
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
+				err = s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, a.core.nextTransparent, err)
 				a.core.launched()
 				a.final = status.Convert(err)
 				ended = nil

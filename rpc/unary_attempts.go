@@ -41,7 +41,7 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, u unaryCall, ci *callIn
 	// request when the method has a policy that may replay it.
 	picked, err := cc.pick(ctx, u.method, ci, u.start, len(u.request))
 	if err != nil {
-		return streamactor.UnaryResult{}, true, nil, err
+		return streamactor.UnaryResult{}, true, nil, cc.pickFailed(ctx, u.method, ci, nil, false, err)
 	}
 	u.reserved = picked.reserved
 	var core attemptCore
@@ -112,7 +112,7 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 		res.Release()
 		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
 			u.end(core, false)
-			return streamactor.UnaryResult{}, requestFree, nil, err
+			return streamactor.UnaryResult{}, requestFree, nil, u.cc.pickFailed(ctx, u.method, ci, nil, core.nextTransparent, err)
 		}
 	}
 }
@@ -290,7 +290,7 @@ func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previou
 	} else {
 		var err error
 		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
-			return hedgeResult{err: err}
+			return hedgeResult{err: u.cc.pickFailed(ctx, u.method, ci, nil, transparent, err)}
 		}
 	}
 	defer picked.cancel()
