@@ -158,12 +158,12 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
 	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
-		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
+		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
 		func(context.Context) error { rd.run(); return nil },
-		actors.OnExit(func(_ string, err error) {
+		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) {
 			if stoppedIsNil(err) != nil {
 				nc.Close()
 			}
@@ -216,6 +216,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}
+
+	opts = append(opts, logPanic(cfg, nc.RemoteAddr()))
 	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, func(ctx context.Context) error {
 		<-ready
 		return a.run(ctx)

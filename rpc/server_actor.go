@@ -26,7 +26,15 @@ type (
 	// newConnMsg: Serve accepted nc; run its handshake.
 	newConnMsg struct{ nc net.Conn }
 	// handshakeDoneMsg: a handshake's outcome; conn is nil when it failed.
-	handshakeDoneMsg struct{ conn *connactor.Conn }
+	// watching: the handshake actor stays, to tell the stats handlers
+	// the connection's end, and tells connStatsDoneMsg when it has.
+	handshakeDoneMsg struct {
+		conn     *connactor.Conn
+		watching bool
+	}
+	// connStatsDoneMsg: a handshake actor told the stats handlers its
+	// connection's end (stats_conn.go).
+	connStatsDoneMsg struct{}
 	// connEndedMsg: a connection's last act (connactor.Config.Ended).
 	connEndedMsg struct{ conn *connactor.Conn }
 	// stopMsg: Stop or GracefulStop; done is closed when nothing is left.
@@ -56,6 +64,7 @@ func (addListenerMsg) serverMsg()     {}
 func (removeListenerMsg) serverMsg()  {}
 func (newConnMsg) serverMsg()         {}
 func (handshakeDoneMsg) serverMsg()   {}
+func (connStatsDoneMsg) serverMsg()   {}
 func (connEndedMsg) serverMsg()       {}
 func (stopMsg) serverMsg()            {}
 func (stoppingMsg) serverMsg()        {}
@@ -109,7 +118,12 @@ func (a *serverActor) handle(m serverMsg) {
 		}
 		a.spawnHandshake(m.nc)
 	case handshakeDoneMsg:
+		if m.watching {
+			a.core.statsWatchStarted()
+		}
 		a.apply(a.core.handshakeDone(m.conn))
+	case connStatsDoneMsg:
+		a.apply(a.core.statsWatchEnded())
 	case connEndedMsg:
 		// Told from the connection's last act: its goroutine is past the
 		// telling and closes Done at once. Waiting for that keeps Stop's
@@ -162,32 +176,50 @@ func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
 
 // secureAndAccept runs the credentials' handshake (TLS) and then HTTP/2's,
 // both bounded by the connection timeout.
-func (s *Server) secureAndAccept(raw net.Conn) (*connactor.Conn, error) {
+// connCtx is the connection's context for the stats handlers, after
+// ConnBegin (nil without them); when err is not nil, ConnEnd was told.
+func (s *Server) secureAndAccept(raw net.Conn) (_ *connactor.Conn, connCtx context.Context, _ error) {
 	raw.SetDeadline(time.Now().Add(s.opts.handshakeTimeout))
 	// Stop must not wait for a client that stalls its TLS handshake.
 	unstop := context.AfterFunc(s.ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	nc, authInfo, err := s.opts.creds.ServerHandshake(raw)
 	unstop()
 	if err != nil {
-		return nil, err
+		s.opts.logger.Info("rpc: the credentials' handshake failed", "peer", raw.RemoteAddr().String(), "error", err.Error())
+		return nil, nil, err
 	}
 	raw.SetDeadline(time.Time{})
 	// Every call on the connection tells its handler who the client is.
 	p := &peer.Peer{Addr: raw.RemoteAddr(), LocalAddr: raw.LocalAddr(), AuthInfo: authInfo}
-	cfg := s.connConfig(raw, p)
+	hs := s.opts.stats
+	if len(hs) > 0 {
+		connCtx = hs.beginConn(p.LocalAddr, p.Addr, false, s.opts.logger)
+	}
+	cfg := s.connConfig(raw, p, connCtx)
 	cfg.HandshakeTimeout = s.opts.handshakeTimeout
-	return connactor.Accept(s.ctx, nc, cfg)
+	conn, err := connactor.Accept(s.ctx, nc, cfg)
+	if err != nil && len(hs) > 0 {
+		hs.endConn(connCtx, p.Addr, false, s.opts.logger)
+	}
+	return conn, connCtx, err
 }
 
 // handshake runs the HTTP/2 handshake off the accept loop, so a slow
 // client cannot hold up others. The connection reports its own end
-// (connConfig's Ended), so nothing waits here for it.
+// (connConfig's Ended), so nothing waits here for it, but for the stats
+// handlers' ConnEnd (stats_conn.go).
 func (s *Server) handshake(raw net.Conn) {
-	conn, err := s.secureAndAccept(raw)
+	conn, connCtx, err := s.secureAndAccept(raw)
 	if err != nil {
 		raw.Close()
 		s.tell(handshakeDoneMsg{})
 		return
 	}
-	s.tell(handshakeDoneMsg{conn: conn})
+	hs := s.opts.stats
+	s.tell(handshakeDoneMsg{conn: conn, watching: len(hs) > 0})
+	if len(hs) > 0 {
+		<-conn.Done()
+		hs.endConn(connCtx, conn.RemoteAddr(), false, s.opts.logger)
+		s.tell(connStatsDoneMsg{})
+	}
 }

@@ -20,13 +20,17 @@ type streamAttempts struct {
 	s      *clientStream // immutable: the call
 	cs     *streamactor.ClientStream
 	picked pickedCall
-	gen    int // the attempt's number: a goroutine that saw an older one knows it is stale
+	stats  *attemptStats // the attempt's stats; nil without stats handlers
+	gen    int           // the attempt's number: a goroutine that saw an older one knows it is stale
 	core   attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
 	// was (closed), so that a new attempt sends the same.
 	sent      [][]byte
 	sentBytes int
+	// sentStats is, beside sent when the client has stats handlers, each
+	// message as the application gave it: a replay tells its OutPayload.
+	sentStats []sentPayload
 	closed    bool
 	// (Beside closed, so that the bools share a word.)
 	committed bool
@@ -64,13 +68,14 @@ func (a *streamAttempts) racing() []*hedge {
 // uses it without the baton.
 type attemptView struct {
 	cs        *streamactor.ClientStream // nil while a hedged call has not picked an attempt
+	stats     *attemptStats             // the attempt's stats handlers' view; nil without handlers
 	gen       int
 	committed bool
 	decided   chan struct{} // from: call to call; never: a hedged call's decided; nil otherwise
 }
 
 func (a *streamAttempts) view() attemptView {
-	v := attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
+	v := attemptView{cs: a.cs, stats: a.stats, gen: a.gen, committed: a.committed}
 	if a.race != nil {
 		v.decided = a.race.decided
 	}
@@ -87,6 +92,8 @@ func (a *streamAttempts) commit() {
 	a.core.commit()
 	clear(a.sent)
 	a.sent, a.sentBytes = nil, 0
+	clear(a.sentStats)
+	a.sentStats = nil
 	a.release()
 }
 
@@ -102,9 +109,17 @@ func (a *streamAttempts) release() {
 	}
 }
 
-// keep adds framed to the replay buffer; false when it would pass the
-// call's retry buffer limit, or the channel's (the call then commits).
-func (a *streamAttempts) keep(framed []byte) bool {
+// sentPayload is a message sent, for the stats of its replays: as the
+// application gave it, and its size before compression.
+type sentPayload struct {
+	m      any
+	length int
+}
+
+// keep adds framed (m, length bytes before compression) to the replay
+// buffer; false when it would pass the call's retry buffer limit, or the
+// channel's (the call then commits).
+func (a *streamAttempts) keep(framed []byte, m any, length int) bool {
 	limit := a.s.cc.opts.retryBufferSize
 	need := a.sentBytes + len(framed)
 	if need > limit {
@@ -120,6 +135,9 @@ func (a *streamAttempts) keep(framed []byte) bool {
 	}
 	a.sent = append(a.sent, framed)
 	a.sentBytes += len(framed)
+	if len(a.s.cc.opts.stats) > 0 {
+		a.sentStats = append(a.sentStats, sentPayload{m, length})
+	}
 	return true
 }
 
@@ -152,7 +170,7 @@ func (a *streamAttempts) open() *status.Status {
 	s := a.s
 	picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 	if err != nil {
-		return status.Convert(err)
+		return status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, false, err))
 	}
 	a.core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, s.cc.opts.disableRetry)
 	if a.core.hedge != nil {
@@ -172,11 +190,14 @@ func (a *streamAttempts) open() *status.Status {
 // st is then how.
 func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	s := a.s
+	transparent := a.core.nextTransparent
 	a.core.launched()
 	a.picked = picked
+	var as *attemptStats
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()
 		a.final = st
+		as.endStatus(nil, st)
 		return attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -189,13 +210,19 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		a.commit()
 		return fail(status.Convert(err), false)
 	}
-	cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+	attempt := picked
+	as, err := s.beginAttempt(&attempt, &head, transparent)
+	if err != nil {
+		a.commit() // a stats handler panicked: the call ends with Internal
+		return fail(status.Convert(err), false)
+	}
+	cs, st := streamactor.NewClientStream(attempt.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		// The stream never opened: the server cannot have seen it.
 		return fail(st, s.parent.Err() == nil)
 	}
 	a.final = nil
-	a.cs = cs
+	a.cs, a.stats = cs, as
 	a.gen++
 	s.ci.notePeer(picked.conn)
 	if picked.method.Timeout != 0 {
@@ -207,9 +234,15 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 			return nil
 		})
 	}
-	for _, m := range a.sent {
+	for i, m := range a.sent {
 		if st := cs.Send(m, true); st != nil {
 			return a.ended(st), false
+		}
+		if as != nil {
+			if err := as.outPayload(a.sentStats[i].m, a.sentStats[i].length, len(m)); err != nil {
+				a.commit()
+				return fail(status.Convert(err), false)
+			}
 		}
 	}
 	if a.closed {
@@ -235,6 +268,7 @@ func (a *streamAttempts) ended(st *status.Status) attemptEnd {
 	a.final = st
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived || a.committed}
 	e.pushback, e.pushedFor = pushback(a.cs.Trailer())
+	a.stats.endStatus(a.cs.Trailer(), st)
 	return e
 }
 
@@ -256,9 +290,10 @@ func (a *streamAttempts) retry(e attemptEnd) *status.Status {
 			step = a.core.timerFired()
 			continue
 		case actLaunch:
+			transparent := a.core.nextTransparent
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
-				a.final = status.Convert(err)
+				a.final = status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, transparent, err))
 				return a.final
 			}
 			e, ok := a.start(picked)

@@ -26,6 +26,7 @@ import (
 type hedge struct {
 	cs     *streamactor.ClientStream
 	picked pickedCall
+	stats  *attemptStats      // nil without stats handlers
 	cancel context.CancelFunc // ends this attempt alone
 }
 
@@ -57,12 +58,15 @@ func (a *streamAttempts) openHedged(picked pickedCall) (_ attemptEnd, ok bool) {
 // sent. It returns the core's step after the launch, or how it failed.
 func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) {
 	s := a.s
+	transparent := a.core.nextTransparent
 	next := a.core.launched()
 	ctx, cancel := context.WithCancel(picked.ctx)
+	var as *attemptStats
 	fail := func(st *status.Status, unprocessed bool) (step, attemptEnd, bool) {
 		cancel()
 		picked.cancel()
 		a.final = st
+		as.endStatus(nil, st)
 		return step{}, attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -73,11 +77,16 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	if err := s.cc.addPerRPCMetadata(ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
 		return fail(status.Convert(err), false)
 	}
-	cs, st := streamactor.NewClientStream(ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+	attempt := pickedCall{ctx: ctx, conn: picked.conn}
+	as, err := s.beginAttempt(&attempt, &head, transparent)
+	if err != nil {
+		return fail(status.Convert(err), false)
+	}
+	cs, st := streamactor.NewClientStream(attempt.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		return fail(st, s.parent.Err() == nil)
 	}
-	h := &hedge{cs: cs, picked: picked, cancel: func() { cancel(); picked.cancel() }}
+	h := &hedge{cs: cs, picked: picked, stats: as, cancel: func() { cancel(); picked.cancel() }}
 	a.race.hedges = append(a.race.hedges, h)
 	events := a.race.events
 	actors.Spawn(s.parent, "hedge "+s.method, func(context.Context) error {
@@ -90,9 +99,16 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 		events <- hedgeEvent{h: h}
 		return nil
 	})
-	for _, m := range a.sent {
+	for i, m := range a.sent {
 		if cs.Send(m, true) != nil {
 			break // its watcher reports the end
+		}
+		if as == nil {
+			continue // (sentStats is kept only for stats handlers)
+		}
+		if err := as.outPayload(a.sentStats[i].m, a.sentStats[i].length, len(m)); err != nil {
+			h.cancel() // a stats handler panicked: this hedge ends (its watcher reports it)
+			break
 		}
 	}
 	if a.closed {
@@ -151,6 +167,7 @@ func (a *streamAttempts) hedgeEvent(ev hedgeEvent) step {
 	}
 	a.race.hedges = slices.DeleteFunc(a.race.hedges, func(h *hedge) bool { return h == ev.h })
 	st := ev.h.cs.Status()
+	ev.h.stats.endStatus(ev.h.cs.Trailer(), st)
 	headerReceived, unprocessed := ev.h.cs.Outcome()
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived}
 	e.pushback, e.pushedFor = pushback(ev.h.cs.Trailer())
@@ -169,6 +186,7 @@ func (a *streamAttempts) followHedges(next step, ended *hedge) step {
 		case actLaunch:
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
+				err = s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, a.core.nextTransparent, err)
 				a.core.launched()
 				a.final = status.Convert(err)
 				ended = nil
@@ -199,11 +217,12 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	for _, o := range a.race.hedges {
 		if o != h {
 			o.cancel()
+			o.stats.end(nil, errHedgeLost)
 		}
 	}
 	a.race.hedges = nil
 	if h != nil {
-		a.cs, a.picked, a.final = h.cs, h.picked, nil
+		a.cs, a.picked, a.stats, a.final = h.cs, h.picked, h.stats, nil
 		a.gen++
 		a.s.ci.notePeer(h.picked.conn)
 		actors.Spawn(a.s.parent, "release "+a.s.method, func(context.Context) error {
@@ -221,12 +240,16 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	close(a.race.decided)
 }
 
+// errHedgeLost is the End of a hedge cancelled because the call went on
+// with another.
+var errHedgeLost = status.Error(codes.Canceled, "rpc: another hedged attempt was picked")
+
 // sendHedged is SendMsg while the call races hedges: framed goes to each
 // (and into the replay buffer). It reports false when the call has picked
 // an attempt meanwhile, or must now (its buffer is full): the caller then
 // sends as on any committed call.
-func (s *clientStream) sendHedged(a *streamAttempts, framed []byte) bool {
-	if !a.keep(framed) {
+func (s *clientStream) sendHedged(a *streamAttempts, framed []byte, m any, length int) bool {
+	if !a.keep(framed, m, length) {
 		// Past the buffer: the call goes on with the first hedge still
 		// running (the oldest, most likely to answer first).
 		var first *hedge
@@ -238,14 +261,16 @@ func (s *clientStream) sendHedged(a *streamAttempts, framed []byte) bool {
 		s.put(a)
 		return false
 	}
-	targets := make([]*streamactor.ClientStream, 0, len(a.racing()))
-	for _, h := range a.racing() {
-		targets = append(targets, h.cs)
-	}
+	targets := slices.Clone(a.racing())
 	s.send = a.view()
 	s.put(a)
-	for _, cs := range targets {
-		cs.Send(framed, true) // a hedge that ended reports it to the hedges actor
+	for _, h := range targets {
+		if h.cs.Send(framed, true) != nil {
+			continue // a hedge that ended reports it to the hedges actor
+		}
+		if err := h.stats.outPayload(m, length, len(framed)); err != nil {
+			h.cancel() // a stats handler panicked: this hedge ends
+		}
 	}
 	return true
 }
