@@ -3,6 +3,9 @@ package connactor
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
+	"net"
+	"runtime"
 	"testing"
 	"testing/iotest"
 
@@ -156,4 +159,57 @@ func TestSendBufKeepsItsError(t *testing.T) {
 	_, err = s.Write(seq(10))
 	require.ErrorIs(t, err, io.ErrClosedPipe)
 	require.ErrorIs(t, s.Flush(), io.ErrClosedPipe)
+}
+
+// On a plain socket a DATA payload is read straight into its buffer with
+// the bytes after it going to the read buffer in the same readv: frames
+// of every size, small and larger than the buffers, read back exactly,
+// and a payload cut short by the peer's close is an unexpected EOF.
+func TestReadBufScattersPayloadsOnSockets(t *testing.T) {
+	for name, pair := range map[string]func(*testing.T) (net.Conn, net.Conn){"tcp": tcpPair, "unix": unixPair} {
+		t.Run(name, func(t *testing.T) {
+			src, dst := pair(t)
+			b := newReadBuf(dst)
+			if runtime.GOOS == "linux" {
+				require.NotNil(t, b.sc, "a socket reads payloads with readv")
+			}
+			rng := rand.New(rand.NewPCG(3, 4))
+			var sizes []int
+			var stream bytes.Buffer
+			for range 300 {
+				n := rng.IntN(100 << 10)
+				if rng.IntN(3) == 0 {
+					n = rng.IntN(64)
+				}
+				sizes = append(sizes, n)
+				stream.Write([]byte{byte(n >> 16), byte(n >> 8), byte(n), 0, 0, 0, 0, 0, 1})
+				for range n {
+					stream.WriteByte(byte(rng.Uint32()))
+				}
+			}
+			want := stream.Bytes()
+			wrote := make(chan error, 1)
+			go func() {
+				_, err := src.Write(append(bytes.Clone(want), 0, 0, 9)) // and a header cut short...
+				wrote <- err
+			}()
+			var got []byte
+			for _, n := range sizes {
+				hdr := make([]byte, 9)
+				_, err := io.ReadFull(b, hdr)
+				require.NoError(t, err)
+				require.Equal(t, n, int(hdr[0])<<16|int(hdr[1])<<8|int(hdr[2]))
+				p := make([]byte, n)
+				require.NoError(t, b.readPayload(p))
+				got = append(append(got, hdr...), p...)
+			}
+			require.True(t, bytes.Equal(want, got), "every frame read back as written")
+			require.NoError(t, <-wrote)
+			hdr := make([]byte, 3)
+			_, err := io.ReadFull(b, hdr)
+			require.NoError(t, err)
+			src.Close() // ...and its payload never sent
+			require.ErrorIs(t, b.readPayload(make([]byte, 9)), io.ErrUnexpectedEOF)
+		})
+	}
 }

@@ -18,10 +18,19 @@ type readBuf struct {
 	r, w  int    // buf[r:w] has been read from src and not yet consumed
 	full  bool   // the last read from src filled what it was given
 	err   error  // the last read's error, reported once buf is drained
+	// sc, when src is a plain socket (Linux), reads a DATA payload
+	// straight into its own buffer, and what follows it into buf, with
+	// one readv (readPayload).
+	sc scatterer
+}
+
+// scatterer reads into a, then b, with one read of the socket.
+type scatterer interface {
+	readv(a, b []byte) (int, error)
 }
 
 func newReadBuf(src io.Reader) *readBuf {
-	b := &readBuf{src: src}
+	b := &readBuf{src: src, sc: newScatter(src)}
 	b.buf = b.small[:]
 	return b
 }
@@ -88,6 +97,40 @@ func (b *readBuf) choose() {
 		b.large = nil
 		b.buf = b.small[:]
 	}
+}
+
+// readPayload fills p, a DATA payload: first from what is buffered,
+// then, on a plain socket, from the socket straight into p, the bytes
+// that follow it (the next frames) going into buf in the same readv. So
+// a large payload is copied once, by the kernel, instead of into buf
+// and out of it again, for no more reads.
+func (b *readBuf) readPayload(p []byte) error {
+	if b.sc == nil || len(p) <= b.Buffered() {
+		_, err := io.ReadFull(b, p)
+		return err
+	}
+	n := copy(p, b.buf[b.r:b.w])
+	b.r += n
+	p = p[n:]
+	for len(p) > 0 {
+		if err := b.err; err != nil {
+			b.err = nil
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		b.choose()
+		n, err := b.sc.readv(p, b.buf)
+		if n > len(p) {
+			b.r, b.w, b.full = 0, n-len(p), n == len(p)+len(b.buf)
+			p = nil
+		} else {
+			p, b.full = p[n:], false
+		}
+		b.err = err
+	}
+	return nil
 }
 
 // readByte consumes one byte.

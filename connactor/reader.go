@@ -3,7 +3,6 @@ package connactor
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -183,7 +182,7 @@ func (r *reader) readData(fh http2.FrameHeader) (inFrame, error) {
 	f := inFrame{typ: http2.FrameData, streamID: fh.StreamID, flags: fh.Flags, length: fh.Length}
 	if n > 0 {
 		f.data = newPayload(n)
-		if _, err := io.ReadFull(r.br, f.data); err != nil {
+		if err := r.br.readPayload(f.data); err != nil {
 			return inFrame{}, err
 		}
 	}

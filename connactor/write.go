@@ -32,8 +32,10 @@ type Write struct {
 	// headers carry metadata of their own, which must not read as trailers).
 	Trailer []hpack.HeaderField
 	// Done, if set, receives the outcome once everything is on its way to
-	// the socket (or was dropped). It must have room for one value: the
-	// writer never waits on it.
+	// the socket (or was dropped), and the writer no longer reads Data: a
+	// payload lent to writev is finished only after that write returned
+	// (sendbuf.go). It must have room for one value: the writer never
+	// waits on it.
 	Done      chan<- error // from: writer to stream; never: it must have room for one
 	ResetCode http2.ErrCode
 	// Pooled: Data is a buffer from bufpool (from its start), which the

@@ -56,6 +56,11 @@ type writer struct {
 	// until opClose (writer_report.go).
 	halted bool
 
+	// lent are the Writes done while their Data was lent to bw
+	// (sendBuf.lend), with the outcome each is to be finished with: they
+	// are finished, in order, once bw has written it (settleLent).
+	lent []lentWrite
+
 	// opens are the streams we opened whose HEADERS went into bw since the
 	// last complete flush: if the socket fails, those whose HEADERS did
 	// not reach it whole were never seen by the peer (see unsentOpens).
@@ -99,6 +104,12 @@ func (w *writer) checkHeaderList(fields []hpack.HeaderField, peerSawStream bool)
 		return headerListTooLarge{size: size, limit: w.maxHeaderListSize, peerSawStream: peerSawStream}
 	}
 	return nil
+}
+
+// lentWrite is a Write whose finish waits for bw to write its Data.
+type lentWrite struct {
+	wr  Write
+	err error
 }
 
 // openMark is where the HEADERS of a stream we opened end in the bytes
@@ -179,6 +190,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 func (w *writer) Run(context.Context) (err error) {
 	defer func() {
 		unsent := w.failAll(ErrConnClosed)
+		w.settleLent(ErrConnClosed) // the writer writes no more
 		if err != nil {
 			err = &writeFailed{err: err, unsent: unsent}
 		}
@@ -332,11 +344,44 @@ func (w *writer) flush() error {
 		return nil
 	}
 	w.nc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
-	if err := w.bw.Flush(); err != nil {
+	err := w.bw.Flush()
+	w.settleLent(err)
+	if err != nil {
 		return err
 	}
 	w.opens = w.opens[:0] // all of it is out
 	return nil
+}
+
+// release finishes wr (see Write.finish), or, while bw may still hold
+// part of its Data lent, records it to be finished once bw has written
+// that: the sender may reuse the buffer, or bufpool hand it out, as soon
+// as it is finished. Writes are finished in the order they were done,
+// so a Write waits too while earlier ones wait (the send pipe counts on
+// one acknowledgement answering for every Write before it).
+func (w *writer) release(wr Write, err error) {
+	if w.bw.lending() && (wr.sent > 0 || len(w.lent) > 0) {
+		w.lent = append(w.lent, lentWrite{wr: wr, err: err})
+		return
+	}
+	w.settleLent(nil)
+	wr.finish(err)
+}
+
+// settleLent finishes the lent Writes, bw having written (or, with
+// failure, failed to write) what it was lent; a Write that was dropped
+// keeps its own reason.
+func (w *writer) settleLent(failure error) {
+	for i := range w.lent {
+		l := &w.lent[i]
+		err := l.err
+		if err == nil {
+			err = failure
+		}
+		l.wr.finish(err)
+		*l = lentWrite{}
+	}
+	w.lent = w.lent[:0]
 }
 
 func (w *writer) handle(op writerOp) (closing bool, err error) {
@@ -348,7 +393,7 @@ func (w *writer) handle(op writerOp) (closing bool, err error) {
 	}
 	if w.halted && op.kind != opGoAway && op.kind != opClose {
 		if op.kind == opWrite || op.kind == opOpen {
-			op.write.finish(ErrConnClosed)
+			w.release(op.write, ErrConnClosed)
 		}
 		return false, nil
 	}
@@ -415,7 +460,7 @@ func (w *writer) dropStream(id uint32, reason error) {
 		w.queuedDelta(-unsent)
 	}
 	for i := range s.queue {
-		s.queue[i].finish(reason)
+		w.release(s.queue[i], reason)
 	}
 	s.queue = nil
 }
@@ -430,7 +475,7 @@ func (w *writer) failAll(reason error) (unsent []uint32) {
 	}
 	fail := func(op writerOp) {
 		if op.kind == opWrite || op.kind == opOpen {
-			op.write.finish(reason)
+			w.release(op.write, reason)
 		}
 		if op.kind == opOpen {
 			unsent = append(unsent, op.write.StreamID)
@@ -479,10 +524,10 @@ func (w *writer) enqueue(wr Write) error {
 		if wr.onlyReset() && !wr.IfSending {
 			// A reset of a stream whose sending side already ended is still
 			// news to the peer (RFC 9113 5.1 allows it just after close).
-			wr.finish(nil)
+			w.release(wr, nil)
 			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
 		}
-		wr.finish(ErrStreamClosed)
+		w.release(wr, ErrStreamClosed)
 		return nil
 	}
 	if len(s.queue) > 0 {
@@ -491,7 +536,7 @@ func (w *writer) enqueue(wr Write) error {
 			// back: that data is moot now, and the peer must learn of the
 			// reset (a cancelled call) at once.
 			w.dropStream(s.id, ErrStreamClosed)
-			wr.finish(nil)
+			w.release(wr, nil)
 			w.noteSendClose(s.id, true)
 			return w.fr.WriteRSTStream(wr.StreamID, wr.ResetCode)
 		}
@@ -503,7 +548,7 @@ func (w *writer) enqueue(wr Write) error {
 	budget := quantum
 	done, err := w.progress(s, &wr, &budget)
 	if err != nil {
-		wr.finish(err)
+		w.release(wr, err)
 		return w.progressFailed(s, err)
 	}
 	if done {
@@ -518,7 +563,7 @@ func (w *writer) enqueue(wr Write) error {
 // completed reports a Write done and forgets a stream that can send no
 // more, telling the connection actor its sending side closed.
 func (w *writer) completed(s *outStream, wr Write) {
-	wr.finish(nil)
+	w.release(wr, nil)
 	if wr.ends {
 		w.dropStream(s.id, ErrStreamClosed)
 		w.noteSendClose(s.id, wr.Reset)
@@ -751,8 +796,9 @@ func (w *writer) applyPeerSettings(settings []http2.Setting) {
 
 // writeData writes a DATA frame straight into the buffered writer: the
 // framer would first copy the payload into a frame buffer of its own, one
-// copy too many for every byte a stream sends. (sendBuf hands a payload as
-// large as its buffer straight to the socket.)
+// copy too many for every byte a stream sends. A large payload is lent to
+// bw rather than copied (sendBuf.lend): the Write it lies in is finished
+// only once bw has written it (release).
 func (w *writer) writeData(id uint32, endStream bool, data []byte) error {
 	w.noteSent()
 	h := &w.dhdr
@@ -767,7 +813,10 @@ func (w *writer) writeData(id uint32, endStream bool, data []byte) error {
 	if _, err := w.bw.Write(h[:]); err != nil {
 		return err
 	}
-	_, err := w.bw.Write(data)
+	err := w.bw.lend(data)
+	if len(w.lent) > 0 && !w.bw.lending() {
+		w.settleLent(err) // bw wrote out what it was lent
+	}
 	return err
 }
 
