@@ -17,11 +17,10 @@ import (
 // the call's baton channel, which holds it while neither does (see
 // clientStream.take).
 type streamAttempts struct {
-	s      *clientStream // immutable: the call
-	cs     *streamactor.ClientStream
-	picked pickedCall
-	gen    int // the attempt's number: a goroutine that saw an older one knows it is stale
-	core   attemptCore
+	s    *clientStream // immutable: the call
+	cs   *streamactor.ClientStream
+	gen  int // the attempt's number: a goroutine that saw an older one knows it is stale
+	core attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
 	// was (closed), so that a new attempt sends the same.
@@ -173,7 +172,6 @@ func (a *streamAttempts) open() *status.Status {
 func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	s := a.s
 	a.core.launched()
-	a.picked = picked
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()
 		a.final = st

@@ -203,7 +203,7 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	}
 	a.race.hedges = nil
 	if h != nil {
-		a.cs, a.picked, a.final = h.cs, h.picked, nil
+		a.cs, a.final = h.cs, nil
 		a.gen++
 		a.s.ci.notePeer(h.picked.conn)
 		actors.Spawn(a.s.parent, "release "+a.s.method, func(context.Context) error {
