@@ -152,13 +152,13 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	}
 	// The writer and the reader are actors of their own under the
 	// connection's parent: named, with an exit reason (a panic included).
-	// The writer's end reaches the connection actor on werr (room for
-	// one, told before Done closes); a reader that dies other than by
+	// The writer's end reaches the connection actor among its reports
+	// (room kept for it, told before Done closes); a reader that dies other than by
 	// quit closes the socket, so that the writer fails and the
 	// connection ends instead of waiting for frames that never come.
-	werr := make(chan error, 1)
+	reports := w.reports
 	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
-		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
+		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) { reports <- writerEnd{stoppedIsNil(err)} }))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
@@ -172,19 +172,19 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a := &connActor{
 		c:              c,
 		role:           cfg.Role,
-		cfg:            cfg,
+		accept:         cfg.Accept,
+		maxStreams:     cfg.MaxConcurrentStreams,
+		name:           cfg.Name,
+		logger:         cfg.logger(),
 		nc:             nc,
 		frames:         frames,
 		quit:           quit,
 		rdone:          rref.Done(),
-		werr:           werr,
-		wfaults:        w.faults,
-		wfault:         w.fault,
+		wreports:       w.reports,
 		wcloses:        w.closes,
 		wopsIn:         w.ops,
 		ctrl:           w.ctrl,
 		ctrlIn:         w.ctrl,
-		queued:         w.budget.reports,
 		probe:          probe,
 		streams:        make(map[uint32]*streamEntry),
 		nextID:         1,
@@ -195,16 +195,21 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		bdp:            newConnBDP(cfg),
 		pings:          pings,
 	}
+	now := time.Now()
 	if cfg.Role == RoleServer && (cfg.MaxConnectionIdle > 0 || cfg.MaxConnectionAge > 0) {
-		a.age = newConnAge(cfg, time.Now())
+		a.age = newConnAge(cfg, now)
+		a.wake.set(wakeAge, now.Add(a.age.next(now, 0))) // a limit is set, so something is due
 	}
 	if cfg.Role == RoleServer {
 		a.budget = newConnBudget(cfg.MemoryBudget)
-		a.stall = newStallWatch(cfg, w.budget.stalls)
+		a.stall = newStallWatch(cfg)
+		if a.stall.period > 0 {
+			a.wake.set(wakeStall, now.Add(a.stall.period))
+		}
 	}
 	if cfg.KeepaliveTime > 0 {
-		a.ka = newKeepalive(cfg, time.Now())
-		a.kaTimer = a.ka.timer.C
+		a.ka = newKeepalive(cfg, now)
+		a.wake.set(wakeKeepalive, now.Add(cfg.KeepaliveTime))
 	}
 	a.applyPeerSettings(peer)
 	a.reader, a.writer = rref, wref

@@ -20,25 +20,24 @@ import (
 // serve loop. The handle (Conn) is separate and never written here.
 type connActor struct {
 	// Immutable after start.
-	c    *Conn // the handle: read, never written
-	role Role
-	cfg  Config
-	nc   net.Conn
+	c          *Conn // the handle: read, never written
+	role       Role
+	accept     func(*Stream) *actors.Ref // Config.Accept (server role)
+	maxStreams uint32                    // Config.MaxConcurrentStreams: what the peer may open at once
+	name       string                    // Config.Name, for the log
+	logger     *slog.Logger              // Config.Logger, or one that discards (log.go)
+	nc         net.Conn
 
 	// Channels, set at start.
-	frames  <-chan []inFrame            // from: reader to connection; blocks (back-pressure on the socket)
-	quit    chan struct{}               // from: connection to reader, writer; never (closed at shutdown: the reader and the writer stop)
-	rdone   <-chan struct{}             // from: reader to connection; never (closed when it ends)
-	werr    <-chan error                // from: writer to connection; never: room for one, sent once (its end)
-	wfaults <-chan streamFault          // from: writer to connection; never: buffered; when full the writer reports a connection fault instead
-	wfault  <-chan protocolError        // from: writer to connection; never: room for one, sent at most once (the writer halts)
-	wcloses <-chan sendClose            // from: writer to connection; never: buffered, drained each loop; a report that finds it full is dropped
-	ctrl    chan<- writerOp             // from: connection to writer; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
-	wopsIn  <-chan writerOp             // from: stream to writer; blocks (the writer's streams' mailbox, drained here once the writer ended)
-	ctrlIn  <-chan writerOp             // from: connection to writer; never (ctrl, drained here once the writer ended)
-	queued  <-chan int64                // from: writer to connection; never (one slot, the writer replaces an unread value)
-	probe   <-chan chan<- actors.Report // from: caller to connection; blocks until the actor answers or ends (Inspect, bounded by its ctx)
-	kaTimer <-chan time.Time            // from: timer; never (nil, never ready, with keepalive off)
+	frames   <-chan []inFrame            // from: reader to connection; blocks (back-pressure on the socket)
+	quit     chan struct{}               // from: connection to reader, writer; never (closed at shutdown: the reader and the writer stop)
+	rdone    <-chan struct{}             // from: reader to connection; never (closed when it ends)
+	wreports <-chan writerReport         // from: writer to connection; never: room for every report that may wait (its faults, queued bytes, stall answers, its end: writer_report.go)
+	wcloses  <-chan sendClose            // from: writer to connection; never: buffered, drained each loop; a report that finds it full is dropped
+	ctrl     chan<- writerOp             // from: connection to writer; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
+	wopsIn   <-chan writerOp             // from: stream to writer; blocks (the writer's streams' mailbox, drained here once the writer ended)
+	ctrlIn   <-chan writerOp             // from: connection to writer; never (ctrl, drained here once the writer ended)
+	probe    <-chan chan<- actors.Report // from: caller to connection; blocks until the actor answers or ends (Inspect, bounded by its ctx)
 
 	// Owned by the loop.
 	phase     connPhase
@@ -62,8 +61,10 @@ type connActor struct {
 	connWindow    uint32        // the connection's receive window, likewise
 	bdp           *bdpEstimator // nil: the windows are static (bdp.go)
 
-	shutdownTimer *time.Timer // server, draining: waiting for the ACK of the PING after the first GOAWAY (graceful.go)
-	peerGoAway    *GoAway     // the peer's latest GOAWAY; nil: none came
+	peerGoAway *GoAway // the peer's latest GOAWAY; nil: none came
+
+	wake wakeups  // the timer and its deadlines: keepalive, age, shutdown, stall (wakeups.go)
+	woke wokeWith // what the loop's wait received, for handle (run)
 
 	ka    *keepalive  // nil: keepalive is off
 	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
@@ -118,70 +119,156 @@ func (e *streamEntry) abortOnce(ev Event) {
 	e.deliver(ev)
 }
 
+// run is the actor's loop, split so that while the connection idles its
+// goroutine's stack holds run's frame and wait's, nothing else: the
+// runtime halves a parked goroutine's stack at GC only while it uses
+// under a quarter of it (README "Buffers"). wait holds only the select,
+// and keeps what it received on the actor (a.woke); handle, which runs
+// everything else, has returned before the next wait.
 func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
 	a.counts = actors.StartCounts()
+	done := ctx.Done()
 	for {
-		select {
-		case batch := <-a.framesIn():
-			a.counts.In += uint64(len(batch))
-			if err := a.onBatch(batch); err != nil {
-				return err
-			}
-		case a.backlogOut() <- a.backlogHead():
-			a.backlogSent()
-		case m := <-a.inboxIn():
-			a.counts.In++
-			a.onMessage(m)
-		case c := <-a.creditIn():
-			a.counts.In++
-			a.onCredit(c)
-		case f := <-a.wfaults:
-			a.onStreamFault(f)
-		case pe := <-a.wfault:
-			return pe
-		case err := <-a.werr:
-			if err == nil {
-				return nil
-			}
-			a.afterWriteFailure(err)
-			return err
-		case <-a.shutdownTimeout():
-			a.onShutdownPingAck()
-		case <-a.kaTimer:
-			if err := a.onKeepaliveTimer(); err != nil {
-				return err
-			}
-		case <-a.ageTimer():
-			if err := a.onAgeTimer(); err != nil {
-				return err
-			}
-		case n := <-a.queued:
-			a.queuedReport(n)
-		case <-a.stall.tick:
-			a.onStallTick()
-		case r := <-a.stall.reports:
-			if err := a.onStallReport(r); err != nil {
-				return err
-			}
-		case reply := <-a.probe:
-			a.takeSendCloses()
-			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
-		case <-ctx.Done():
-			select {
-			case err := <-a.c.closeCh:
-				return err
-			default:
-				return nil
-			}
+		var by wokeBy
+		if a.backlogLen() == 0 {
+			by = a.wait(done)
+		} else {
+			by = a.waitBacklogged(done)
 		}
-		if err := a.backlogOverflow(); err != nil {
+		if stop, err := a.handle(by); stop {
 			return err
-		}
-		if a.drained() {
-			return nil
 		}
 	}
+}
+
+// wokeBy is what woke the actor's wait.
+type wokeBy uint8
+
+const (
+	wokeFrames  wokeBy = iota // a batch of the peer's frames: woke.batch
+	wokeBacklog               // the backlog's head went to the writer
+	wokeInbox                 // a stream's or a caller's message: woke.msg
+	wokeCredit                // a stream's credit: woke.credit
+	wokeReport                // a report of the writer's: woke.report
+	wokeTimer                 // a deadline passed (wakeups.go)
+	wokeProbe                 // Inspect: woke.reply
+	wokeDone                  // the actor's context ended
+)
+
+// wokeWith is what the wait received, kept on the actor rather than in
+// the wait's frame; handle takes it out.
+type wokeWith struct {
+	batch  []inFrame
+	msg    connMsg
+	credit creditMsg
+	report writerReport
+	reply  chan<- actors.Report // from: connection to caller; never (an Inspect's reply, kept until handle answers it: actors.Probe)
+}
+
+// wait waits for the next thing to do while nothing is backlogged for the
+// writer: the select the connection parks in when idle, kept to the
+// cases it needs then.
+//
+//go:noinline
+func (a *connActor) wait(done <-chan struct{}) wokeBy {
+	w := &a.woke
+	select {
+	case w.batch = <-a.frames:
+		return wokeFrames
+	case w.msg = <-a.c.inbox:
+		return wokeInbox
+	case w.credit = <-a.c.credit:
+		return wokeCredit
+	case w.report = <-a.wreports:
+		return wokeReport
+	case <-a.wake.c:
+		return wokeTimer
+	case w.reply = <-a.probe:
+		return wokeProbe
+	case <-done:
+		return wokeDone
+	}
+}
+
+// waitBacklogged is wait while ops wait for room in the writer's
+// mailboxes: it offers the backlog's head too, and past readPauseAt
+// backlogged ops it stops taking the peer's frames and its streams'
+// messages (control_backlog.go).
+//
+//go:noinline
+func (a *connActor) waitBacklogged(done <-chan struct{}) wokeBy {
+	w := &a.woke
+	select {
+	case w.batch = <-a.framesIn():
+		return wokeFrames
+	case a.backlogOut() <- a.backlogHead():
+		return wokeBacklog
+	case w.msg = <-a.inboxIn():
+		return wokeInbox
+	case w.credit = <-a.creditIn():
+		return wokeCredit
+	case w.report = <-a.wreports:
+		return wokeReport
+	case <-a.wake.c:
+		return wokeTimer
+	case w.reply = <-a.probe:
+		return wokeProbe
+	case <-done:
+		return wokeDone
+	}
+}
+
+// handle does what woke the actor; stop: the connection ends, with err.
+//
+//go:noinline
+func (a *connActor) handle(by wokeBy) (stop bool, err error) {
+	w := &a.woke
+	switch by {
+	case wokeFrames:
+		batch := w.batch
+		w.batch = nil
+		a.counts.In += uint64(len(batch))
+		if err := a.onBatch(batch); err != nil {
+			return true, err
+		}
+	case wokeBacklog:
+		a.backlogSent()
+	case wokeInbox:
+		m := w.msg
+		w.msg = nil
+		a.counts.In++
+		a.onMessage(m)
+	case wokeCredit:
+		a.counts.In++
+		a.onCredit(w.credit)
+	case wokeReport:
+		r := w.report
+		w.report = nil
+		if done, err := a.onWriterReport(r); done || err != nil {
+			return true, err
+		}
+	case wokeTimer:
+		if err := a.onWake(); err != nil {
+			return true, err
+		}
+	case wokeProbe:
+		reply := w.reply
+		w.reply = nil
+		a.takeSendCloses()
+		actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
+	case wokeDone:
+		select {
+		case err := <-a.c.closeCh:
+			return true, err
+		default:
+			return true, nil
+		}
+	}
+	if err := a.backlogOverflow(); err != nil {
+		return true, err
+	}
+	return a.drained(), nil
 }
 
 // onBatch handles frames that arrived together, in order.
@@ -227,11 +314,9 @@ func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAc
 		a.log(slog.LevelInfo, "connactor: sent GOAWAY", "code", http2.ErrCodeNo.String(), "last_stream", 1<<31-1, "debug", "graceful shutdown")
 		a.write(goAwayOp(1<<31-1, http2.ErrCodeNo, "graceful shutdown"))
 		a.write(pingOp(shutdownPing))
-		a.shutdownTimer = time.NewTimer(shutdownPingTimeout)
+		a.wake.after(wakeShutdown, shutdownPingTimeout)
 	case sendFinalGoAway:
-		if a.shutdownTimer != nil {
-			a.shutdownTimer.Stop()
-		}
+		a.wake.clear(wakeShutdown)
 		a.log(slog.LevelInfo, "connactor: sent GOAWAY", "code", code.String(), "last_stream", a.lastPeerID, "debug", why)
 		a.write(goAwayOp(a.lastPeerID, code, why))
 	}
@@ -240,13 +325,7 @@ func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAc
 
 // shutdown ends the reader and the writer and tells every stream.
 func (a *connActor) shutdown(reason error) {
-	if a.ka != nil {
-		a.ka.timer.Stop()
-	}
-	if a.age != nil {
-		a.age.timer.Stop()
-	}
-	a.stall.stop()
+	a.wake.stop()
 	// A connection error: tell the peer why before hanging up (phFail
 	// owes the GOAWAY unless ours went out already).
 	ev, code, why := phEnd, http2.ErrCodeNo, ""

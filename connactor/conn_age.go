@@ -10,14 +10,13 @@ import (
 // MaxConnectionIdle is closed gracefully, and so is one older than
 // MaxConnectionAge, whose streams then get MaxConnectionAgeGrace before
 // the connection is closed hard. Clients so reconnect now and then, which
-// spreads them over new backends (and new DNS answers). One timer in the
-// connection actor's loop serves all three.
+// spreads them over new backends (and new DNS answers). One deadline on
+// the connection actor's timer (wakeups.go) serves all three.
 
 // connAge is that state, owned by the connection actor. Its decisions
 // take the time as an argument, so they can be tested without waiting.
 type connAge struct {
 	idleLimit, ageLimit, grace time.Duration
-	timer                      *time.Timer
 
 	born      time.Time
 	idleSince time.Time // when the last stream ended (born, at first)
@@ -25,9 +24,7 @@ type connAge struct {
 }
 
 func newConnAge(cfg Config, now time.Time) *connAge {
-	c := &connAge{idleLimit: cfg.MaxConnectionIdle, ageLimit: cfg.MaxConnectionAge, grace: cfg.MaxConnectionAgeGrace, born: now, idleSince: now}
-	c.timer = time.NewTimer(c.next(now, 0))
-	return c
+	return &connAge{idleLimit: cfg.MaxConnectionIdle, ageLimit: cfg.MaxConnectionAge, grace: cfg.MaxConnectionAgeGrace, born: now, idleSince: now}
 }
 
 // ageVerdict is what the timer's firing means.
@@ -87,16 +84,7 @@ func (c *connAge) next(now time.Time, streams int) time.Duration {
 // noteStreamsEmpty records that the last stream ended.
 func (c *connAge) noteStreamsEmpty(now time.Time) { c.idleSince = now }
 
-// ageTimer is the timer's channel, nil (never ready) when the connection
-// has no limits.
-func (a *connActor) ageTimer() <-chan time.Time {
-	if a.age == nil {
-		return nil
-	}
-	return a.age.timer.C
-}
-
-// onAgeTimer acts on the timer; an error ends the connection.
+// onAgeTimer acts on the age deadline; an error ends the connection.
 func (a *connActor) onAgeTimer() error {
 	now := time.Now()
 	switch a.age.check(now, len(a.streams)) {
@@ -106,7 +94,7 @@ func (a *connActor) onAgeTimer() error {
 		a.beginGoAway()
 	}
 	if wait := a.age.next(now, len(a.streams)); wait < 1<<63-1 {
-		a.age.timer.Reset(wait)
+		a.wake.set(wakeAge, now.Add(wait))
 	}
 	return nil
 }

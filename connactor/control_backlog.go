@@ -147,7 +147,7 @@ func (a *connActor) handedOver(b backlogged) {
 	switch {
 	case b.accept != nil:
 		e := b.accept
-		e.actor = a.cfg.Accept(e.s)
+		e.actor = a.accept(e.s)
 		if e.reset && e.actor != nil {
 			// Reset while its announce waited: the event is queued for
 			// it; its context ends now, as abortOnce would have done.

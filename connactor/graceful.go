@@ -42,14 +42,6 @@ func (a *connActor) onShutdownPingAck() {
 	}
 }
 
-// shutdownTimeout is the shutdown timer's channel, nil when none runs.
-func (a *connActor) shutdownTimeout() <-chan time.Time {
-	if a.phase != phaseDraining {
-		return nil
-	}
-	return a.shutdownTimer.C
-}
-
 // linger half-closes a connection that ended gracefully and reads (and
 // drops) what the peer still sends until it closes its side, for at most a
 // second. Closing a socket with unread data makes the kernel answer with a

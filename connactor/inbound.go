@@ -266,7 +266,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	case f.dep == id:
 		// 5.3.1: a stream cannot depend on itself.
 		return refuse(http2.ErrCodeProtocol)
-	case !a.phase.takesStreams(), uint32(len(a.streams)) >= a.cfg.MaxConcurrentStreams:
+	case !a.phase.takesStreams(), uint32(len(a.streams)) >= a.maxStreams:
 		return refuse(http2.ErrCodeRefusedStream)
 	case !f.truncated:
 		// A truncated header list gets its 431 from the stream instead.
@@ -284,7 +284,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 	e.contentLength = contentLength
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).
-	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.cfg.MaxConcurrentStreams)*3
+	e.s.finishViaConn = uint64(len(a.streams))*4 >= uint64(a.maxStreams)*3
 	ev := evHeaders
 	if end {
 		ev = evHeadersEnd

@@ -7,8 +7,8 @@ import (
 )
 
 // Keepalive (gRPC A8, with grpc-go's keepalive.ClientParameters
-// semantics). The connection actor owns all of it: one time.Timer in its
-// select loop, no goroutine per ping. The hot path only records when the
+// semantics). The connection actor owns all of it: a deadline on its one
+// timer (wakeups.go), no goroutine per ping. The hot path only records when the
 // last batch of frames arrived (one clock read per batch, not a timer reset
 // per frame); the timer, when it fires, decides from that whether the
 // peer has been heard from.
@@ -24,7 +24,6 @@ type keepalive struct {
 	interval            time.Duration // Config.KeepaliveTime
 	timeout             time.Duration // Config.KeepaliveTimeout
 	permitWithoutStream bool
-	timer               *time.Timer
 
 	lastRead    time.Time // when the last batch of frames arrived
 	pingSentAt  time.Time // when the outstanding ping was sent
@@ -47,7 +46,6 @@ func newKeepalive(cfg Config, now time.Time) *keepalive {
 		interval:            cfg.KeepaliveTime,
 		timeout:             cfg.KeepaliveTimeout,
 		permitWithoutStream: cfg.KeepalivePermitWithoutStream,
-		timer:               time.NewTimer(cfg.KeepaliveTime),
 		// The handshake just read the peer's SETTINGS.
 		lastRead: now,
 	}
@@ -95,8 +93,8 @@ func (k *keepalive) describe() string {
 	return "keepalive armed"
 }
 
-// onKeepaliveTimer is the connection actor's side of a timer firing; an
-// error ends the connection.
+// onKeepaliveTimer is the connection actor's side of the keepalive
+// deadline passing; an error ends the connection.
 func (a *connActor) onKeepaliveTimer() error {
 	k := a.ka
 	verdict, wait := k.check(time.Now(), len(a.streams))
@@ -123,7 +121,7 @@ func (a *connActor) onKeepaliveTimer() error {
 	case kaPing:
 		a.write(pingOp(keepalivePing))
 	}
-	k.timer.Reset(wait)
+	a.wake.after(wakeKeepalive, wait)
 	return nil
 }
 
@@ -135,5 +133,5 @@ func (a *connActor) keepaliveWake() {
 		return
 	}
 	a.ka.dormant = false
-	a.ka.timer.Reset(0)
+	a.wake.after(wakeKeepalive, 0)
 }

@@ -36,7 +36,11 @@ func (c Config) logger() *slog.Logger {
 // logConn logs msg about the connection cfg describes, whose peer is
 // remote, with attrs after the connection's own.
 func logConn(cfg Config, remote net.Addr, level slog.Level, msg string, attrs ...any) {
-	l := cfg.logger()
+	logTo(cfg.logger(), cfg.Name, cfg.Role, remote, level, msg, attrs...)
+}
+
+// logTo is logConn with the three fields of Config it reads.
+func logTo(l *slog.Logger, name string, role Role, remote net.Addr, level slog.Level, msg string, attrs ...any) {
 	ctx := context.Background()
 	if !l.Enabled(ctx, level) {
 		return
@@ -45,12 +49,12 @@ func logConn(cfg Config, remote net.Addr, level slog.Level, msg string, attrs ..
 	if remote != nil {
 		peer = remote.String()
 	}
-	l.Log(ctx, level, msg, append([]any{"conn", cfg.Name, "role", cfg.Role.String(), "peer", peer}, attrs...)...)
+	l.Log(ctx, level, msg, append([]any{"conn", name, "role", role.String(), "peer", peer}, attrs...)...)
 }
 
 // log logs msg about a's connection.
 func (a *connActor) log(level slog.Level, msg string, attrs ...any) {
-	logConn(a.cfg, a.c.remote, level, msg, attrs...)
+	logTo(a.logger, a.name, a.role, a.c.remote, level, msg, attrs...)
 }
 
 // goAwayLevel is the level of a GOAWAY received: without an error it is

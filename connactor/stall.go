@@ -18,16 +18,14 @@ import (
 // connection whose data has waited behind a spent connection window for
 // Config.ConnStallTimeout ends with GOAWAY ENHANCE_YOUR_CALM.
 type stallWatch struct {
-	stream, conn time.Duration      // the bounds; zero or less: off
-	ticker       *time.Ticker       // nil: both off
-	tick         <-chan time.Time   // from: timer; never (nil, never ready, when both bounds are off)
-	asked        bool               // a check is with the writer; its answer is due on reports
-	reports      <-chan stallReport // from: writer to connection; never (room for one, one check at a time)
-	reset        int                // streams reset for stalling, for describe
+	stream, conn time.Duration // the bounds; zero or less: off
+	period       time.Duration // how often the writer is asked (the wakeStall deadline); zero: both off
+	asked        bool          // a check is with the writer; its answer is due among its reports (writer_report.go)
+	reset        int           // streams reset for stalling, for describe
 }
 
-func newStallWatch(cfg Config, reports <-chan stallReport) stallWatch {
-	sw := stallWatch{stream: cfg.StallTimeout, conn: cfg.ConnStallTimeout, reports: reports}
+func newStallWatch(cfg Config) stallWatch {
+	sw := stallWatch{stream: cfg.StallTimeout, conn: cfg.ConnStallTimeout}
 	period := time.Duration(0)
 	for _, d := range []time.Duration{sw.stream, sw.conn} {
 		if d > 0 && (period == 0 || d < period) {
@@ -35,21 +33,15 @@ func newStallWatch(cfg Config, reports <-chan stallReport) stallWatch {
 		}
 	}
 	if period > 0 {
-		sw.ticker = time.NewTicker(max(period/4, time.Millisecond))
-		sw.tick = sw.ticker.C
+		sw.period = max(period/4, time.Millisecond)
 	}
 	return sw
 }
 
-func (sw *stallWatch) stop() {
-	if sw.ticker != nil {
-		sw.ticker.Stop()
-	}
-}
-
 // onStallTick asks the writer which streams stalled, unless it is still
-// answering the last question.
+// answering the last question, and sets the next check.
 func (a *connActor) onStallTick() {
+	a.wake.after(wakeStall, a.stall.period)
 	if a.stall.asked {
 		return
 	}

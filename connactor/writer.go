@@ -67,9 +67,8 @@ type writer struct {
 	opens []openMark
 
 	// What the writer reports to the connection actor (writer_report.go).
-	faults chan streamFault   // from: writer to connection; never: buffered, and a report that finds it full halts the writer instead
-	fault  chan protocolError // from: writer to connection; never: room for one, sent at most once
-	closes chan sendClose     // from: writer to connection; never: buffered, a report that finds it full is dropped
+	reports chan writerReport // from: writer to connection; never: room for every report that may wait (writerReports)
+	closes  chan sendClose    // from: writer to connection; never: buffered, a report that finds it full is dropped
 
 	// sentNote, if set, gets a token when DATA or HEADERS go out, once per
 	// PING we acknowledge (see ping_policy.go); sentNoted: it has one.
@@ -166,8 +165,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 	wr := &writer{
 		ops:           make(chan writerOp, mailbox),
 		ctrl:          make(chan writerOp, ctrlMailbox),
-		faults:        make(chan streamFault, streamFaultReports),
-		fault:         make(chan protocolError, 1),
+		reports:       make(chan writerReport, writerReports),
 		closes:        make(chan sendClose, sendCloseReports),
 		nc:            nc,
 		writeTimeout:  writeTimeout,
@@ -177,7 +175,6 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 		connWindow:    defaultWindow,
 		initialWindow: defaultWindow,
 		maxFrameSize:  minMaxFrameSize,
-		budget:        newWriterBudget(),
 	}
 	wr.henc = hpack.NewEncoder(&wr.hbuf)
 	return wr

@@ -9,28 +9,18 @@ type writerBudget struct {
 	// queued is the bytes of Data the writer holds: Writes it accepted
 	// and could not yet write, the peer's windows being spent.
 	queued int64
-	// reported is the last queued value given to the connection actor.
+	// reported is the last queued value given to the connection actor
+	// (a queuedReport, writer_report.go).
 	reported int64
-	// reports carries queued to the connection actor. Room for one; the
-	// writer is its only sender and replaces an unread value with the new
-	// one, so sending never blocks (an edge back up the graph).
-	reports chan int64 // from: writer to connection; never (one slot, the newest replaces one not yet taken)
 	// connWaitSince: when a stall check first found data waiting behind a
 	// spent connection window with none of it moved since (zero: none
 	// found yet, or data moved; see served).
 	connWaitSince time.Time
-	// stalls carries the answer to a stall check; room for one, and the
-	// connection actor sends the next check only after reading it.
-	stalls chan stallReport // from: writer to connection; never (room for one, one check at a time)
 }
 
 // reportEvery is how far queued may drift from what the connection actor
 // was told: the budget counts in megabytes, the writer moves kilobytes.
 const reportEvery = 256 << 10
-
-func newWriterBudget() writerBudget {
-	return writerBudget{reports: make(chan int64, 1), stalls: make(chan stallReport, 1)}
-}
 
 // queuedDelta changes the queued count by n and tells the connection
 // actor when it has moved enough, or drained.
@@ -41,11 +31,7 @@ func (w *writer) queuedDelta(n int64) {
 		return
 	}
 	b.reported = b.queued
-	select {
-	case <-b.reports: // replaced by the newer value
-	default:
-	}
-	b.reports <- b.queued
+	w.reportQueued(b.queued)
 }
 
 // queueWrite queues wr on s, counting its unsent bytes.
@@ -57,7 +43,8 @@ func (w *writer) queueWrite(s *outStream, wr Write) {
 	w.queuedDelta(int64(len(wr.unsent())))
 }
 
-// stallReport is the writer's answer to a stall check: the streams whose
+// stallReport is the writer's answer to a stall check (one at a time: the
+// connection actor asks again only once it has it): the streams whose
 // data has waited longer than the stream bound, and whether data has
 // waited behind a spent connection window longer than the connection's.
 type stallReport struct {
@@ -88,7 +75,7 @@ func (w *writer) checkStalls(now time.Time, stream, conn time.Duration) {
 	}
 	r.queued = b.queued
 	select {
-	case b.stalls <- r:
+	case w.reports <- r: // its room is kept (writerReports)
 	default: // not asked for: cannot happen, and never worth blocking on
 	}
 }

@@ -16,7 +16,7 @@ func TestWriterConnStallClock(t *testing.T) {
 	check := func(w *writer, at time.Duration) stallReport {
 		t.Helper()
 		w.checkStalls(t0.Add(at), 0, bound)
-		return <-w.budget.stalls
+		return (<-w.reports).(stallReport)
 	}
 	setup := func() *writer {
 		w := testWriter(t)

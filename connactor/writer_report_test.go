@@ -16,8 +16,8 @@ func TestWriterReportsConnectionFault(t *testing.T) {
 	w.testHandle(t, peerWindowOp(0, maxWindow))
 	require.True(t, w.halted)
 	select {
-	case pe := <-w.fault:
-		require.Equal(t, http2.ErrCodeFlowControl, pe.code)
+	case r := <-w.reports:
+		require.Equal(t, http2.ErrCodeFlowControl, r.(connFault).err.code)
 	default:
 		t.Fatal("no fault reported")
 	}
@@ -35,11 +35,27 @@ func TestWriterStreamFaultFloodIsConnectionFault(t *testing.T) {
 		w.testHandle(t, announceOp(id))
 		w.testHandle(t, peerWindowOp(id, maxWindow))
 	}
-	require.Len(t, w.faults, streamFaultReports)
-	f := <-w.faults
+	require.Len(t, w.reports, streamFaultReports+1)
+	f := (<-w.reports).(streamFault)
 	require.Equal(t, streamFault{id: 1, code: http2.ErrCodeFlowControl, peerKnows: true, err: f.err}, f)
-	pe := <-w.fault
-	require.Equal(t, http2.ErrCodeEnhanceYourCalm, pe.code)
+	for range streamFaultReports - 1 {
+		require.IsType(t, streamFault{}, <-w.reports)
+	}
+	require.Equal(t, http2.ErrCodeEnhanceYourCalm, (<-w.reports).(connFault).err.code)
+}
+
+// A queued figure the connection actor has not taken is replaced by the
+// newest, behind the reports sent before it, so that the reports never
+// outgrow their room.
+func TestWriterQueuedReportReplacesUnread(t *testing.T) {
+	w := testWriter(t)
+	w.reportQueued(1)
+	w.reports <- streamFault{id: 1}
+	w.reportQueued(2)
+	w.reportQueued(3)
+	require.Len(t, w.reports, 2)
+	require.Equal(t, streamFault{id: 1}, <-w.reports)
+	require.Equal(t, queuedReport(3), <-w.reports)
 }
 
 // Each stream's send-side close is reported: END_STREAM, or the stream's

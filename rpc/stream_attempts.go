@@ -17,12 +17,11 @@ import (
 // the call's baton channel, which holds it while neither does (see
 // clientStream.take).
 type streamAttempts struct {
-	s      *clientStream // immutable: the call
-	cs     *streamactor.ClientStream
-	picked pickedCall
-	stats  *attemptStats // the attempt's stats; nil without stats handlers
-	gen    int           // the attempt's number: a goroutine that saw an older one knows it is stale
-	core   attemptCore
+	s     *clientStream // immutable: the call
+	cs    *streamactor.ClientStream
+	stats *attemptStats // the attempt's stats; nil without stats handlers
+	gen   int           // the attempt's number: a goroutine that saw an older one knows it is stale
+	core  attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
 	// was (closed), so that a new attempt sends the same.
@@ -192,7 +191,6 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	s := a.s
 	transparent := a.core.nextTransparent
 	a.core.launched()
-	a.picked = picked
 	var as *attemptStats
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()

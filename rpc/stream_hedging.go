@@ -222,7 +222,7 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	}
 	a.race.hedges = nil
 	if h != nil {
-		a.cs, a.picked, a.stats, a.final = h.cs, h.picked, h.stats, nil
+		a.cs, a.stats, a.final = h.cs, h.stats, nil
 		a.gen++
 		a.s.ci.notePeer(h.picked.conn)
 		actors.Spawn(a.s.parent, "release "+a.s.method, func(context.Context) error {

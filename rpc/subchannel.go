@@ -117,63 +117,98 @@ func (a *subchannelActor) run(ctx context.Context) error {
 	defer a.drain()
 	a.counts = actors.StartCounts()
 	for {
-		var out chan<- subchannelUpdate
-		var next subchannelUpdate
-		if a.pending != nil {
-			out, next = a.updates, *a.pending
-		}
+		var stop bool
 		switch a.state {
 		case connectivity.Idle:
-			select {
-			case out <- next:
-				a.pending = nil
-			case reply := <-a.sc.probe:
-				a.answerProbe(reply)
-			case <-a.sc.connect:
-				a.counts.In++
-				a.attempt(ctx)
-				if ctx.Err() != nil {
-					return nil // shut down while connecting
-				}
-			case <-ctx.Done():
-				return nil
-			}
+			stop = a.whileIdle(ctx)
 		case connectivity.Ready:
-			var healthReports <-chan healthReport
-			if a.watch != nil {
-				healthReports = a.watch.reports
-			}
-			select {
-			case out <- next:
-				a.pending = nil
-			case r := <-healthReports:
-				a.counts.In++
-				select {
-				case <-a.conn.GoingAway():
-					// The watch failed because the connection did: that
-					// is the news, handled on the next turn.
-				default:
-					a.healthReported(r)
-				}
-			case hs := <-a.sc.health:
-				a.counts.In++
-				a.healthChanged(ctx, hs)
-			case reply := <-a.sc.probe:
-				a.answerProbe(reply)
-			case <-a.conn.GoingAway():
-				a.counts.In++
-				a.goneAway()
-			case <-ctx.Done():
-				return nil
-			}
+			stop = a.whileReady(ctx)
 		case connectivity.TransientFailure:
-			a.backoff(ctx, out, next)
-			if ctx.Err() != nil {
-				return nil
-			}
+			stop = a.whileFailing(ctx)
+		}
+		if stop {
+			return nil
 		}
 		a.pruneDrained()
 	}
+}
+
+// offer is the update the channel is to be told, and the channel to
+// offer it on: nil (never ready) when none waits.
+func (a *subchannelActor) offer() (out chan<- subchannelUpdate, next subchannelUpdate) {
+	if a.pending != nil {
+		out, next = a.updates, *a.pending
+	}
+	return out, next
+}
+
+// whileIdle waits, IDLE, for the next thing to do, and does it; stop:
+// the subchannel shut down.
+//
+//go:noinline
+func (a *subchannelActor) whileIdle(ctx context.Context) (stop bool) {
+	out, next := a.offer()
+	select {
+	case out <- next:
+		a.pending = nil
+	case reply := <-a.sc.probe:
+		a.answerProbe(reply)
+	case <-a.sc.connect:
+		a.counts.In++
+		a.attempt(ctx)
+		return ctx.Err() != nil // shut down while connecting
+	case <-ctx.Done():
+		return true
+	}
+	return false
+}
+
+// whileFailing waits out the backoff (TRANSIENT_FAILURE); stop: the
+// subchannel shut down.
+//
+//go:noinline
+func (a *subchannelActor) whileFailing(ctx context.Context) (stop bool) {
+	out, next := a.offer()
+	a.backoff(ctx, out, next)
+	return ctx.Err() != nil
+}
+
+// whileReady is whileIdle, READY. Each state's select is a function of
+// its own, so that the stack the actor idles on holds one select's frame,
+// not all three (under 1,248 bytes a parked goroutine's stack halves at
+// GC: README "Buffers").
+//
+//go:noinline
+func (a *subchannelActor) whileReady(ctx context.Context) (stop bool) {
+	out, next := a.offer()
+	var healthReports <-chan healthReport
+	if a.watch != nil {
+		healthReports = a.watch.reports
+	}
+	select {
+	case out <- next:
+		a.pending = nil
+	case r := <-healthReports:
+		a.counts.In++
+		select {
+		case <-a.conn.GoingAway():
+			// The watch failed because the connection did: that
+			// is the news, handled on the next turn.
+		default:
+			a.healthReported(r)
+		}
+	case hs := <-a.sc.health:
+		a.counts.In++
+		a.healthChanged(ctx, hs)
+	case reply := <-a.sc.probe:
+		a.answerProbe(reply)
+	case <-a.conn.GoingAway():
+		a.counts.In++
+		a.goneAway()
+	case <-ctx.Done():
+		return true
+	}
+	return false
 }
 
 // move applies e to the state machine (scNext).
@@ -273,6 +308,10 @@ func (a *subchannelActor) report(v scView) {
 	a.pending = u
 }
 
+// pruneDrained forgets the connections that finished draining. Not
+// inlined: it would grow run's frame, which the actor idles on.
+//
+//go:noinline
 func (a *subchannelActor) pruneDrained() {
 	live := a.draining[:0]
 	for _, c := range a.draining {
