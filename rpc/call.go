@@ -40,11 +40,12 @@ func invoke(ctx context.Context, method string, args, reply any, cc *ClientConn,
 	if err != nil {
 		return err
 	}
-	request, err := frameMessage(ci.codec, comp, args, ci.maxSendMsgSize)
+	request, length, err := frameMessageSized(ci.codec, comp, args, ci.maxSendMsgSize)
 	if err != nil {
 		return err
 	}
-	res, requestFree, err := cc.unaryAttempts(ctx, method, &ci, comp, request, start)
+	u := unaryCall{cc: cc, method: method, comp: comp, request: request, start: start, args: args, length: length}
+	res, requestFree, as, err := cc.unaryAttempts(ctx, u, &ci)
 	if requestFree {
 		bufpool.Put(request)
 	}
@@ -55,9 +56,16 @@ func invoke(ctx context.Context, method string, args, reply any, cc *ClientConn,
 	if ci.trailer != nil {
 		*ci.trailer = res.Trailer
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		err = decodeResponse(&res, &ci, reply, as)
 	}
+	as.end(res.Trailer, err)
+	return err
+}
+
+// decodeResponse decodes a unary call's response into reply, and tells the
+// stats handlers of it.
+func decodeResponse(res *streamactor.UnaryResult, ci *callInfo, reply any, as *attemptStats) error {
 	response, err := inflate(res.Response, res.Compressed, res.Encoding, ci.maxRecvMsgSize, codes.Internal)
 	if err != nil {
 		return err
@@ -65,7 +73,7 @@ func invoke(ctx context.Context, method string, args, reply any, cc *ClientConn,
 	if err := ci.codec.Unmarshal(response, reply); err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
-	return nil
+	return as.inPayload(reply, len(response), len(res.Response))
 }
 
 // applyMethodLimits narrows the call's message limits by the service

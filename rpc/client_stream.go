@@ -170,18 +170,22 @@ func (s *clientStream) SendMsg(m any) error {
 	if s.compressOff {
 		comp = nil
 	}
-	framed, err := frameMessage(s.ci.codec, comp, m, s.ci.maxSendMsgSize)
+	framed, length, err := frameMessageSized(s.ci.codec, comp, m, s.ci.maxSendMsgSize)
 	if err != nil {
 		return err
 	}
+	sent := len(framed) // framed is the writer's once sent
 	kept := false
 	if !s.send.committed {
 		a := s.take()
 		if a.hedging() {
 			if s.sendHedged(a, framed) {
-				return nil
+				return nil // told to the stats of the attempt picked, if any, when it is
 			}
-			return s.sendCommitted(framed)
+			if err := s.sendCommitted(framed); err != nil {
+				return err
+			}
+			return s.send.stats.outPayload(m, length, sent)
 		}
 		if !a.committed && headersArrived(a.cs) {
 			a.commit()
@@ -196,7 +200,7 @@ func (s *clientStream) SendMsg(m any) error {
 	}
 	st := s.send.cs.Send(framed, kept)
 	if st == nil {
-		return nil
+		return s.send.stats.outPayload(m, length, sent)
 	}
 	if kept {
 		// The attempt ended with the message in the replay buffer: a new
@@ -255,16 +259,26 @@ func (s *clientStream) RecvMsg(m any) error {
 		return st.Err()
 	}
 	s.committed(&s.recv) // a message came: so did the headers
+	if s.received == 0 && s.recv.stats != nil {
+		md, _ := s.recv.cs.Header()
+		if err := s.recv.stats.inHeader(md, s.recv.cs.Encoding()); err != nil {
+			return err
+		}
+	}
 	s.received++
 	s.lastCompressed = msg.Compressed
 	payload, err := inflate(msg.Payload, msg.Compressed, s.recv.cs.Encoding(), s.ci.maxRecvMsgSize, codes.Internal)
 	if err != nil {
 		return err
 	}
+	length, compressed := len(payload), len(msg.Payload)
 	err = s.ci.codec.Unmarshal(payload, m)
 	msg.Release() // decoded: the codec keeps no reference to payload
 	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
+	}
+	if err := s.recv.stats.inPayload(m, length, compressed); err != nil {
+		return err
 	}
 	if !s.desc.ServerStreams {
 		// One response is all there is: its call succeeded only if the
@@ -291,4 +305,34 @@ func (s *clientStream) reportOutcome(st *status.Status) {
 	s.reported = true
 	s.committed(&s.recv)
 	s.cc.endRetries(0, s.throttled && st.Code() == codes.OK)
+	if s.recv.stats != nil {
+		s.endStats(st)
+	}
+}
+
+// endStats tells the stats handlers the end of the attempt the call ended
+// with (its headers first, if they came and no message told them).
+func (s *clientStream) endStats(st *status.Status) {
+	a := s.take()
+	defer s.put(a)
+	if a.stats == nil || a.stats.ended || a.cs == nil {
+		return
+	}
+	if s.received == 0 {
+		if headerReceived, _ := a.cs.Outcome(); headerReceived {
+			md, _ := a.cs.Header()
+			a.stats.inHeader(md, a.cs.Encoding())
+		}
+	}
+	a.stats.end(a.cs.Trailer(), st.Err())
+}
+
+// beginAttempt tells the stats handlers an attempt begins on picked with
+// head (nil when the client has none); Internal when a handler panicked.
+func (s *clientStream) beginAttempt(picked pickedCall, head *streamactor.RequestHead, transparent bool) (*attemptStats, error) {
+	as, err := s.cc.beginAttempt(picked.ctx, s.method, &s.ci, s.desc, transparent)
+	if as == nil || err != nil {
+		return as, err
+	}
+	return as, as.outHeader(head, picked.conn)
 }

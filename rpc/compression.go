@@ -75,33 +75,40 @@ func inflate(payload []byte, compressed bool, encodingName string, max int, unkn
 // always the caller's own buffer: whoever last holds it may put it back
 // (bufpool.Put).
 func frameMessage(codec encoding.Codec, comp encoding.Compressor, m any, maxSend int) ([]byte, error) {
+	framed, _, err := frameMessageSized(codec, comp, m, maxSend)
+	return framed, err
+}
+
+// frameMessageSized is frameMessage that also tells the message's size
+// before compression (the stats handlers' Length).
+func frameMessageSized(codec encoding.Codec, comp encoding.Compressor, m any, maxSend int) (framed []byte, length int, _ error) {
 	if bm, ok := codec.(encoding.BufferMarshaler); ok && comp == nil {
 		framed, err := bm.MarshalInto(m, framingBuffer)
 		if err != nil {
-			return nil, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+			return nil, 0, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
 		}
 		if n := len(framed) - streamactor.PrefixLen; n > maxSend {
 			bufpool.Put(framed)
-			return nil, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", n, maxSend)
+			return nil, 0, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", n, maxSend)
 		}
 		streamactor.SetPrefix(framed, false)
-		return framed, nil
+		return framed, len(framed) - streamactor.PrefixLen, nil
 	}
 	payload, err := codec.Marshal(m)
 	if err != nil {
-		return nil, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
+		return nil, 0, status.Errorf(codes.Internal, "grpc: error while marshaling: %v", err)
 	}
 	if len(payload) > maxSend {
-		return nil, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), maxSend)
+		return nil, 0, status.Errorf(codes.ResourceExhausted, "grpc: trying to send message larger than max (%d vs. %d)", len(payload), maxSend)
 	}
 	if comp == nil {
-		return streamactor.Frame(payload, false), nil
+		return streamactor.Frame(payload, false), len(payload), nil
 	}
 	out, err := compress(comp, payload)
 	if err != nil {
-		return nil, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", comp.Name(), err)
+		return nil, 0, status.Errorf(codes.Internal, "grpc: error while compressing with %s: %v", comp.Name(), err)
 	}
-	return streamactor.Frame(out, true), nil
+	return streamactor.Frame(out, true), len(payload), nil
 }
 
 // framingBuffer returns a buffer for a message of n bytes with its

@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"fmt"
-	"log/slog"
 
 	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/rpc/codes"
@@ -30,9 +29,9 @@ func CrashOnHandlerPanic() ServerOption {
 // the server, and the handler actor's exit reason. With
 // CrashOnHandlerPanic it panics again, from the deferred call that
 // recovered, so the crash still shows where the panic was raised.
-func (s *Server) handlerPanicked(ss *streamactor.ServerStream, v any) error {
+func (s *Server) handlerPanicked(ss *streamactor.ServerStream, stats *serverStats, v any) error {
 	method := ss.Req.Method
-	slog.Error("rpc: a handler panicked; its call ends with Internal", "method", method, "panic", fmt.Sprint(v))
+	s.opts.logger.Error("rpc: a handler panicked; its call ends with Internal", "method", method, "panic", fmt.Sprint(v))
 	err := fmt.Errorf("handler of %s: %w", method, &actors.PanicError{Value: v})
 	crash := s.opts.crashOnHandlerPanic
 	if !crash {
@@ -40,7 +39,9 @@ func (s *Server) handlerPanicked(ss *streamactor.ServerStream, v any) error {
 		// call's end shows it.
 		s.tell(handlerPanickedMsg{err: err})
 	}
-	ss.Finish(status.Newf(codes.Internal, "grpc: the handler of %s panicked", method), nil)
+	st := status.Newf(codes.Internal, "grpc: the handler of %s panicked", method)
+	ss.Finish(st, nil)
+	stats.endAfterPanic(ss, st.Err(), s.opts.logger)
 	if crash {
 		panic(v)
 	}

@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -53,7 +54,9 @@ type serverOptions struct {
 	// connactor's defaults.
 	memoryBudget                   int64
 	stallTimeout, connStallTimeout time.Duration
-	crashOnHandlerPanic            bool // handler_panic.go
+	crashOnHandlerPanic            bool          // handler_panic.go
+	stats                          statsHandlers // stats_handlers.go
+	logger                         *slog.Logger  // log.go; nil until NewServer sets the default
 }
 
 func defaultServerOptions() serverOptions {
@@ -63,6 +66,7 @@ func defaultServerOptions() serverOptions {
 		codec:            protocodec.Codec(),
 		creds:            insecure.NewCredentials(),
 		handshakeTimeout: 20 * time.Second,
+		logger:           defaultLogger(),
 	}
 }
 
@@ -149,6 +153,8 @@ type dialOptions struct {
 	// (options_transport.go); zero: connactor's defaults.
 	streamWindow, connWindow, maxHeaderListSize uint32
 	disableHealthCheck                          bool
+	stats                                       statsHandlers // stats_handlers.go
+	logger                                      *slog.Logger  // log.go; nil until newClient sets the default
 }
 
 func defaultDialOptions() dialOptions {
@@ -158,6 +164,7 @@ func defaultDialOptions() dialOptions {
 		dialer:             dialNetwork,
 		retryBufferSize:    256 << 10,
 		channelRetryBuffer: 16 << 20,
+		logger:             defaultLogger(),
 	}
 }
 

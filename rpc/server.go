@@ -191,7 +191,9 @@ func (s *Server) tell(m serverMsg) {
 
 // connConfig is how the server's connections behave.
 // p is the client, as every call's context carries it.
-func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
+// connCtx is the connection's context as TagConn returned it (nil without
+// stats handlers): the calls' contexts take its values.
+func (s *Server) connConfig(nc net.Conn, p *peer.Peer, connCtx context.Context) connactor.Config {
 	cfg := connactor.Config{
 		Name:                 "server " + nc.RemoteAddr().String(),
 		MaxConcurrentStreams: s.opts.maxConcurrentStreams,
@@ -202,7 +204,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer) connactor.Config {
 		MemoryBudget:         s.opts.connMemoryBudget(),
 		StallTimeout:         s.opts.stallTimeout,
 		ConnStallTimeout:     s.opts.connStallTimeout,
-		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p) },
+		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p, connCtx) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(connEndedMsg{conn: c}) },
 	}

@@ -158,32 +158,47 @@ func (a *serverActor) closeConn(c *connactor.Conn, graceful bool) {
 
 // secureAndAccept runs the credentials' handshake (TLS) and then HTTP/2's,
 // both bounded by the connection timeout.
-func (s *Server) secureAndAccept(raw net.Conn) (*connactor.Conn, error) {
+// connCtx is the connection's context for the stats handlers, after
+// ConnBegin (nil without them); when err is not nil, ConnEnd was told.
+func (s *Server) secureAndAccept(raw net.Conn) (_ *connactor.Conn, connCtx context.Context, _ error) {
 	raw.SetDeadline(time.Now().Add(s.opts.handshakeTimeout))
 	// Stop must not wait for a client that stalls its TLS handshake.
 	unstop := context.AfterFunc(s.ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	nc, authInfo, err := s.opts.creds.ServerHandshake(raw)
 	unstop()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	raw.SetDeadline(time.Time{})
 	// Every call on the connection tells its handler who the client is.
 	p := &peer.Peer{Addr: raw.RemoteAddr(), LocalAddr: raw.LocalAddr(), AuthInfo: authInfo}
-	cfg := s.connConfig(raw, p)
+	hs := s.opts.stats
+	if len(hs) > 0 {
+		connCtx = hs.beginConn(p.LocalAddr, p.Addr, false, s.opts.logger)
+	}
+	cfg := s.connConfig(raw, p, connCtx)
 	cfg.HandshakeTimeout = s.opts.handshakeTimeout
-	return connactor.Accept(s.ctx, nc, cfg)
+	conn, err := connactor.Accept(s.ctx, nc, cfg)
+	if err != nil && len(hs) > 0 {
+		hs.endConn(connCtx, p.Addr, false, s.opts.logger)
+	}
+	return conn, connCtx, err
 }
 
 // handshake runs the HTTP/2 handshake off the accept loop, so a slow
 // client cannot hold up others. The connection reports its own end
-// (connConfig's Ended), so nothing waits here for it.
+// (connConfig's Ended), so nothing waits here for it, but for the stats
+// handlers' ConnEnd (stats_conn.go).
 func (s *Server) handshake(raw net.Conn) {
-	conn, err := s.secureAndAccept(raw)
+	conn, connCtx, err := s.secureAndAccept(raw)
 	if err != nil {
 		raw.Close()
 		s.tell(handshakeDoneMsg{})
 		return
 	}
 	s.tell(handshakeDoneMsg{conn: conn})
+	if hs := s.opts.stats; len(hs) > 0 {
+		<-conn.Done()
+		hs.endConn(connCtx, conn.RemoteAddr(), false, s.opts.logger)
+	}
 }

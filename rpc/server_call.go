@@ -19,18 +19,20 @@ import (
 // spawns the stream's handler actor, which runs the call to its end, and
 // gives the connection its Ref: the connection lists it in Inspect and
 // stops it (cancels the call's context) on a reset or its own end.
-// p is the client, which the call's context carries.
-func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer) *actors.Ref {
-	return actors.SpawnRunner(s.ctx, "handler", &handlerActor{s: s, link: link, peer: p}, s.handlerOpts...)
+// p is the client, which the call's context carries; connCtx is the
+// connection's context for the stats handlers (nil without them).
+func (s *Server) acceptStream(link *connactor.Stream, p *peer.Peer, connCtx context.Context) *actors.Ref {
+	return actors.SpawnRunner(s.ctx, "handler", &handlerActor{s: s, link: link, peer: p, connCtx: connCtx}, s.handlerOpts...)
 }
 
 // handlerActor is the body of a call's handler actor, and the call's
 // serverStream with it: one allocation for both.
 type handlerActor struct {
-	s      *Server
-	link   *connactor.Stream
-	peer   *peer.Peer
-	stream serverStream
+	s       *Server
+	link    *connactor.Stream
+	peer    *peer.Peer
+	connCtx context.Context // the connection's, as TagConn returned it; nil without stats handlers
+	stream  serverStream
 }
 
 // Run runs the call. Its error is the handler actor's exit reason: nil,
@@ -43,7 +45,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			err = s.handlerPanicked(ss, v)
+			err = s.handlerPanicked(ss, &h.stream.stats, v)
 		}
 	}()
 	if ss.Req.HasTimeout {
@@ -55,6 +57,17 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	ctx = peer.NewContext(ctx, p)
 	stream := &h.stream
 	*stream = serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
+	m, ok := s.methods[ss.Req.Method]
+	if !ok && s.opts.unknownStreamHandler != nil {
+		m, ok = &methodInfo{service: &serviceInfo{}, stream: &StreamDesc{
+			StreamName: ss.Req.Method, Handler: s.opts.unknownStreamHandler, ServerStreams: true, ClientStreams: true,
+		}}, true
+	}
+	if len(s.opts.stats) > 0 {
+		stream.stats.hs = s.opts.stats
+		ctx = stream.stats.beginCall(ctx, ss, p, h.connCtx)
+		stream.stats.began(ok && m.stream != nil && m.stream.ClientStreams, ok && m.stream != nil && m.stream.ServerStreams)
+	}
 	ctx = context.WithValue(ctx, serverStreamKey{}, stream)
 	ss.SetContext(ctx)
 	ss.AcceptEncoding = acceptEncoding()
@@ -64,19 +77,12 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 			// PROTOCOL-HTTP2: an encoding we do not know is Unimplemented,
 			// and grpc-accept-encoding tells the client what we do know.
 			ss.SendEncoding = ""
-			ss.Finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil)
+			stream.finish(status.Newf(codes.Unimplemented, "grpc: no decompressor registered for grpc-encoding %q", enc), nil, nil, 0)
 			return nil
 		}
 	}
-
-	m, ok := s.methods[ss.Req.Method]
-	if !ok && s.opts.unknownStreamHandler != nil {
-		m, ok = &methodInfo{service: &serviceInfo{}, stream: &StreamDesc{
-			StreamName: ss.Req.Method, Handler: s.opts.unknownStreamHandler, ServerStreams: true, ClientStreams: true,
-		}}, true
-	}
 	if !ok {
-		ss.Finish(s.unknownMethod(ss.Req.Method), nil)
+		stream.finish(s.unknownMethod(ss.Req.Method), nil, nil, 0)
 		return nil
 	}
 	if m.unary != nil {
@@ -109,7 +115,7 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 		if errors.Is(err, io.EOF) {
 			err = errNoRequest
 		}
-		ss.Finish(toStatus(err), nil)
+		stream.finish(toStatus(err), nil, nil, 0)
 		return
 	}
 	// The request's buffer is reused once the reply, which may refer to
@@ -119,26 +125,27 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 	// runs once the request stream has ended with the one message.
 	ss.DrainArrived()
 	if err := stream.expectEndOfRequests(); err != nil {
-		ss.Finish(toStatus(err), nil)
+		stream.finish(toStatus(err), nil, nil, 0)
 		return
 	}
 	dec := func(v any) error {
 		if err := s.opts.codec.Unmarshal(payload, v); err != nil {
 			return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 		}
+		stream.stats.inPayload(v, len(payload), len(msg.Payload))
 		return nil
 	}
 	reply, appErr := m.unary.Handler(m.service.impl, ctx, dec, s.opts.unaryInterceptor)
 	if appErr != nil {
-		ss.Finish(toStatus(appErr), nil)
+		stream.finish(toStatus(appErr), nil, nil, 0)
 		return
 	}
-	framed, err := stream.encode(reply)
+	framed, length, err := stream.encode(reply)
 	if err != nil {
-		ss.Finish(toStatus(err), nil)
+		stream.finish(toStatus(err), nil, nil, 0)
 		return
 	}
-	ss.Finish(statusOK, framed)
+	stream.finish(statusOK, framed, reply, length)
 }
 
 func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
@@ -153,7 +160,7 @@ func (s *Server) serveStreaming(stream *serverStream, m *methodInfo) {
 	if appErr != nil {
 		st = toStatus(appErr)
 	}
-	stream.ss.Finish(st, nil)
+	stream.finish(st, nil, nil, 0)
 }
 
 // statusOK ends every successful call; a Status is immutable, so one

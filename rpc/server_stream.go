@@ -27,6 +27,8 @@ type serverStream struct {
 	// sends exactly one request (grpc-go checks the same cardinality).
 	singleRequest bool
 	received      bool // a request message was received
+
+	stats serverStats // stats_server.go; zero without stats handlers
 }
 
 // The cardinality violations of a call that takes one request, worded as
@@ -38,10 +40,17 @@ var (
 
 type serverStreamKey struct{}
 
-func (s *serverStream) Context() context.Context        { return s.ss.Context() }
-func (s *serverStream) SetHeader(md metadata.MD) error  { return s.ss.SetHeader(md) }
-func (s *serverStream) SendHeader(md metadata.MD) error { return s.ss.SendHeader(md) }
-func (s *serverStream) SetTrailer(md metadata.MD)       { s.ss.SetTrailer(md) }
+func (s *serverStream) Context() context.Context       { return s.ss.Context() }
+func (s *serverStream) SetHeader(md metadata.MD) error { return s.ss.SetHeader(md) }
+func (s *serverStream) SendHeader(md metadata.MD) error {
+	sent := s.ss.HeaderSent()
+	err := s.ss.SendHeader(md)
+	if !sent && s.ss.HeaderSent() {
+		s.stats.outHeader(s.ss)
+	}
+	return err
+}
+func (s *serverStream) SetTrailer(md metadata.MD) { s.ss.SetTrailer(md) }
 
 func (s *serverStream) setSendCompressor(name string) error {
 	if s.ss.HeaderSent() {
@@ -59,21 +68,49 @@ func (s *serverStream) setSendCompressor(name string) error {
 	return nil
 }
 
-// encode frames a response, compressed when the call is.
-func (s *serverStream) encode(m any) ([]byte, error) {
+// encode frames a response, compressed when the call is; length is its
+// size before compression.
+func (s *serverStream) encode(m any) (framed []byte, length int, _ error) {
 	comp := s.sendComp
 	if s.compressOff {
 		comp = nil
 	}
-	return frameMessage(s.opts.codec, comp, m, s.opts.maxSendMsgSize)
+	return frameMessageSized(s.opts.codec, comp, m, s.opts.maxSendMsgSize)
 }
 
 func (s *serverStream) SendMsg(m any) error {
-	framed, err := s.encode(m)
+	framed, length, err := s.encode(m)
 	if err != nil {
 		return err
 	}
-	return s.ss.SendMsg(framed)
+	headerSent, n := s.ss.HeaderSent(), len(framed) // framed is the writer's once sent
+	err = s.ss.SendMsg(framed)
+	if !headerSent && s.ss.HeaderSent() {
+		s.stats.outHeader(s.ss)
+	}
+	if err == nil {
+		s.stats.outPayload(m, length, n)
+	}
+	return err
+}
+
+// finish ends the call with st, after response (framed; nil for none) when
+// it has one, and tells the stats handlers; reply and length are the
+// response as the handler gave it and its size before compression.
+func (s *serverStream) finish(st *status.Status, response []byte, reply any, length int) {
+	if len(s.stats.hs) == 0 {
+		s.ss.Finish(st, response)
+		return
+	}
+	headerSent, n := s.ss.HeaderSent(), len(response)
+	s.ss.Finish(st, response)
+	if !headerSent {
+		s.stats.outHeader(s.ss)
+	}
+	if response != nil {
+		s.stats.outPayload(reply, length, n)
+	}
+	s.stats.end(s.ss, statusErr(st))
 }
 
 // recvPayload returns the next request message, decompressed, and the
@@ -97,11 +134,13 @@ func (s *serverStream) RecvMsg(m any) error {
 		return err
 	}
 	s.received = true
+	length, compressed := len(payload), len(msg.Payload)
 	err = s.opts.codec.Unmarshal(payload, m)
 	msg.Release() // decoded: the codec keeps no reference to payload
 	if err != nil {
 		return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 	}
+	s.stats.inPayload(m, length, compressed)
 	if s.singleRequest {
 		return s.expectEndOfRequests()
 	}

@@ -20,7 +20,8 @@ type streamAttempts struct {
 	s      *clientStream // immutable: the call
 	cs     *streamactor.ClientStream
 	picked pickedCall
-	gen    int // the attempt's number: a goroutine that saw an older one knows it is stale
+	stats  *attemptStats // the attempt's stats; nil without stats handlers
+	gen    int           // the attempt's number: a goroutine that saw an older one knows it is stale
 	core   attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
@@ -64,13 +65,14 @@ func (a *streamAttempts) racing() []*hedge {
 // uses it without the baton.
 type attemptView struct {
 	cs        *streamactor.ClientStream // nil while a hedged call has not picked an attempt
+	stats     *attemptStats             // the attempt's stats handlers' view; nil without handlers
 	gen       int
 	committed bool
 	decided   chan struct{} // from: call to call; never: a hedged call's decided; nil otherwise
 }
 
 func (a *streamAttempts) view() attemptView {
-	v := attemptView{cs: a.cs, gen: a.gen, committed: a.committed}
+	v := attemptView{cs: a.cs, stats: a.stats, gen: a.gen, committed: a.committed}
 	if a.race != nil {
 		v.decided = a.race.decided
 	}
@@ -172,11 +174,14 @@ func (a *streamAttempts) open() *status.Status {
 // st is then how.
 func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	s := a.s
+	transparent := a.core.nextTransparent
 	a.core.launched()
 	a.picked = picked
+	var as *attemptStats
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()
 		a.final = st
+		as.end(nil, st.Err())
 		return attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -189,13 +194,18 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		a.commit()
 		return fail(status.Convert(err), false)
 	}
+	as, err := s.beginAttempt(picked, &head, transparent)
+	if err != nil {
+		a.commit() // a stats handler panicked: the call ends with Internal
+		return fail(status.Convert(err), false)
+	}
 	cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		// The stream never opened: the server cannot have seen it.
 		return fail(st, s.parent.Err() == nil)
 	}
 	a.final = nil
-	a.cs = cs
+	a.cs, a.stats = cs, as
 	a.gen++
 	s.ci.notePeer(picked.conn)
 	if picked.method.Timeout != 0 {
@@ -235,6 +245,7 @@ func (a *streamAttempts) ended(st *status.Status) attemptEnd {
 	a.final = st
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived || a.committed}
 	e.pushback, e.pushedFor = pushback(a.cs.Trailer())
+	a.stats.end(a.cs.Trailer(), st.Err())
 	return e
 }
 

@@ -26,6 +26,7 @@ import (
 type hedge struct {
 	cs     *streamactor.ClientStream
 	picked pickedCall
+	stats  *attemptStats      // nil without stats handlers
 	cancel context.CancelFunc // ends this attempt alone
 }
 
@@ -57,12 +58,15 @@ func (a *streamAttempts) openHedged(picked pickedCall) (_ attemptEnd, ok bool) {
 // sent. It returns the core's step after the launch, or how it failed.
 func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) {
 	s := a.s
+	transparent := a.core.nextTransparent
 	next := a.core.launched()
 	ctx, cancel := context.WithCancel(picked.ctx)
+	var as *attemptStats
 	fail := func(st *status.Status, unprocessed bool) (step, attemptEnd, bool) {
 		cancel()
 		picked.cancel()
 		a.final = st
+		as.end(nil, st.Err())
 		return step{}, attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -73,11 +77,15 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	if err := s.cc.addPerRPCMetadata(ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
 		return fail(status.Convert(err), false)
 	}
+	as, err := s.beginAttempt(pickedCall{ctx: ctx, conn: picked.conn}, &head, transparent)
+	if err != nil {
+		return fail(status.Convert(err), false)
+	}
 	cs, st := streamactor.NewClientStream(ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		return fail(st, s.parent.Err() == nil)
 	}
-	h := &hedge{cs: cs, picked: picked, cancel: func() { cancel(); picked.cancel() }}
+	h := &hedge{cs: cs, picked: picked, stats: as, cancel: func() { cancel(); picked.cancel() }}
 	a.race.hedges = append(a.race.hedges, h)
 	events := a.race.events
 	actors.Spawn(s.parent, "hedge "+s.method, func(context.Context) error {
@@ -151,6 +159,7 @@ func (a *streamAttempts) hedgeEvent(ev hedgeEvent) step {
 	}
 	a.race.hedges = slices.DeleteFunc(a.race.hedges, func(h *hedge) bool { return h == ev.h })
 	st := ev.h.cs.Status()
+	ev.h.stats.end(ev.h.cs.Trailer(), st.Err())
 	headerReceived, unprocessed := ev.h.cs.Outcome()
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived}
 	e.pushback, e.pushedFor = pushback(ev.h.cs.Trailer())
@@ -199,11 +208,12 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	for _, o := range a.race.hedges {
 		if o != h {
 			o.cancel()
+			o.stats.end(nil, errHedgeLost)
 		}
 	}
 	a.race.hedges = nil
 	if h != nil {
-		a.cs, a.picked, a.final = h.cs, h.picked, nil
+		a.cs, a.picked, a.stats, a.final = h.cs, h.picked, h.stats, nil
 		a.gen++
 		a.s.ci.notePeer(h.picked.conn)
 		actors.Spawn(a.s.parent, "release "+a.s.method, func(context.Context) error {
@@ -220,6 +230,10 @@ func (a *streamAttempts) decide(h *hedge, st *status.Status) {
 	a.commit()
 	close(a.race.decided)
 }
+
+// errHedgeLost is the End of a hedge cancelled because the call went on
+// with another.
+var errHedgeLost = status.Error(codes.Canceled, "rpc: another hedged attempt was picked")
 
 // sendHedged is SendMsg while the call races hedges: framed goes to each
 // (and into the replay buffer). It reports false when the call has picked

@@ -346,5 +346,6 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		}
 		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
 	}
+	cc.watchConnStats(parent, conn)
 	return dialResult{conn: conn}
 }

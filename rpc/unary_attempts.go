@@ -24,20 +24,26 @@ type unaryCall struct {
 	request  []byte
 	start    time.Time
 	reserved int // retry buffer bytes the channel reserved for the call
+	// For the stats handlers: the request as the caller gave it, and its
+	// size before compression.
+	args   any
+	length int
 }
 
 // unaryAttempts makes the attempts of one unary call as its attemptCore
 // decides (A6): one after another under a retry policy (or none), side by
 // side under a hedging policy. requestFree reports that no attempt's
-// writer still holds request, so its buffer may be reused.
-func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *callInfo, comp encoding.Compressor, request []byte, start time.Time) (_ streamactor.UnaryResult, requestFree bool, _ error) {
+// writer still holds request, so its buffer may be reused. The result's
+// attempt has not told the stats handlers its end: the caller does, once
+// it decoded the response.
+func (cc *ClientConn) unaryAttempts(ctx context.Context, u unaryCall, ci *callInfo) (_ streamactor.UnaryResult, requestFree bool, _ *attemptStats, _ error) {
 	// The first pick tells the method's config; it reserves room for the
 	// request when the method has a policy that may replay it.
-	picked, err := cc.pick(ctx, method, ci, start, len(request))
+	picked, err := cc.pick(ctx, u.method, ci, u.start, len(u.request))
 	if err != nil {
-		return streamactor.UnaryResult{}, true, err
+		return streamactor.UnaryResult{}, true, nil, err
 	}
-	u := unaryCall{cc: cc, method: method, comp: comp, request: request, start: start, reserved: picked.reserved}
+	u.reserved = picked.reserved
 	var core attemptCore
 	core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, cc.opts.disableRetry)
 	if core.hedge != nil && u.reserved > 0 {
@@ -49,7 +55,7 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, method string, ci *call
 
 // sequential makes one attempt at a time, waiting between them as the core
 // says. picked is the first attempt's pick.
-func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *attemptCore, ci *callInfo) (res streamactor.UnaryResult, requestFree bool, _ error) {
+func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *attemptCore, ci *callInfo) (res streamactor.UnaryResult, requestFree bool, as *attemptStats, _ error) {
 	requestFree = true
 	for {
 		err := ci.applyMethodLimits(picked.method, len(u.request)-streamactor.PrefixLen)
@@ -60,14 +66,26 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 		if err != nil {
 			picked.cancel()
 			u.end(core, false)
-			return streamactor.UnaryResult{}, requestFree, err
+			return streamactor.UnaryResult{}, requestFree, nil, err
 		}
+		transparent := core.nextTransparent
 		core.launched()
 		head.PreviousAttempts = core.previous
 		ci.notePeer(picked.conn)
+		if as, err = u.beginAttempt(picked, ci, &head, transparent); err != nil {
+			picked.cancel()
+			u.end(core, false)
+			return streamactor.UnaryResult{}, requestFree, as, err
+		}
 		res = streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
 		picked.cancel()
 		requestFree = requestFree && res.RequestDone
+		if res.HeaderReceived {
+			if err := as.inHeader(res.Header, res.Encoding); err != nil {
+				u.end(core, false)
+				return res, requestFree, as, err
+			}
+		}
 		s := core.ended(u.outcome(res))
 		for s.act == actAskThrottle || s.act == actSleep {
 			if s.act == actAskThrottle {
@@ -78,7 +96,7 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 				// The deadline passed while waiting to retry: that, not the
 				// last attempt's status, is why the call ended.
 				u.end(core, false)
-				return res, requestFree, status.FromContextError(ctx.Err()).Err()
+				return res, requestFree, as, status.FromContextError(ctx.Err()).Err()
 			}
 			s = core.timerFired()
 		}
@@ -86,16 +104,31 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 			failed := res.Status != nil && res.Status.Code() != codes.OK
 			u.end(core, !failed)
 			if failed {
-				return res, requestFree, res.Status.Err()
+				return res, requestFree, as, res.Status.Err()
 			}
-			return res, requestFree, nil
+			return res, requestFree, as, nil
 		}
+		as.end(res.Trailer, statusErr(res.Status))
 		res.Release()
 		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
 			u.end(core, false)
-			return streamactor.UnaryResult{}, requestFree, err
+			return streamactor.UnaryResult{}, requestFree, nil, err
 		}
 	}
+}
+
+// beginAttempt tells the stats handlers an attempt begins and sends its
+// request (nil when the client has none). The error is Internal when a
+// handler panicked: the attempt does not go.
+func (u *unaryCall) beginAttempt(picked pickedCall, ci *callInfo, head *streamactor.RequestHead, transparent bool) (*attemptStats, error) {
+	as, err := u.cc.beginAttempt(picked.ctx, u.method, ci, nil, transparent)
+	if as == nil || err != nil {
+		return as, err
+	}
+	if err := as.outHeader(head, picked.conn); err != nil {
+		return as, err
+	}
+	return as, as.outPayload(u.args, u.length, len(u.request))
 }
 
 // head builds an attempt's request headers. It only reads the call's
@@ -129,8 +162,9 @@ func (u *unaryCall) end(core *attemptCore, success bool) {
 // hedgeResult is how one hedged attempt ended.
 type hedgeResult struct {
 	res    streamactor.UnaryResult
-	picked pickedCall // zero when the pick failed
-	err    error      // the pick or the request headers failed
+	picked pickedCall    // zero when the pick failed
+	err    error         // the pick or the request headers failed (or a stats handler panicked)
+	stats  *attemptStats // the attempt's, not yet ended; nil without stats handlers
 }
 
 // hedged runs the attempts of a call under a hedging policy: each attempt
@@ -141,21 +175,21 @@ type hedgeResult struct {
 // The attempts share a copy of the call (h) and of its options, read-only
 // while they run, so that calls that hedge nothing keep theirs on the
 // stack; what the call learnt goes back to u when every attempt is done.
-func (u *unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
+func (u *unaryCall) hedged(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, *attemptStats, error) {
 	defer first.cancel()
 	shared := *ci
 	h := *u
-	res, requestFree, err := h.hedge(ctx, first, core, &shared)
+	res, requestFree, as, err := h.hedge(ctx, first, core, &shared)
 	*ci = shared
 	u.reserved = h.reserved
-	return res, requestFree, err
+	return res, requestFree, as, err
 }
 
 // hedge is hedged's loop, on the shared copies.
-func (u *unaryCall) hedge(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, error) {
+func (u *unaryCall) hedge(ctx context.Context, first pickedCall, core *attemptCore, ci *callInfo) (streamactor.UnaryResult, bool, *attemptStats, error) {
 	if err := ci.applyMethodLimits(first.method, len(u.request)-streamactor.PrefixLen); err != nil {
 		u.end(core, false)
-		return streamactor.UnaryResult{}, true, err
+		return streamactor.UnaryResult{}, true, nil, err
 	}
 	callCtx, cancelAll := context.WithCancel(first.ctx)
 	defer cancelAll()
@@ -163,11 +197,12 @@ func (u *unaryCall) hedge(ctx context.Context, first pickedCall, core *attemptCo
 	results := make(chan hedgeResult, core.hedge.MaxAttempts+1) // from: hedged attempts; never
 	spawned, received := 0, 0
 	launch := func(picked *pickedCall) step {
+		transparent := core.nextTransparent
 		s := core.launched()
 		previous := core.previous
 		spawned++
 		actors.Spawn(callCtx, "hedge "+u.method, func(ctx context.Context) error {
-			results <- u.hedgeAttempt(ctx, picked, previous, ci)
+			results <- u.hedgeAttempt(ctx, picked, previous, transparent, ci)
 			return nil
 		})
 		return s
@@ -195,6 +230,7 @@ loop:
 		select {
 		case r := <-results:
 			received++
+			last.stats.end(last.res.Trailer, last.endErr())
 			last.res.Release()
 			last = r
 			if r.err != nil {
@@ -214,6 +250,7 @@ loop:
 	for ; received < spawned; received++ {
 		r := <-results
 		requestFree = requestFree && (r.err != nil || r.res.RequestDone)
+		r.stats.end(r.res.Trailer, r.endErr())
 		r.res.Release()
 	}
 	if last.picked.conn != nil {
@@ -222,21 +259,29 @@ loop:
 	switch {
 	case expired:
 		u.end(core, false)
-		return last.res, requestFree, status.FromContextError(first.ctx.Err()).Err()
+		return last.res, requestFree, last.stats, status.FromContextError(first.ctx.Err()).Err()
 	case last.err != nil:
 		u.end(core, false)
-		return last.res, requestFree, last.err
+		return last.res, requestFree, last.stats, last.err
 	case last.res.Status != nil && last.res.Status.Code() != codes.OK:
 		u.end(core, false)
-		return last.res, requestFree, last.res.Status.Err()
+		return last.res, requestFree, last.stats, last.res.Status.Err()
 	}
 	u.end(core, true)
-	return last.res, requestFree, nil
+	return last.res, requestFree, last.stats, nil
+}
+
+// endErr is how a hedged attempt ended, for its stats' End.
+func (r *hedgeResult) endErr() error {
+	if r.err != nil {
+		return r.err
+	}
+	return statusErr(r.res.Status)
 }
 
 // hedgeAttempt is one hedged attempt: its pick (unless given), its
 // request, its result.
-func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previous int, ci *callInfo) hedgeResult {
+func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previous int, transparent bool, ci *callInfo) hedgeResult {
 	var picked pickedCall
 	if given != nil {
 		picked = *given
@@ -253,8 +298,17 @@ func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previou
 		return hedgeResult{err: err}
 	}
 	head.PreviousAttempts = previous
+	as, err := u.beginAttempt(picked, ci, &head, transparent)
+	if err != nil {
+		return hedgeResult{err: err, stats: as}
+	}
 	res := streamactor.Unary(picked.ctx, picked.conn, head, u.request, ci.maxRecvMsgSize)
-	return hedgeResult{res: res, picked: picked}
+	if res.HeaderReceived {
+		if err := as.inHeader(res.Header, res.Encoding); err != nil {
+			return hedgeResult{res: res, picked: picked, err: err, stats: as}
+		}
+	}
+	return hedgeResult{res: res, picked: picked, stats: as}
 }
 
 // sleep waits d, or until ctx ends (false).

@@ -234,6 +234,12 @@ func (ss *ServerStream) Finish(st *status.Status, response []byte) {
 	ss.link.Finish(w)
 }
 
+// Header is the response headers set so far (sent once HeaderSent).
+func (ss *ServerStream) Header() metadata.MD { return ss.header }
+
+// Trailer is the trailers set so far (sent with the status).
+func (ss *ServerStream) Trailer() metadata.MD { return ss.trailer }
+
 // HeaderSent reports whether the response headers went out.
 func (ss *ServerStream) HeaderSent() bool { return ss.headerSent }
 
