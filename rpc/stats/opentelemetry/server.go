@@ -74,7 +74,7 @@ func (h *serverHandler) TagRPC(ctx context.Context, info *stats.RPCTagInfo) cont
 // methodLabel is a server call's grpc.method: see
 // MetricsOptions.MethodAttributeFilter.
 func (h *serverHandler) methodLabel(ctx context.Context, fullMethod string) string {
-	keep := rpc.IsRegisteredMethod(ctx, fullMethod)
+	keep := rpc.IsRegisteredMethod(ctx)
 	if h.methodFilter != nil {
 		keep = h.methodFilter(fullMethod)
 	}
