@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -39,6 +37,7 @@ type clientHandler struct {
 	tracer     trace.Tracer // nil: no traces
 	propagator propagation.TextMapPropagator
 	targets    targetCache
+	labels     labelCache
 }
 
 func newClientHandler(o Options) *clientHandler {
@@ -46,6 +45,7 @@ func newClientHandler(o Options) *clientHandler {
 		inst:       newInstrumentMaker(o.MetricsOptions).client(),
 		propagator: o.TraceOptions.propagator(),
 		targets:    newTargetCache(),
+		labels:     newLabelCache(),
 	}
 	if tp := o.TraceOptions.TracerProvider; tp != nil {
 		h.tracer = tp.Tracer(scopeName)
@@ -57,8 +57,6 @@ func newClientHandler(o Options) *clientHandler {
 type clientCall struct {
 	// method and target are the call's grpc.method and grpc.target.
 	method, target string
-	// labels are method and target as metric attributes.
-	labels attribute.Set
 	// fullMethod is the method as called, "/pkg.Service/Method".
 	fullMethod string
 	start      time.Time
@@ -66,7 +64,8 @@ type clientCall struct {
 	// attempts' spans.
 	span trace.Span
 	// attempts is shared by the call's attempts, which may begin on
-	// goroutines of their own (hedging).
+	// goroutines of their own (hedging); only spans need it (nil without).
+	// from: one attempt's goroutine to the next; blocks while one holds it
 	attempts owned[attemptCount]
 }
 
@@ -95,25 +94,29 @@ func (h *clientHandler) startCall(ctx context.Context, cc *rpc.ClientConn, metho
 		target:     h.targets.canonical(cc),
 		fullMethod: method,
 		start:      time.Now(),
-		attempts:   newOwned(attemptCount{}),
 	}
-	c.labels = attribute.NewSet(
-		attribute.String(methodKey, c.method),
-		attribute.String(targetKey, c.target))
 	ctx = context.WithValue(ctx, clientCallKey{}, c)
 	if h.tracer != nil {
+		c.attempts = newOwned(attemptCount{})
 		ctx, c.span = h.tracer.Start(ctx, spanName(callSpanPrefix, method), trace.WithSpanKind(trace.SpanKindClient))
 	}
 	return ctx, c
 }
 
+// labelsStarted are the labels of the call's attempts as they start.
+func (c *clientCall) labelsStarted() labelKey {
+	return labelKey{method: c.method, target: c.target, withTarget: true}
+}
+
+// labelsEnded are the labels of the call, or of one of its attempts, that
+// ended with err.
+func (c *clientCall) labelsEnded(err error) labelKey {
+	return labelKey{method: c.method, target: c.target, status: statusName(err), withTarget: true, withStatus: true}
+}
+
 // endCall records the call's duration and ends its span.
 func (h *clientHandler) endCall(ctx context.Context, c *clientCall, err error) {
-	h.inst.callDuration.Record(ctx, time.Since(c.start).Seconds(), metric.WithAttributeSet(
-		attribute.NewSet(
-			attribute.String(methodKey, c.method),
-			attribute.String(targetKey, c.target),
-			attribute.String(statusKey, statusName(err)))))
+	h.inst.callDuration.Record(ctx, time.Since(c.start).Seconds(), h.labels.options(c.labelsEnded(err)).record...)
 	if c.span != nil {
 		endSpan(c.span, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/actorpc/actorpc/rpc/stats"
@@ -17,6 +16,7 @@ type clientAttempt struct {
 	span trace.Span
 	// tally is shared by the goroutines that send and receive on the
 	// attempt's stream.
+	// from: the sender to the receiver and back; blocks while one holds it
 	tally owned[messageTally]
 }
 
@@ -64,7 +64,7 @@ func (h *clientHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	}
 	switch s := s.(type) {
 	case *stats.Begin:
-		h.inst.attemptStarted.Add(ctx, 1, metric.WithAttributeSet(a.call.labels))
+		h.inst.attemptStarted.Add(ctx, 1, h.labels.options(a.call.labelsStarted()).add...)
 		if a.span != nil {
 			n := a.call.attempts.take()
 			previous := n.begun
@@ -101,14 +101,10 @@ func (h *clientHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 func (h *clientHandler) endAttempt(ctx context.Context, a *clientAttempt, e *stats.End) {
 	t := a.tally.take()
 	a.tally.put(t)
-	c := a.call
-	labels := metric.WithAttributeSet(attribute.NewSet(
-		attribute.String(methodKey, c.method),
-		attribute.String(targetKey, c.target),
-		attribute.String(statusKey, statusName(e.Error))))
-	h.inst.attemptDuration.Record(ctx, e.EndTime.Sub(e.BeginTime).Seconds(), labels)
-	h.inst.attemptSent.Record(ctx, t.sentBytes, labels)
-	h.inst.attemptRcvd.Record(ctx, t.rcvdBytes, labels)
+	labels := h.labels.options(a.call.labelsEnded(e.Error)).record
+	h.inst.attemptDuration.Record(ctx, e.EndTime.Sub(e.BeginTime).Seconds(), labels...)
+	h.inst.attemptSent.Record(ctx, t.sentBytes, labels...)
+	h.inst.attemptRcvd.Record(ctx, t.rcvdBytes, labels...)
 	if a.span != nil {
 		endSpan(a.span, e.Error)
 	}

@@ -1,6 +1,9 @@
 package opentelemetry
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/resolver"
 )
@@ -35,6 +38,7 @@ func trimSlash(method string) string {
 // targetCache remembers the canonical target of the last client asked
 // about, so that a client's calls parse its target once.
 type targetCache struct {
+	// from: one call's goroutine to the next; blocks while one holds it
 	last owned[cachedTarget]
 }
 
@@ -66,4 +70,62 @@ func canonicalTarget(target string) string {
 		return target
 	}
 	return t.URL.String()
+}
+
+// labelKey is one combination of labels of a measurement.
+type labelKey struct {
+	method, target, status string
+	// withTarget and withStatus say which of target and status it has:
+	// grpc.target is a client's, grpc.status an ended call's.
+	withTarget, withStatus bool
+}
+
+// measureOptions label a measurement: its attributes, as the options the
+// instruments' Add and Record take.
+type measureOptions struct {
+	add    []metric.AddOption
+	record []metric.RecordOption
+}
+
+func newMeasureOptions(k labelKey) measureOptions {
+	kvs := make([]attribute.KeyValue, 0, 3)
+	kvs = append(kvs, attribute.String(methodKey, k.method))
+	if k.withTarget {
+		kvs = append(kvs, attribute.String(targetKey, k.target))
+	}
+	if k.withStatus {
+		kvs = append(kvs, attribute.String(statusKey, k.status))
+	}
+	o := metric.WithAttributeSet(attribute.NewSet(kvs...))
+	return measureOptions{add: []metric.AddOption{o}, record: []metric.RecordOption{o}}
+}
+
+// maxCachedLabels bounds a labelCache. Labels are few by design (methods
+// not known for sure are "other"), but targets are as many as the clients
+// a program makes.
+const maxCachedLabels = 1024
+
+// labelCache keeps the measureOptions of each combination of labels a
+// handler has recorded, so that recording a call allocates none. Once it
+// holds maxCachedLabels, a new combination is made at each use instead.
+type labelCache struct {
+	// from: one call's goroutine to the next; blocks while one holds it
+	byKey owned[map[labelKey]measureOptions]
+}
+
+func newLabelCache() labelCache {
+	return labelCache{byKey: newOwned(map[labelKey]measureOptions{})}
+}
+
+func (c labelCache) options(k labelKey) measureOptions {
+	m := c.byKey.take()
+	o, ok := m[k]
+	if !ok {
+		o = newMeasureOptions(k)
+		if len(m) < maxCachedLabels {
+			m[k] = o
+		}
+	}
+	c.byKey.put(m)
+	return o
 }

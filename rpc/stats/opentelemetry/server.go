@@ -3,8 +3,6 @@ package opentelemetry
 import (
 	"context"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -31,6 +29,7 @@ type serverHandler struct {
 	tracer       trace.Tracer // nil: no traces
 	propagator   propagation.TextMapPropagator
 	methodFilter func(string) bool
+	labels       labelCache
 }
 
 func newServerHandler(o Options) *serverHandler {
@@ -38,6 +37,7 @@ func newServerHandler(o Options) *serverHandler {
 		inst:         newInstrumentMaker(o.MetricsOptions).server(),
 		propagator:   o.TraceOptions.propagator(),
 		methodFilter: o.MetricsOptions.MethodAttributeFilter,
+		labels:       newLabelCache(),
 	}
 	if tp := o.TraceOptions.TracerProvider; tp != nil {
 		h.tracer = tp.Tracer(scopeName)
@@ -53,6 +53,7 @@ type serverCall struct {
 	span trace.Span
 	// tally is shared by the goroutines that send and receive on the
 	// call's stream.
+	// from: the sender to the receiver and back; blocks while one holds it
 	tally owned[messageTally]
 }
 
@@ -92,8 +93,7 @@ func (h *serverHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	}
 	switch s := s.(type) {
 	case *stats.Begin:
-		h.inst.callStarted.Add(ctx, 1, metric.WithAttributeSet(
-			attribute.NewSet(attribute.String(methodKey, c.method))))
+		h.inst.callStarted.Add(ctx, 1, h.labels.options(labelKey{method: c.method}).add...)
 	case *stats.OutPayload:
 		t := c.tally.take()
 		seq := t.sent
@@ -121,12 +121,10 @@ func (h *serverHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 func (h *serverHandler) endCall(ctx context.Context, c *serverCall, e *stats.End) {
 	t := c.tally.take()
 	c.tally.put(t)
-	labels := metric.WithAttributeSet(attribute.NewSet(
-		attribute.String(methodKey, c.method),
-		attribute.String(statusKey, statusName(e.Error))))
-	h.inst.callDuration.Record(ctx, e.EndTime.Sub(e.BeginTime).Seconds(), labels)
-	h.inst.callSent.Record(ctx, t.sentBytes, labels)
-	h.inst.callRcvd.Record(ctx, t.rcvdBytes, labels)
+	labels := h.labels.options(labelKey{method: c.method, status: statusName(e.Error), withStatus: true}).record
+	h.inst.callDuration.Record(ctx, e.EndTime.Sub(e.BeginTime).Seconds(), labels...)
+	h.inst.callSent.Record(ctx, t.sentBytes, labels...)
+	h.inst.callRcvd.Record(ctx, t.rcvdBytes, labels...)
 	if c.span != nil {
 		endSpan(c.span, e.Error)
 	}
