@@ -185,3 +185,35 @@ func TestMetricSetChoosesWhatIsRecorded(t *testing.T) {
 
 // itoa is code as echo-status wants it.
 func itoa(code codes.Code) string { return strconv.FormatUint(uint64(code), 10) }
+
+func TestStreamSentAndReceivedOnTwoGoroutines(t *testing.T) {
+	e := newEnv(t, setup{})
+	stream, err := e.client.BidirectionalStreamingEcho(t.Context())
+	require.NoError(t, err)
+	const n = 20
+	sent := make(chan error, 1)
+	go func() {
+		for range n {
+			if err := stream.Send(&echopb.EchoRequest{Message: "hello"}); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- stream.CloseSend()
+	}()
+	for range n {
+		_, err := stream.Recv()
+		require.NoError(t, err)
+	}
+	_, err = stream.Recv()
+	require.ErrorIs(t, err, io.EOF)
+	require.NoError(t, <-sent)
+	e.waitServerEnds(t, 1)
+
+	cm := collect(t, e.clientMetrics)
+	for _, name := range []string{"grpc.client.attempt.sent_total_compressed_message_size", "grpc.client.attempt.rcvd_total_compressed_message_size"} {
+		s := histogram[int64](t, cm, name, "By", opentelemetry.DefaultSizeBounds)
+		require.Len(t, s, 1, name)
+		assert.Equal(t, int64(n*helloSize), s[0].Sum, name)
+	}
+}

@@ -102,3 +102,27 @@ func attributes(kvs []attribute.KeyValue) map[string]attribute.Value {
 	}
 	return out
 }
+
+// hedgeThrice sends the echo service's calls three times at once (no
+// delay between attempts), going on past UNAVAILABLE.
+const hedgeThrice = `{"methodConfig": [{
+	"name": [{"service": "grpc.examples.echo.Echo"}],
+	"hedgingPolicy": {"maxAttempts": 3, "hedgingDelay": "0s", "nonFatalStatusCodes": ["UNAVAILABLE"]}
+}]}`
+
+func TestHedgedAttemptsEachCountAndNumberApart(t *testing.T) {
+	e := newEnv(t, setup{dialOpts: []rpc.DialOption{rpc.WithDefaultServiceConfig(hedgeThrice)}})
+	ctx := metadata.AppendToOutgoingContext(t.Context(), echoserver.StatusKey, itoa(codes.Unavailable))
+	_, err := e.client.UnaryEcho(ctx, &echopb.EchoRequest{Message: "hello"})
+	require.Equal(t, codes.Unavailable, status.Code(err))
+	e.waitServerEnds(t, 3)
+
+	started := counter(t, collect(t, e.clientMetrics), "grpc.client.attempt.started", "{attempt}")
+	require.Len(t, started, 1)
+	assert.Equal(t, int64(3), started[0].Value)
+	var previous []int64
+	for _, a := range named(e.clientSpans.Ended(), "Attempt.grpc.examples.echo.Echo.UnaryEcho") {
+		previous = append(previous, attributes(a.Attributes())["previous-rpc-attempts"].AsInt64())
+	}
+	assert.ElementsMatch(t, []int64{0, 1, 2}, previous, "attempts begun side by side still number apart")
+}
