@@ -2,6 +2,7 @@ package connactor
 
 import (
 	"errors"
+	"log/slog"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -138,6 +139,10 @@ type Config struct {
 	// waited this long behind a connection window the peer never grows.
 	// Default 5 minutes; negative: never.
 	ConnStallTimeout time.Duration
+	// Logger is told of the connection's rare events (log.go): connected,
+	// a failed handshake, GOAWAY sent or received, a keepalive failure, a
+	// reset for a protocol violation, a panic. Nil: nothing is logged.
+	Logger *slog.Logger
 }
 
 // PingPolicy is how often a client may ping a server connection.

@@ -158,12 +158,12 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
 	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
-		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
+		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
 		func(context.Context) error { rd.run(); return nil },
-		actors.OnExit(func(_ string, err error) {
+		logPanic(cfg, nc.RemoteAddr()), actors.OnExit(func(_ string, err error) {
 			if stoppedIsNil(err) != nil {
 				nc.Close()
 			}
@@ -210,7 +210,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a.reader, a.writer = rref, wref
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
-	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}
+	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe),
+		logPanic(cfg, nc.RemoteAddr())}
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -217,6 +218,7 @@ func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAc
 	}
 	switch act {
 	case sendFirstGoAway:
+		a.log(slog.LevelInfo, "connactor: sent GOAWAY", "code", http2.ErrCodeNo.String(), "last_stream", 1<<31-1, "debug", "graceful shutdown")
 		a.write(goAwayOp(1<<31-1, http2.ErrCodeNo, "graceful shutdown"))
 		a.write(pingOp(shutdownPing))
 		a.shutdownTimer = time.NewTimer(shutdownPingTimeout)
@@ -224,6 +226,7 @@ func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAc
 		if a.shutdownTimer != nil {
 			a.shutdownTimer.Stop()
 		}
+		a.log(goAwayLevel(code), "connactor: sent GOAWAY", "code", code.String(), "last_stream", a.lastPeerID, "debug", why)
 		a.write(goAwayOp(a.lastPeerID, code, why))
 	}
 	return act
@@ -319,6 +322,9 @@ func (e *streamEntry) deliver(ev Event) { e.s.events.Offer(ev) }
 // resetStream is a stream error (RFC 9113 5.4.2): RST_STREAM to the peer,
 // EventReset to our stream; the entry stays until the stream releases it.
 func (a *connActor) resetStream(id uint32, code http2.ErrCode, why string) {
+	if isViolation(code) {
+		a.log(slog.LevelInfo, "connactor: reset a stream for a protocol violation", "stream", id, "code", code.String(), "debug", why)
+	}
 	e, ok := a.streams[id]
 	if !ok {
 		a.write(rstOp(id, code))

@@ -20,6 +20,12 @@ import (
 func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg.Role = RoleClient
 	cfg = cfg.withDefaults()
+	c, err := dialHandshake(ctx, nc, cfg)
+	logHandshake(cfg, nc, err)
+	return c, err
+}
+
+func dialHandshake(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
 	w := newWriter(nc, cfg.WriteTimeout, writerMailbox)
@@ -48,6 +54,12 @@ func Dial(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 func Accept(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	cfg.Role = RoleServer
 	cfg = cfg.withDefaults()
+	c, err := acceptHandshake(ctx, nc, cfg)
+	logHandshake(cfg, nc, err)
+	return c, err
+}
+
+func acceptHandshake(ctx context.Context, nc net.Conn, cfg Config) (*Conn, error) {
 	undo := handshakeDeadline(ctx, nc, cfg.HandshakeTimeout)
 	defer undo()
 	w := newWriter(nc, cfg.WriteTimeout, writerMailbox)

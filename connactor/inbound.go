@@ -3,6 +3,7 @@ package connactor
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"golang.org/x/net/http2"
 )
@@ -363,6 +364,7 @@ func (a *connActor) onPriority(f inFrame) {
 		a.resetStream(f.streamID, http2.ErrCodeProtocol, "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
 		return
 	}
+	a.log(slog.LevelInfo, "connactor: reset a stream for a protocol violation", "stream", f.streamID, "code", http2.ErrCodeProtocol.String(), "debug", "PRIORITY making the stream depend on itself (RFC 9113 5.3.1)")
 	a.write(rstOp(f.streamID, http2.ErrCodeProtocol))
 }
 
@@ -370,6 +372,7 @@ func (a *connActor) onPriority(f inFrame) {
 // were never processed and may be retried elsewhere (RFC 9113 6.8).
 func (a *connActor) onGoAway(f inFrame) {
 	g := GoAway{Code: f.code, LastStreamID: f.lastID, Debug: string(f.debug)}
+	a.log(goAwayLevel(g.Code), "connactor: received GOAWAY", "code", g.Code.String(), "last_stream", g.LastStreamID, "debug", g.Debug)
 	a.peerGoAway = &g
 	if !a.phase.goingAway() {
 		// The peer's GOAWAY is why GoingAway closes: the handle's note is

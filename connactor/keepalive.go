@@ -2,6 +2,7 @@ package connactor
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -114,7 +115,9 @@ func (a *connActor) onKeepaliveTimer() error {
 	}
 	switch verdict {
 	case kaDead:
-		return k.deadErr()
+		err := k.deadErr()
+		a.log(slog.LevelWarn, "connactor: keepalive found the peer dead; closing", "error", err.Error())
+		return err
 	case kaDormant:
 		return nil
 	case kaPing:

@@ -179,19 +179,22 @@ func (s *clientStream) SendMsg(m any) error {
 	if !s.send.committed {
 		a := s.take()
 		if a.hedging() {
-			if s.sendHedged(a, framed) {
+			if s.sendHedged(a, framed, m, length) {
 				return nil // told to the stats of the attempt picked, if any, when it is
 			}
 			if err := s.sendCommitted(framed); err != nil {
 				return err
 			}
-			return s.send.stats.outPayload(m, length, sent)
+			if err := s.send.stats.outPayload(m, length, sent); err != nil {
+				return s.statsPanicked(err)
+			}
+			return nil
 		}
 		if !a.committed && headersArrived(a.cs) {
 			a.commit()
 		}
 		if !a.committed && a.final == nil {
-			if kept = a.keep(framed); !kept {
+			if kept = a.keep(framed, m, length); !kept {
 				a.commit() // past the retry buffer: this attempt is the call's
 			}
 		}
@@ -200,7 +203,10 @@ func (s *clientStream) SendMsg(m any) error {
 	}
 	st := s.send.cs.Send(framed, kept)
 	if st == nil {
-		return s.send.stats.outPayload(m, length, sent)
+		if err := s.send.stats.outPayload(m, length, sent); err != nil {
+			return s.statsPanicked(err)
+		}
+		return nil
 	}
 	if kept {
 		// The attempt ended with the message in the replay buffer: a new
@@ -262,7 +268,7 @@ func (s *clientStream) RecvMsg(m any) error {
 	if s.received == 0 && s.recv.stats != nil {
 		md, _ := s.recv.cs.Header()
 		if err := s.recv.stats.inHeader(md, s.recv.cs.Encoding()); err != nil {
-			return err
+			return s.statsPanicked(err)
 		}
 	}
 	s.received++
@@ -278,7 +284,7 @@ func (s *clientStream) RecvMsg(m any) error {
 		return status.Errorf(codes.Internal, "grpc: failed to unmarshal the received message: %v", err)
 	}
 	if err := s.recv.stats.inPayload(m, length, compressed); err != nil {
-		return err
+		return s.statsPanicked(err)
 	}
 	if !s.desc.ServerStreams {
 		// One response is all there is: its call succeeded only if the
@@ -329,10 +335,32 @@ func (s *clientStream) endStats(st *status.Status) {
 
 // beginAttempt tells the stats handlers an attempt begins on picked with
 // head (nil when the client has none); Internal when a handler panicked.
-func (s *clientStream) beginAttempt(picked pickedCall, head *streamactor.RequestHead, transparent bool) (*attemptStats, error) {
-	as, err := s.cc.beginAttempt(picked.ctx, s.method, &s.ci, s.desc, transparent)
-	if as == nil || err != nil {
+// With handlers, the attempt gets a context of its own (picked.ctx
+// becomes it), which statsPanicked cancels.
+func (s *clientStream) beginAttempt(picked *pickedCall, head *streamactor.RequestHead, transparent bool) (*attemptStats, error) {
+	if len(s.cc.opts.stats) == 0 {
+		return nil, nil
+	}
+	ctx, abort := context.WithCancel(picked.ctx)
+	picked.ctx = ctx
+	as, err := s.cc.beginAttempt(ctx, s.method, &s.ci, s.desc, transparent)
+	as.abort = abort
+	if err != nil {
 		return as, err
 	}
 	return as, as.outHeader(head, picked.conn)
+}
+
+// statsPanicked ends the call when a stats handler panicked (err is
+// Internal): its attempt is cancelled and the call commits, so that no
+// retry follows and nothing of it waits for the application.
+func (s *clientStream) statsPanicked(err error) error {
+	a := s.take()
+	defer s.put(a)
+	if a.final == nil {
+		a.final = status.Convert(err)
+	}
+	a.commit()
+	a.stats.end(nil, err)
+	return err
 }

@@ -2,7 +2,10 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // WithLogger makes the client log its connections' rare events to l:
@@ -56,4 +59,15 @@ func (h warnAndAbove) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h warnAndAbove) WithGroup(name string) slog.Handler {
 	return warnAndAbove{h.Handler.WithGroup(name)}
+}
+
+// logPanics is an OnExit that logs an actor's panic (its exit reason):
+// the abnormal end of a channel, subchannel or server actor.
+func logPanics(log *slog.Logger, attrs ...any) actors.Option {
+	return actors.OnExit(func(name string, err error) {
+		var p *actors.PanicError
+		if errors.As(err, &p) {
+			log.Error("rpc: an actor panicked", append([]any{"actor", name, "error", err.Error()}, attrs...)...)
+		}
+	})
 }

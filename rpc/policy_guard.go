@@ -54,7 +54,7 @@ func (g *guardedBalancer) recover(method string) {
 	}
 	g.inner = nil
 	g.broken = fmt.Errorf("the load-balancing policy %q panicked in %s: %v", g.name, method, v)
-	slog.Error("rpc: a load-balancing policy panicked; the channel fails its calls until the policy changes",
+	g.a.cc.opts.logger.Error("rpc: a load-balancing policy panicked; the channel fails its calls until the policy changes",
 		"target", g.a.cc.target, "policy", g.name, "method", method, "panic", fmt.Sprint(v))
 	a := g.a
 	a.picker = failPicker{status.New(codes.Unavailable, g.broken.Error())}
@@ -117,7 +117,7 @@ func (p failPicker) Pick(balancer.PickInfo) (balancer.PickResult, error) {
 func (a *channelActor) pickGuarded(picker balancer.Picker, info balancer.PickInfo) (res balancer.PickResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			slog.Error("rpc: a picker panicked; its call ended with Internal", "target", a.cc.target, "policy", a.lbName, "panic", fmt.Sprint(v))
+			a.cc.opts.logger.Error("rpc: a picker panicked; its call ended with Internal", "target", a.cc.target, "policy", a.lbName, "panic", fmt.Sprint(v))
 			err = status.Errorf(codes.Internal, "grpc: the picker of load-balancing policy %q panicked: %v", a.lbName, v)
 		}
 	}()
@@ -128,7 +128,7 @@ func (a *channelActor) pickGuarded(picker balancer.Picker, info balancer.PickInf
 func (a *channelActor) buildResolver() (r resolver.Resolver, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			slog.Error("rpc: a resolver's Build panicked", "target", a.cc.target, "panic", fmt.Sprint(v))
+			a.cc.opts.logger.Error("rpc: a resolver's Build panicked", "target", a.cc.target, "panic", fmt.Sprint(v))
 			r, err = nil, fmt.Errorf("the resolver's Build panicked: %v", v)
 		}
 	}()
@@ -136,7 +136,7 @@ func (a *channelActor) buildResolver() (r resolver.Resolver, err error) {
 	if err != nil || r == nil {
 		return r, err
 	}
-	return &guardedResolver{inner: r, link: a.resolverIn, target: a.cc.target}, nil
+	return &guardedResolver{inner: r, link: a.resolverIn, target: a.cc.target, log: a.cc.opts.logger}, nil
 }
 
 // guardedResolver runs a resolver's methods under recover. A panic is
@@ -147,6 +147,7 @@ type guardedResolver struct {
 	inner  resolver.Resolver
 	link   resolver.ClientConn
 	target string
+	log    *slog.Logger
 	broken bool
 }
 
@@ -156,7 +157,7 @@ func (g *guardedResolver) recover(method string) {
 		return
 	}
 	g.broken = true
-	slog.Error("rpc: a resolver panicked", "target", g.target, "method", method, "panic", fmt.Sprint(v))
+	g.log.Error("rpc: a resolver panicked", "target", g.target, "method", method, "panic", fmt.Sprint(v))
 	g.link.ReportError(fmt.Errorf("the resolver panicked in %s: %v", method, v))
 }
 

@@ -72,7 +72,7 @@ func NewServer(opts ...ServerOption) *Server {
 	}
 	a := &serverActor{s: s, core: newServerCore()}
 	s.ref = actors.Spawn(context.Background(), "server", a.run,
-		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe))
+		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe), logPanics(o.logger))
 	return s
 }
 
@@ -207,6 +207,7 @@ func (s *Server) connConfig(nc net.Conn, p *peer.Peer, connCtx context.Context) 
 		Accept:               func(link *connactor.Stream) *actors.Ref { return s.acceptStream(link, p, connCtx) },
 		AuthInfo:             p.AuthInfo,
 		Ended:                func(c *connactor.Conn) { s.tell(connEndedMsg{conn: c}) },
+		Logger:               s.opts.logger,
 	}
 	s.opts.applyServerKeepalive(&cfg)
 	return cfg

@@ -26,7 +26,15 @@ type (
 	// newConnMsg: Serve accepted nc; run its handshake.
 	newConnMsg struct{ nc net.Conn }
 	// handshakeDoneMsg: a handshake's outcome; conn is nil when it failed.
-	handshakeDoneMsg struct{ conn *connactor.Conn }
+	// watching: the handshake actor stays, to tell the stats handlers
+	// the connection's end, and tells connStatsDoneMsg when it has.
+	handshakeDoneMsg struct {
+		conn     *connactor.Conn
+		watching bool
+	}
+	// connStatsDoneMsg: a handshake actor told the stats handlers its
+	// connection's end (stats_conn.go).
+	connStatsDoneMsg struct{}
 	// connEndedMsg: a connection's last act (connactor.Config.Ended).
 	connEndedMsg struct{ conn *connactor.Conn }
 	// stopMsg: Stop or GracefulStop; done is closed when nothing is left.
@@ -56,6 +64,7 @@ func (addListenerMsg) serverMsg()     {}
 func (removeListenerMsg) serverMsg()  {}
 func (newConnMsg) serverMsg()         {}
 func (handshakeDoneMsg) serverMsg()   {}
+func (connStatsDoneMsg) serverMsg()   {}
 func (connEndedMsg) serverMsg()       {}
 func (stopMsg) serverMsg()            {}
 func (stoppingMsg) serverMsg()        {}
@@ -106,7 +115,12 @@ func (a *serverActor) handle(m serverMsg) {
 		}
 		a.spawnHandshake(m.nc)
 	case handshakeDoneMsg:
+		if m.watching {
+			a.core.statsWatchStarted()
+		}
 		a.apply(a.core.handshakeDone(m.conn))
+	case connStatsDoneMsg:
+		a.apply(a.core.statsWatchEnded())
 	case connEndedMsg:
 		// Told from the connection's last act: its goroutine is past the
 		// telling and closes Done at once. Waiting for that keeps Stop's
@@ -167,6 +181,7 @@ func (s *Server) secureAndAccept(raw net.Conn) (_ *connactor.Conn, connCtx conte
 	nc, authInfo, err := s.opts.creds.ServerHandshake(raw)
 	unstop()
 	if err != nil {
+		s.opts.logger.Info("rpc: the credentials' handshake failed", "peer", raw.RemoteAddr().String(), "error", err.Error())
 		return nil, nil, err
 	}
 	raw.SetDeadline(time.Time{})
@@ -196,9 +211,11 @@ func (s *Server) handshake(raw net.Conn) {
 		s.tell(handshakeDoneMsg{})
 		return
 	}
-	s.tell(handshakeDoneMsg{conn: conn})
-	if hs := s.opts.stats; len(hs) > 0 {
+	hs := s.opts.stats
+	s.tell(handshakeDoneMsg{conn: conn, watching: len(hs) > 0})
+	if len(hs) > 0 {
 		<-conn.Done()
 		hs.endConn(connCtx, conn.RemoteAddr(), false, s.opts.logger)
+		s.tell(connStatsDoneMsg{})
 	}
 }

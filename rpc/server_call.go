@@ -45,7 +45,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			err = s.handlerPanicked(ss, &h.stream.stats, v)
+			err = s.handlerPanicked(ss, h.stream.stats, v)
 		}
 	}()
 	if ss.Req.HasTimeout {
@@ -65,7 +65,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 		}}, true
 	}
 	if len(s.opts.stats) > 0 {
-		stream.stats.hs = s.opts.stats
+		stream.stats = &serverStats{hs: s.opts.stats}
 		ctx = withRegisteredMethod(ctx, registered)
 		ctx = stream.stats.beginCall(ctx, ss, p, h.connCtx)
 		stream.stats.began(ok && m.stream != nil && m.stream.ClientStreams, ok && m.stream != nil && m.stream.ServerStreams)
@@ -130,11 +130,12 @@ func (s *Server) serveUnary(ctx context.Context, stream *serverStream, m *method
 		stream.finish(toStatus(err), nil, nil, 0)
 		return
 	}
+	compressed := len(msg.Payload) // (msg itself, captured, would escape)
 	dec := func(v any) error {
 		if err := s.opts.codec.Unmarshal(payload, v); err != nil {
 			return status.Errorf(codes.Internal, "grpc: error unmarshalling request: %v", err)
 		}
-		stream.stats.inPayload(v, len(payload), len(msg.Payload))
+		stream.stats.inPayload(v, len(payload), compressed)
 		return nil
 	}
 	reply, appErr := m.unary.Handler(m.service.impl, ctx, dec, s.opts.unaryInterceptor)

@@ -52,8 +52,9 @@ type serverCore struct {
 	// endedEarly: connections whose end was told before their handshake
 	// told they were ready. The two come from different goroutines (the
 	// connection's last act, the handshake's), with no order between them.
-	endedEarly map[*connactor.Conn]bool
-	handshakes int // sockets accepted whose handshake has not told its outcome
+	endedEarly   map[*connactor.Conn]bool
+	handshakes   int // sockets accepted whose handshake has not told its outcome
+	statsWatches int // handshake actors still to tell the stats handlers their connection's end
 	// waiters are the Stop and GracefulStop callers', closed when
 	// nothing is left. from: server actor; never
 	waiters []chan struct{}
@@ -161,9 +162,19 @@ func (c *serverCore) stop(graceful bool, done chan struct{}) serverEffects {
 	return fx
 }
 
+// statsWatchStarted: a handshake actor stays to tell the stats handlers
+// its connection's end; a stop waits for it as for a handshake.
+func (c *serverCore) statsWatchStarted() { c.statsWatches++ }
+
+// statsWatchEnded: a handshake actor told its connection's end.
+func (c *serverCore) statsWatchEnded() serverEffects {
+	c.statsWatches--
+	return serverEffects{release: c.releasable()}
+}
+
 // releasable hands over the waiters once a stopping server holds nothing.
 func (c *serverCore) releasable() []chan struct{} {
-	if !c.stopping() || len(c.conns) > 0 || c.handshakes > 0 {
+	if !c.stopping() || len(c.conns) > 0 || c.handshakes > 0 || c.statsWatches > 0 {
 		return nil
 	}
 	w := c.waiters

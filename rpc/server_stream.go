@@ -28,7 +28,7 @@ type serverStream struct {
 	singleRequest bool
 	received      bool // a request message was received
 
-	stats serverStats // stats_server.go; zero without stats handlers
+	stats *serverStats // stats_server.go; nil without stats handlers
 }
 
 // The cardinality violations of a call that takes one request, worded as
@@ -98,7 +98,7 @@ func (s *serverStream) SendMsg(m any) error {
 // it has one, and tells the stats handlers; reply and length are the
 // response as the handler gave it and its size before compression.
 func (s *serverStream) finish(st *status.Status, response []byte, reply any, length int) {
-	if len(s.stats.hs) == 0 {
+	if s.stats == nil {
 		s.ss.Finish(st, response)
 		return
 	}

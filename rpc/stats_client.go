@@ -26,7 +26,10 @@ type attemptStats struct {
 	method string
 	begin  time.Time
 	cc     *ClientConn
-	ended  bool // End was told (owned by whoever holds the attempt's end)
+	// abort cancels a streaming attempt's own context: it ends the stream
+	// when a handler panicked, and releases the context at the End.
+	abort context.CancelFunc
+	ended bool // End was told (owned by whoever holds the attempt's end)
 }
 
 // beginAttempt starts an attempt's stats: TagRPC, then Begin. The error is
@@ -98,7 +101,13 @@ func (a *attemptStats) inPayload(m any, length, compressed int) error {
 // end tells of the trailers, when any came, and the attempt's End with
 // err (nil for OK). It tells once; a later call does nothing.
 func (a *attemptStats) end(trailer metadata.MD, err error) {
-	if a == nil || a.ended {
+	if a == nil {
+		return
+	}
+	if a.abort != nil {
+		defer a.abort()
+	}
+	if a.ended {
 		return
 	}
 	a.ended = true

@@ -52,15 +52,16 @@ func connStatsRecover(log *slog.Logger, event string, remote net.Addr) {
 }
 
 // watchConnStats spawns, for a client connection, the actor that tells
-// the stats handlers its beginning and its end. It lives under the
-// connection's parent, and as long as the connection.
-func (cc *ClientConn) watchConnStats(parent context.Context, conn *connactor.Conn) {
+// the stats handlers its beginning and its end (nil without handlers). It
+// lives under the connection's parent, and as long as the connection; its
+// subchannel waits for it as it does for the connection.
+func (cc *ClientConn) watchConnStats(parent context.Context, conn *connactor.Conn) *actors.Ref {
 	hs := cc.opts.stats
 	if len(hs) == 0 {
-		return
+		return nil
 	}
 	log := cc.opts.logger
-	actors.Spawn(parent, "conn stats "+conn.RemoteAddr().String(), func(context.Context) error {
+	return actors.Spawn(parent, "conn stats "+conn.RemoteAddr().String(), func(context.Context) error {
 		ctx := hs.beginConn(conn.LocalAddr(), conn.RemoteAddr(), true, log)
 		<-conn.Done()
 		hs.endConn(ctx, conn.RemoteAddr(), true, log)

@@ -13,7 +13,7 @@ import (
 
 // serverStats tells a server's stats handlers of one call. It lives in the
 // call's serverStream, on the handler actor's goroutine, which is the only
-// one that calls it; a server without handlers leaves it zero, and every
+// one that calls it; a server without handlers has none (nil), and every
 // method then returns at once. A handler's panic unwinds to the handler
 // actor's recover, which ends the call with Internal (handler_panic.go).
 type serverStats struct {
@@ -40,7 +40,7 @@ func (s *serverStats) beginCall(ctx context.Context, ss *streamactor.ServerStrea
 // began tells of the call's beginning, once the method (and so its kind)
 // is known.
 func (s *serverStats) began(clientStream, serverStream bool) {
-	if len(s.hs) == 0 {
+	if s == nil {
 		return
 	}
 	s.hs.handleRPC(s.ctx, &stats.Begin{BeginTime: s.begin, IsClientStream: clientStream, IsServerStream: serverStream})
@@ -49,7 +49,7 @@ func (s *serverStats) began(clientStream, serverStream bool) {
 // inPayload tells of a request message m: compressed is its size as it
 // came, length decoded.
 func (s *serverStats) inPayload(m any, length, compressed int) {
-	if len(s.hs) == 0 {
+	if s == nil {
 		return
 	}
 	s.hs.handleRPC(s.ctx, &stats.InPayload{Payload: m, Length: length, CompressedLength: compressed,
@@ -58,7 +58,7 @@ func (s *serverStats) inPayload(m any, length, compressed int) {
 
 // outHeader tells of the response headers, md, as they go.
 func (s *serverStats) outHeader(ss *streamactor.ServerStream) {
-	if len(s.hs) == 0 {
+	if s == nil {
 		return
 	}
 	s.hs.handleRPC(s.ctx, &stats.OutHeader{Compression: ss.SendEncoding, Header: ss.Header()})
@@ -67,7 +67,7 @@ func (s *serverStats) outHeader(ss *streamactor.ServerStream) {
 // outPayload tells of a response message m, length bytes before
 // compression and framedLen framed.
 func (s *serverStats) outPayload(m any, length, framedLen int) {
-	if len(s.hs) == 0 {
+	if s == nil {
 		return
 	}
 	n := framedLen - streamactor.PrefixLen
@@ -78,7 +78,7 @@ func (s *serverStats) outPayload(m any, length, framedLen int) {
 // end tells of the trailers sent and the call's End with err (nil for
 // OK), once.
 func (s *serverStats) end(ss *streamactor.ServerStream, err error) {
-	if len(s.hs) == 0 || s.ended {
+	if s == nil || s.ended {
 		return
 	}
 	s.ended = true
@@ -90,6 +90,9 @@ func (s *serverStats) end(ss *streamactor.ServerStream, err error) {
 // endAfterPanic is end for a call whose handler (or stats handler)
 // panicked: a stats handler that panics again is logged, not raised.
 func (s *serverStats) endAfterPanic(ss *streamactor.ServerStream, err error, log *slog.Logger) {
+	if s == nil {
+		return
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			log.Error("rpc: a stats handler panicked at a call's end", "method", ss.Req.Method, "panic", fmt.Sprint(v))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/actorpc/actorpc/rpc"
@@ -35,6 +36,7 @@ type recorder struct {
 
 type recorded struct {
 	attempt int
+	conn    any // what TagConn attached, as the call's context has it
 	ev      stats.RPCStats
 }
 
@@ -56,7 +58,7 @@ func (r *recorder) HandleRPC(ctx context.Context, ev stats.RPCStats) {
 	}
 	r.mu.Lock()
 	n, _ := ctx.Value(attemptKey{}).(int)
-	r.evs = append(r.evs, recorded{n, ev})
+	r.evs = append(r.evs, recorded{n, ctx.Value(connKey{}), ev})
 	r.mu.Unlock()
 	if _, ok := ev.(*stats.End); ok {
 		r.ends <- struct{}{}
@@ -148,6 +150,9 @@ func kindsDesc() *rpc.ServiceDesc {
 					}
 					all += in.Value
 				}
+				if strings.Contains(all, "fail") {
+					return status.Error(codes.Unavailable, "asked to fail")
+				}
 				return s.SendMsg(wrapperspb.String(all))
 			}},
 			{StreamName: "Bidi", ServerStreams: true, ClientStreams: true, Handler: func(_ any, s rpc.ServerStream) error {
@@ -158,7 +163,9 @@ func kindsDesc() *rpc.ServiceDesc {
 }
 
 // serveKinds serves the Kinds service; the address.
-func serveKinds(t *testing.T, opts ...rpc.ServerOption) string {
+func serveKinds(t *testing.T, opts ...rpc.ServerOption) string { return serveKindsTB(t, opts...) }
+
+func serveKindsTB(t testing.TB, opts ...rpc.ServerOption) string {
 	t.Helper()
 	s := rpc.NewServer(opts...)
 	s.RegisterService(kindsDesc(), kinds{})
@@ -258,4 +265,259 @@ func TestStatsEventsOfEveryKindOfCall(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestStatsSizesWithGzip(t *testing.T) {
+	srv := newRecorder("server")
+	addr := serveKinds(t, rpc.StatsHandler(srv))
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli))
+	big := strings.Repeat("a", 4000) // compresses well
+	out := new(wrapperspb.StringValue)
+	require.NoError(t, cc.Invoke(context.Background(), kindsUnary, wrapperspb.String(big), out, rpc.UseCompressor("gzip")))
+	cli.waitEnds(t, 1)
+	srv.waitEnds(t, 1)
+	want := proto.Size(wrapperspb.String(big))
+	check := func(length, compressed, wire int) {
+		t.Helper()
+		assert.Equal(t, want, length)
+		assert.Less(t, compressed, length, "compressed")
+		assert.Equal(t, compressed+5, wire)
+	}
+	var seen int
+	for _, r := range []*recorder{cli, srv} {
+		for _, e := range r.events() {
+			switch ev := e.ev.(type) {
+			case *stats.OutPayload:
+				seen++
+				check(ev.Length, ev.CompressedLength, ev.WireLength)
+			case *stats.InPayload:
+				seen++
+				check(ev.Length, ev.CompressedLength, ev.WireLength)
+			}
+		}
+	}
+	assert.Equal(t, 4, seen)
+	// The server answers in the encoding it was asked in.
+	for _, e := range srv.events() {
+		if h, ok := e.ev.(*stats.InHeader); ok {
+			assert.Equal(t, "gzip", h.Compression)
+		}
+	}
+}
+
+func TestStatsHandlersStackInOrder(t *testing.T) {
+	var mu sync.Mutex
+	var order []string
+	mk := func(name string) *recorder {
+		r := newRecorder(name)
+		r.onRPC = func(ev stats.RPCStats) {
+			if _, ok := ev.(*stats.Begin); ok {
+				mu.Lock()
+				order = append(order, name)
+				mu.Unlock()
+			}
+		}
+		return r
+	}
+	s1, s2, c1, c2 := mk("s1"), mk("s2"), mk("c1"), mk("c2")
+	addr := serveKinds(t, rpc.StatsHandler(s1), rpc.StatsHandler(s2))
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(c1), rpc.WithStatsHandler(c2))
+	require.NoError(t, callKind(context.Background(), cc, kindsUnary))
+	for _, r := range []*recorder{s1, s2, c1, c2} {
+		r.waitEnds(t, 1)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"c1", "c2"}, filter(order, "c"))
+	assert.Equal(t, []string{"s1", "s2"}, filter(order, "s"))
+	// On the server, the calls' contexts are children of the connection's
+	// (the last TagConn's value is the one seen).
+	for _, e := range s1.events() {
+		assert.Equal(t, "s2", e.conn, "%T", e.ev)
+	}
+	assert.Equal(t, []string{"*stats.ConnBegin:s2"}, s1.conn)
+}
+
+func filter(in []string, prefix string) (out []string) {
+	for _, s := range in {
+		if strings.HasPrefix(s, prefix) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestStatsCountAttemptsUnderRetryPolicy(t *testing.T) {
+	srv := newRecorder("server")
+	addr := serveKinds(t, rpc.StatsHandler(srv))
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.001s","maxBackoff":"0.001s","backoffMultiplier":1,"retryableStatusCodes":["UNAVAILABLE"]}}]}`))
+	err := cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("fail"), new(wrapperspb.StringValue))
+	require.Equal(t, codes.Unavailable, status.Code(err))
+	cli.waitEnds(t, 3)
+	srv.waitEnds(t, 3)
+	begins, ends := 0, 0
+	attempts := map[int]bool{}
+	for _, e := range cli.events() {
+		attempts[e.attempt] = true
+		switch ev := e.ev.(type) {
+		case *stats.Begin:
+			begins++
+			assert.False(t, ev.IsTransparentRetryAttempt)
+		case *stats.End:
+			ends++
+			assert.Equal(t, codes.Unavailable, status.Code(ev.Error))
+		}
+	}
+	assert.Equal(t, 3, begins)
+	assert.Equal(t, 3, ends)
+	assert.Len(t, attempts, 3, "each attempt its own TagRPC")
+}
+
+// A stats handler that panics ends its call with Internal, on either
+// side, and the connection and the process go on.
+func TestStatsHandlerPanicEndsTheCall(t *testing.T) {
+	panicky := func(name string, on string) *recorder {
+		r := newRecorder(name)
+		r.onRPC = func(ev stats.RPCStats) {
+			if fmt.Sprintf("%T", ev) == on {
+				panic("stats handler " + name)
+			}
+		}
+		return r
+	}
+	for _, on := range []string{"*stats.Begin", "*stats.OutPayload", "*stats.InPayload"} {
+		t.Run("client/"+on, func(t *testing.T) {
+			addr := serveKinds(t)
+			cc := newProbeClient(t, addr, rpc.WithStatsHandler(panicky("c", on)), rpc.WithLogger(nil))
+			for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+				err := callKind(context.Background(), cc, m)
+				assert.Equal(t, codes.Internal, status.Code(err), m)
+			}
+		})
+	}
+	t.Run("server", func(t *testing.T) {
+		addr := serveKinds(t, rpc.StatsHandler(panicky("s", "*stats.InPayload")), rpc.Logger(nil))
+		cc := newProbeClient(t, addr)
+		for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+			err := callKind(context.Background(), cc, m)
+			assert.Equal(t, codes.Internal, status.Code(err), m)
+		}
+	})
+}
+
+// A stats handler that blocks holds its own call only: the other calls on
+// the same connection finish.
+func TestStatsHandlerThatBlocksHoldsOnlyItsCall(t *testing.T) {
+	release := make(chan struct{})
+	blocked := make(chan struct{}, 1)
+	srv := newRecorder("server")
+	srv.onRPC = func(ev stats.RPCStats) {
+		if p, ok := ev.(*stats.InPayload); ok && p.Payload.(*wrapperspb.StringValue).Value == "block" {
+			blocked <- struct{}{}
+			<-release
+		}
+	}
+	addr := serveKinds(t, rpc.StatsHandler(srv))
+	cc := newProbeClient(t, addr)
+	done := make(chan error, 1)
+	go func() {
+		done <- cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("block"), new(wrapperspb.StringValue))
+	}()
+	<-blocked
+	for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+		require.NoError(t, callKind(context.Background(), cc, m), m)
+	}
+	close(release)
+	require.NoError(t, <-done)
+}
+
+// ConnBegin and ConnEnd, once each per connection on both sides; Close and
+// Stop return only after ConnEnd was told.
+func TestStatsConnBeginAndEnd(t *testing.T) {
+	srv, cli := newRecorder("server"), newRecorder("client")
+	s, addr := startServer(t, rpc.StatsHandler(srv))
+	cc, err := rpc.NewClient("passthrough:///"+addr, plaintext(), rpc.WithStatsHandler(cli))
+	require.NoError(t, err)
+	require.NoError(t, callKind(context.Background(), cc, kindsUnary))
+	require.NoError(t, cc.Close())
+	s.Stop()
+	assert.Equal(t, []string{"*stats.ConnBegin:client", "*stats.ConnEnd:client"}, cli.conns())
+	assert.Equal(t, []string{"*stats.ConnBegin:server", "*stats.ConnEnd:server"}, srv.conns())
+}
+
+func (r *recorder) conns() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.conn...)
+}
+
+func TestStatsCountHedgedAttempts(t *testing.T) {
+	addr := serveKinds(t)
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"hedgingPolicy":{"maxAttempts":3,"hedgingDelay":"0s","nonFatalStatusCodes":["UNAVAILABLE"]}}]}`))
+	err := cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("fail"), new(wrapperspb.StringValue))
+	require.Equal(t, codes.Unavailable, status.Code(err))
+	cli.waitEnds(t, 3)
+	perAttempt := map[int][]string{}
+	for _, e := range cli.events() {
+		perAttempt[e.attempt] = append(perAttempt[e.attempt], strings.TrimPrefix(fmt.Sprintf("%T", e.ev), "*stats."))
+	}
+	require.Len(t, perAttempt, 3)
+	for n, evs := range perAttempt {
+		assert.Equal(t, "Begin", evs[0], "attempt %d", n)
+		assert.Equal(t, "End", evs[len(evs)-1], "attempt %d", n)
+	}
+}
+
+// On a client too, a handler that blocks holds its own call only.
+func TestStatsClientHandlerThatBlocksHoldsOnlyItsCall(t *testing.T) {
+	release := make(chan struct{})
+	blocked := make(chan struct{}, 1)
+	cli := newRecorder("client")
+	cli.onRPC = func(ev stats.RPCStats) {
+		if p, ok := ev.(*stats.OutPayload); ok && p.Payload.(*wrapperspb.StringValue).Value == "block" {
+			blocked <- struct{}{}
+			<-release
+		}
+	}
+	addr := serveKinds(t)
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli))
+	done := make(chan error, 1)
+	go func() {
+		done <- cc.Invoke(context.Background(), kindsUnary, wrapperspb.String("block"), new(wrapperspb.StringValue))
+	}()
+	<-blocked
+	for _, m := range []string{kindsUnary, kindsServer, kindsClient, kindsBidi} {
+		require.NoError(t, callKind(context.Background(), cc, m), m)
+	}
+	close(release)
+	require.NoError(t, <-done)
+}
+
+// A stream's retry replays what the call sent: each attempt tells the
+// OutPayload of every message it sent.
+func TestStatsReplayedMessagesAreTold(t *testing.T) {
+	addr := serveKinds(t)
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.001s","maxBackoff":"0.001s","backoffMultiplier":1,"retryableStatusCodes":["UNAVAILABLE"]}}]}`))
+	s, err := cc.NewStream(context.Background(), &rpc.StreamDesc{ClientStreams: true}, kindsClient)
+	require.NoError(t, err)
+	require.NoError(t, s.SendMsg(wrapperspb.String("fail")))
+	require.NoError(t, s.SendMsg(wrapperspb.String("again")))
+	require.NoError(t, s.CloseSend())
+	require.Equal(t, codes.Unavailable, status.Code(s.RecvMsg(new(wrapperspb.StringValue))))
+	cli.waitEnds(t, 3)
+	sent := map[int][]string{}
+	for _, e := range cli.events() {
+		if p, ok := e.ev.(*stats.OutPayload); ok {
+			sent[e.attempt] = append(sent[e.attempt], p.Payload.(*wrapperspb.StringValue).Value)
+			assert.Equal(t, p.CompressedLength+5, p.WireLength)
+		}
+	}
+	assert.Equal(t, map[int][]string{1: {"fail", "again"}, 2: {"fail", "again"}, 3: {"fail", "again"}}, sent)
 }

@@ -28,6 +28,9 @@ type streamAttempts struct {
 	// was (closed), so that a new attempt sends the same.
 	sent      [][]byte
 	sentBytes int
+	// sentStats is, beside sent when the client has stats handlers, each
+	// message as the application gave it: a replay tells its OutPayload.
+	sentStats []sentPayload
 	closed    bool
 	// (Beside closed, so that the bools share a word.)
 	committed bool
@@ -89,6 +92,8 @@ func (a *streamAttempts) commit() {
 	a.core.commit()
 	clear(a.sent)
 	a.sent, a.sentBytes = nil, 0
+	clear(a.sentStats)
+	a.sentStats = nil
 	a.release()
 }
 
@@ -104,9 +109,17 @@ func (a *streamAttempts) release() {
 	}
 }
 
-// keep adds framed to the replay buffer; false when it would pass the
-// call's retry buffer limit, or the channel's (the call then commits).
-func (a *streamAttempts) keep(framed []byte) bool {
+// sentPayload is a message sent, for the stats of its replays: as the
+// application gave it, and its size before compression.
+type sentPayload struct {
+	m      any
+	length int
+}
+
+// keep adds framed (m, length bytes before compression) to the replay
+// buffer; false when it would pass the call's retry buffer limit, or the
+// channel's (the call then commits).
+func (a *streamAttempts) keep(framed []byte, m any, length int) bool {
 	limit := a.s.cc.opts.retryBufferSize
 	need := a.sentBytes + len(framed)
 	if need > limit {
@@ -122,6 +135,9 @@ func (a *streamAttempts) keep(framed []byte) bool {
 	}
 	a.sent = append(a.sent, framed)
 	a.sentBytes += len(framed)
+	if len(a.s.cc.opts.stats) > 0 {
+		a.sentStats = append(a.sentStats, sentPayload{m, length})
+	}
 	return true
 }
 
@@ -194,12 +210,13 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 		a.commit()
 		return fail(status.Convert(err), false)
 	}
-	as, err := s.beginAttempt(picked, &head, transparent)
+	attempt := picked
+	as, err := s.beginAttempt(&attempt, &head, transparent)
 	if err != nil {
 		a.commit() // a stats handler panicked: the call ends with Internal
 		return fail(status.Convert(err), false)
 	}
-	cs, st := streamactor.NewClientStream(picked.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+	cs, st := streamactor.NewClientStream(attempt.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		// The stream never opened: the server cannot have seen it.
 		return fail(st, s.parent.Err() == nil)
@@ -217,9 +234,15 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 			return nil
 		})
 	}
-	for _, m := range a.sent {
+	for i, m := range a.sent {
 		if st := cs.Send(m, true); st != nil {
 			return a.ended(st), false
+		}
+		if as != nil {
+			if err := as.outPayload(a.sentStats[i].m, a.sentStats[i].length, len(m)); err != nil {
+				a.commit()
+				return fail(status.Convert(err), false)
+			}
 		}
 	}
 	if a.closed {

@@ -77,7 +77,8 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	if err := s.cc.addPerRPCMetadata(ctx, &head.Metadata, s.method, picked.conn, &s.ci); err != nil {
 		return fail(status.Convert(err), false)
 	}
-	as, err := s.beginAttempt(pickedCall{ctx: ctx, conn: picked.conn}, &head, transparent)
+	attempt := pickedCall{ctx: ctx, conn: picked.conn}
+	as, err := s.beginAttempt(&attempt, &head, transparent)
 	if err != nil {
 		return fail(status.Convert(err), false)
 	}
@@ -98,9 +99,13 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 		events <- hedgeEvent{h: h}
 		return nil
 	})
-	for _, m := range a.sent {
+	for i, m := range a.sent {
 		if cs.Send(m, true) != nil {
 			break // its watcher reports the end
+		}
+		if err := as.outPayload(a.sentStats[i].m, a.sentStats[i].length, len(m)); err != nil {
+			h.cancel() // a stats handler panicked: this hedge ends (its watcher reports it)
+			break
 		}
 	}
 	if a.closed {
@@ -239,8 +244,8 @@ var errHedgeLost = status.Error(codes.Canceled, "rpc: another hedged attempt was
 // (and into the replay buffer). It reports false when the call has picked
 // an attempt meanwhile, or must now (its buffer is full): the caller then
 // sends as on any committed call.
-func (s *clientStream) sendHedged(a *streamAttempts, framed []byte) bool {
-	if !a.keep(framed) {
+func (s *clientStream) sendHedged(a *streamAttempts, framed []byte, m any, length int) bool {
+	if !a.keep(framed, m, length) {
 		// Past the buffer: the call goes on with the first hedge still
 		// running (the oldest, most likely to answer first).
 		var first *hedge
@@ -252,14 +257,16 @@ func (s *clientStream) sendHedged(a *streamAttempts, framed []byte) bool {
 		s.put(a)
 		return false
 	}
-	targets := make([]*streamactor.ClientStream, 0, len(a.racing()))
-	for _, h := range a.racing() {
-		targets = append(targets, h.cs)
-	}
+	targets := slices.Clone(a.racing())
 	s.send = a.view()
 	s.put(a)
-	for _, cs := range targets {
-		cs.Send(framed, true) // a hedge that ended reports it to the hedges actor
+	for _, h := range targets {
+		if h.cs.Send(framed, true) != nil {
+			continue // a hedge that ended reports it to the hedges actor
+		}
+		if err := h.stats.outPayload(m, length, len(framed)); err != nil {
+			h.cancel() // a stats handler panicked: this hedge ends
+		}
 	}
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/actorpc/actorpc/actors"
@@ -91,9 +92,12 @@ type subchannelActor struct {
 	state    connectivity.State // moved by scNext alone
 	conn     *connactor.Conn    // READY's connection
 	draining []*connactor.Conn  // gone away, still serving their calls
-	failures int                // failed attempts since the last success
-	wait     time.Duration      // TRANSIENT_FAILURE: the rest of the failed attempt's backoff
-	pending  *subchannelUpdate
+	// connStats is the actors telling the stats handlers of its
+	// connections (stats_conn.go): the subchannel ends after them.
+	connStats []*actors.Ref
+	failures  int           // failed attempts since the last success
+	wait      time.Duration // TRANSIENT_FAILURE: the rest of the failed attempt's backoff
+	pending   *subchannelUpdate
 	// keepalive is what our connections use: the channel's, with the time
 	// doubled each time a server said our pings were too many (A8).
 	keepalive keepalive.ClientParameters
@@ -204,9 +208,15 @@ func (a *subchannelActor) attempt(ctx context.Context) {
 		// Shut down while dialling: the new connection is not wanted.
 		res.conn.Close(ErrClientConnClosing)
 		<-res.conn.Done()
+		if res.stats != nil {
+			<-res.stats.Done()
+		}
 	case res.err == nil:
 		a.failures = 0
 		a.conn = res.conn
+		if res.stats != nil {
+			a.connStats = append(a.connStats, res.stats)
+		}
 		a.move(scConnected)
 		a.connected(ctx)
 	case ctx.Err() == nil:
@@ -263,6 +273,14 @@ func (a *subchannelActor) pruneDrained() {
 		}
 	}
 	a.draining = live
+	a.connStats = slices.DeleteFunc(a.connStats, func(r *actors.Ref) bool {
+		select {
+		case <-r.Done():
+			return true
+		default:
+			return false
+		}
+	})
 }
 
 // drain ends the subchannel: its connection closes gracefully, and the
@@ -285,6 +303,9 @@ func (a *subchannelActor) drain() {
 			<-c.Done()
 		}
 	}
+	for _, r := range a.connStats {
+		<-r.Done() // ConnEnd told: a handler that blocks there holds Close
+	}
 }
 
 // newSubchannel spawns a subchannel actor for addr, in state IDLE, under
@@ -294,13 +315,15 @@ func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resol
 	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1), probe: make(chan chan<- actors.Report)}
 	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle,
 		keepalive: cc.opts.keepalive, healthCfg: health}
-	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe))
+	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe),
+		logPanics(cc.opts.logger, "target", cc.target, "address", addr.Addr))
 	return sc
 }
 
 type dialResult struct {
-	conn *connactor.Conn
-	err  error
+	conn  *connactor.Conn
+	stats *actors.Ref // the actor telling the stats handlers of conn; nil without them
+	err   error
 }
 
 // dialAddress connects to addr: the socket, the credentials' handshake,
@@ -317,6 +340,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 	secured, authInfo, err := cc.opts.creds.ClientHandshake(ctx, serverName, nc)
 	if err != nil {
 		nc.Close()
+		cc.opts.logger.Info("rpc: the credentials' handshake failed", "target", cc.target, "peer", addr.Addr, "error", err.Error())
 		return dialResult{err: fmt.Errorf("handshake with %s: %w", addr, err)}
 	}
 	handshake := time.Duration(0) // connactor's default
@@ -338,6 +362,7 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		StaticWindows:                cc.opts.streamWindow != 0 || cc.opts.connWindow != 0, // as in grpc-go: a window set turns BDP off
 		MaxHeaderListSize:            cc.opts.maxHeaderListSize,
 		AuthInfo:                     authInfo, // for peer.Peer and per-RPC credentials
+		Logger:                       cc.opts.logger.With("target", cc.target),
 	})
 	if err != nil {
 		secured.Close()
@@ -346,6 +371,5 @@ func (cc *ClientConn) dialAddress(ctx, parent context.Context, addr resolver.Add
 		}
 		return dialResult{err: fmt.Errorf("connecting to %s: %w", addr, err)}
 	}
-	cc.watchConnStats(parent, conn)
-	return dialResult{conn: conn}
+	return dialResult{conn: conn, stats: cc.watchConnStats(parent, conn)}
 }

@@ -3,7 +3,6 @@ package rpc
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -131,7 +130,7 @@ func (a *subchannelActor) healthReported(r healthReport) {
 	if r.unimplemented {
 		if !a.unimplementedLogged {
 			a.unimplementedLogged = true
-			slog.Warn("rpc: the backend does not implement grpc.health.v1.Health/Watch; health checking is disabled for it (A17)",
+			a.cc.opts.logger.Warn("rpc: the backend does not implement grpc.health.v1.Health/Watch; health checking is disabled for it (A17)",
 				"address", a.sc.addr.String())
 		}
 		a.stopHealthWatch()
