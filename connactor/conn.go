@@ -210,11 +210,12 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	a.reader, a.writer = rref, wref
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
-	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe),
-		logPanic(cfg, nc.RemoteAddr())}
+	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}
 	if cfg.Ended != nil {
 		opts = append(opts, actors.OnExit(func(string, error) { cfg.Ended(c) }))
 	}
+
+	opts = append(opts, logPanic(cfg, nc.RemoteAddr()))
 	c.ref = actors.Spawn(parent, "conn/"+cfg.Name, func(ctx context.Context) error {
 		<-ready
 		return a.run(ctx)

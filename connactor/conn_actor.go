@@ -226,7 +226,7 @@ func (a *connActor) enter(ev phaseEvent, code http2.ErrCode, why string) phaseAc
 		if a.shutdownTimer != nil {
 			a.shutdownTimer.Stop()
 		}
-		a.log(goAwayLevel(code), "connactor: sent GOAWAY", "code", code.String(), "last_stream", a.lastPeerID, "debug", why)
+		a.log(slog.LevelInfo, "connactor: sent GOAWAY", "code", code.String(), "last_stream", a.lastPeerID, "debug", why)
 		a.write(goAwayOp(a.lastPeerID, code, why))
 	}
 	return act

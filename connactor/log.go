@@ -53,8 +53,10 @@ func (a *connActor) log(level slog.Level, msg string, attrs ...any) {
 	logConn(a.cfg, a.c.remote, level, msg, attrs...)
 }
 
-// goAwayLevel: a GOAWAY without an error is routine; one with an error
-// (a protocol violation, too many pings) is worth a warning.
+// goAwayLevel is the level of a GOAWAY received: without an error it is
+// routine; with one (we broke the protocol, pinged too often) it is worth
+// a warning. A GOAWAY we send is Info whatever its code: a peer at fault
+// is the peer's business, and must not fill the server's log at Warn.
 func goAwayLevel(code http2.ErrCode) slog.Level {
 	if code == http2.ErrCodeNo {
 		return slog.LevelInfo

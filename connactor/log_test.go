@@ -91,6 +91,6 @@ func TestLogProtocolViolationResetAndGoAway(t *testing.T) {
 	require.Equal(t, "server", reset[0].attrs["role"])
 	sent := rec.find("connactor: sent GOAWAY")
 	require.NotEmpty(t, sent)
-	require.Equal(t, slog.LevelWarn, sent[len(sent)-1].level)
+	require.Equal(t, slog.LevelInfo, sent[len(sent)-1].level)
 	require.Equal(t, "PROTOCOL_ERROR", sent[len(sent)-1].attrs["code"])
 }

@@ -105,7 +105,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	a.probe = probe
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,
 		actors.WithMailbox(func() int { return len(cc.inbox) }),
-		actors.WithProbe(probe), logPanics(o.logger, "target", target))
+		actors.WithProbe(probe))
 	return cc, nil
 }
 

@@ -330,7 +330,7 @@ func (s *clientStream) endStats(st *status.Status) {
 			a.stats.inHeader(md, a.cs.Encoding())
 		}
 	}
-	a.stats.end(a.cs.Trailer(), st.Err())
+	a.stats.endStatus(a.cs.Trailer(), st)
 }
 
 // beginAttempt tells the stats handlers an attempt begins on picked with

@@ -62,7 +62,9 @@ func (h warnAndAbove) WithGroup(name string) slog.Handler {
 }
 
 // logPanics is an OnExit that logs an actor's panic (its exit reason):
-// the abnormal end of a channel, subchannel or server actor.
+// the abnormal end of a subchannel actor. (The channel and server actors
+// run no user code unguarded: a policy's or a handler's panic is logged
+// where it is recovered.)
 func logPanics(log *slog.Logger, attrs ...any) actors.Option {
 	return actors.OnExit(func(name string, err error) {
 		var p *actors.PanicError

@@ -72,7 +72,7 @@ func NewServer(opts ...ServerOption) *Server {
 	}
 	a := &serverActor{s: s, core: newServerCore()}
 	s.ref = actors.Spawn(context.Background(), "server", a.run,
-		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe), logPanics(o.logger))
+		actors.WithMailbox(func() int { return len(s.inbox) }), actors.WithProbe(s.probe))
 	return s
 }
 

@@ -53,6 +53,22 @@ func (cc *ClientConn) beginAttempt(ctx context.Context, method string, ci *callI
 	return a, a.handle(b)
 }
 
+// pickFailed tells the handlers of an attempt that got no connection (its
+// pick failed with err), as grpc-go does, which begins an attempt before
+// its pick: such a call still has its Begin and End. It returns the error
+// the call ends with: err, or Internal when a handler panicked.
+func (cc *ClientConn) pickFailed(ctx context.Context, method string, ci *callInfo, desc *StreamDesc, transparent bool, err error) error {
+	if len(cc.opts.stats) == 0 {
+		return err
+	}
+	as, panicked := cc.beginAttempt(ctx, method, ci, desc, transparent)
+	as.end(nil, err)
+	if panicked != nil {
+		return panicked
+	}
+	return err
+}
+
 // handle tells the handlers ev; Internal when one panicked (the attempt
 // then tells them nothing more but its End).
 func (a *attemptStats) handle(ev stats.RPCStats) error {
@@ -115,6 +131,15 @@ func (a *attemptStats) end(trailer metadata.MD, err error) {
 		a.handle(&stats.InTrailer{Client: true, Trailer: trailer})
 	}
 	a.handle(&stats.End{Client: true, BeginTime: a.begin, EndTime: time.Now(), Trailer: trailer, Error: err})
+}
+
+// endStatus is end with the status st (nil or OK: no error); it makes the
+// error only when there is a handler to tell.
+func (a *attemptStats) endStatus(trailer metadata.MD, st *status.Status) {
+	if a == nil {
+		return
+	}
+	a.end(trailer, statusErr(st))
 }
 
 // statusErr is st as an error, nil for OK (End's Error).

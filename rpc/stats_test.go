@@ -521,3 +521,58 @@ func TestStatsReplayedMessagesAreTold(t *testing.T) {
 	}
 	assert.Equal(t, map[int][]string{1: {"fail", "again"}, 2: {"fail", "again"}, 3: {"fail", "again"}}, sent)
 }
+
+// A hedged stream: each hedge has its Begin and End; the call reads the
+// one picked, and the other's End tells it lost.
+func TestStatsHedgedStream(t *testing.T) {
+	addr := serveKinds(t)
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli), rpc.WithDefaultServiceConfig(`{"methodConfig":[{"name":[{"service":"test.Kinds"}],
+		"hedgingPolicy":{"maxAttempts":2,"hedgingDelay":"0s","nonFatalStatusCodes":["UNAVAILABLE"]}}]}`))
+	for range 5 { // hedges race: several rounds see different orders
+		require.NoError(t, callKind(context.Background(), cc, kindsBidi))
+	}
+	require.NoError(t, cc.Close()) // every attempt has ended
+	begins, ends := map[int]bool{}, map[int]error{}
+	for _, e := range cli.events() {
+		switch ev := e.ev.(type) {
+		case *stats.Begin:
+			begins[e.attempt] = true
+		case *stats.End:
+			_, dup := ends[e.attempt]
+			assert.False(t, dup, "attempt %d ended twice", e.attempt)
+			ends[e.attempt] = ev.Error
+		}
+	}
+	assert.Greater(t, len(begins), 5, "the calls hedged")
+	assert.Equal(t, len(begins), len(ends), "every attempt that began ended")
+	ok := 0
+	for _, err := range ends {
+		if err == nil {
+			ok++
+		}
+	}
+	assert.Equal(t, 5, ok, "one attempt of each call succeeded")
+}
+
+// A call that gets no connection still has its attempt's Begin and End,
+// as in grpc-go, which begins an attempt before its pick.
+func TestStatsAttemptWithoutConnection(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := lis.Addr().String()
+	lis.Close() // nothing listens there now
+	cli := newRecorder("client")
+	cc := newProbeClient(t, addr, rpc.WithStatsHandler(cli))
+	for _, m := range []string{kindsUnary, kindsBidi} {
+		err := callKind(context.Background(), cc, m)
+		require.Equal(t, codes.Unavailable, status.Code(err), m)
+	}
+	cli.waitEnds(t, 2)
+	assert.Equal(t, []string{"Begin", "End", "Begin", "End"}, cli.names())
+	for _, e := range cli.events() {
+		if end, ok := e.ev.(*stats.End); ok {
+			assert.Equal(t, codes.Unavailable, status.Code(end.Error))
+		}
+	}
+}

@@ -170,7 +170,7 @@ func (a *streamAttempts) open() *status.Status {
 	s := a.s
 	picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 	if err != nil {
-		return status.Convert(err)
+		return status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, false, err))
 	}
 	a.core.init(picked.method.RetryPolicy, picked.method.HedgingPolicy, picked.throttled, s.cc.opts.disableRetry)
 	if a.core.hedge != nil {
@@ -197,7 +197,7 @@ func (a *streamAttempts) start(picked pickedCall) (_ attemptEnd, ok bool) {
 	fail := func(st *status.Status, unprocessed bool) (attemptEnd, bool) {
 		picked.cancel()
 		a.final = st
-		as.end(nil, st.Err())
+		as.endStatus(nil, st)
 		return attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -268,7 +268,7 @@ func (a *streamAttempts) ended(st *status.Status) attemptEnd {
 	a.final = st
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived || a.committed}
 	e.pushback, e.pushedFor = pushback(a.cs.Trailer())
-	a.stats.end(a.cs.Trailer(), st.Err())
+	a.stats.endStatus(a.cs.Trailer(), st)
 	return e
 }
 
@@ -290,9 +290,10 @@ func (a *streamAttempts) retry(e attemptEnd) *status.Status {
 			step = a.core.timerFired()
 			continue
 		case actLaunch:
+			transparent := a.core.nextTransparent
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
-				a.final = status.Convert(err)
+				a.final = status.Convert(s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, transparent, err))
 				return a.final
 			}
 			e, ok := a.start(picked)

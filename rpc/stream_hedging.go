@@ -66,7 +66,7 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 		cancel()
 		picked.cancel()
 		a.final = st
-		as.end(nil, st.Err())
+		as.endStatus(nil, st)
 		return step{}, attemptEnd{code: st.Code(), unprocessed: unprocessed}, false
 	}
 	if err := a.applyLimits(picked); err != nil {
@@ -82,7 +82,7 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	if err != nil {
 		return fail(status.Convert(err), false)
 	}
-	cs, st := streamactor.NewClientStream(ctx, picked.conn, head, s.ci.maxRecvMsgSize)
+	cs, st := streamactor.NewClientStream(attempt.ctx, picked.conn, head, s.ci.maxRecvMsgSize)
 	if st != nil {
 		return fail(st, s.parent.Err() == nil)
 	}
@@ -102,6 +102,9 @@ func (a *streamAttempts) startHedge(picked pickedCall) (step, attemptEnd, bool) 
 	for i, m := range a.sent {
 		if cs.Send(m, true) != nil {
 			break // its watcher reports the end
+		}
+		if as == nil {
+			continue // (sentStats is kept only for stats handlers)
 		}
 		if err := as.outPayload(a.sentStats[i].m, a.sentStats[i].length, len(m)); err != nil {
 			h.cancel() // a stats handler panicked: this hedge ends (its watcher reports it)
@@ -164,7 +167,7 @@ func (a *streamAttempts) hedgeEvent(ev hedgeEvent) step {
 	}
 	a.race.hedges = slices.DeleteFunc(a.race.hedges, func(h *hedge) bool { return h == ev.h })
 	st := ev.h.cs.Status()
-	ev.h.stats.end(ev.h.cs.Trailer(), st.Err())
+	ev.h.stats.endStatus(ev.h.cs.Trailer(), st)
 	headerReceived, unprocessed := ev.h.cs.Outcome()
 	e := attemptEnd{code: st.Code(), unprocessed: unprocessed, committed: headerReceived}
 	e.pushback, e.pushedFor = pushback(ev.h.cs.Trailer())
@@ -183,6 +186,7 @@ func (a *streamAttempts) followHedges(next step, ended *hedge) step {
 		case actLaunch:
 			picked, err := s.cc.pick(s.parent, s.method, &s.ci, s.start, 0)
 			if err != nil {
+				err = s.cc.pickFailed(s.parent, s.method, &s.ci, s.desc, a.core.nextTransparent, err)
 				a.core.launched()
 				a.final = status.Convert(err)
 				ended = nil

@@ -41,7 +41,7 @@ func (cc *ClientConn) unaryAttempts(ctx context.Context, u unaryCall, ci *callIn
 	// request when the method has a policy that may replay it.
 	picked, err := cc.pick(ctx, u.method, ci, u.start, len(u.request))
 	if err != nil {
-		return streamactor.UnaryResult{}, true, nil, err
+		return streamactor.UnaryResult{}, true, nil, cc.pickFailed(ctx, u.method, ci, nil, false, err)
 	}
 	u.reserved = picked.reserved
 	var core attemptCore
@@ -108,11 +108,11 @@ func (u *unaryCall) sequential(ctx context.Context, picked pickedCall, core *att
 			}
 			return res, requestFree, as, nil
 		}
-		as.end(res.Trailer, statusErr(res.Status))
+		as.endStatus(res.Trailer, res.Status)
 		res.Release()
 		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
 			u.end(core, false)
-			return streamactor.UnaryResult{}, requestFree, nil, err
+			return streamactor.UnaryResult{}, requestFree, nil, u.cc.pickFailed(ctx, u.method, ci, nil, core.nextTransparent, err)
 		}
 	}
 }
@@ -230,7 +230,7 @@ loop:
 		select {
 		case r := <-results:
 			received++
-			last.stats.end(last.res.Trailer, last.endErr())
+			last.endStats()
 			last.res.Release()
 			last = r
 			if r.err != nil {
@@ -250,7 +250,7 @@ loop:
 	for ; received < spawned; received++ {
 		r := <-results
 		requestFree = requestFree && (r.err != nil || r.res.RequestDone)
-		r.stats.end(r.res.Trailer, r.endErr())
+		r.endStats()
 		r.res.Release()
 	}
 	if last.picked.conn != nil {
@@ -271,12 +271,13 @@ loop:
 	return last.res, requestFree, last.stats, nil
 }
 
-// endErr is how a hedged attempt ended, for its stats' End.
-func (r *hedgeResult) endErr() error {
+// endStats tells the stats handlers how a hedged attempt ended.
+func (r *hedgeResult) endStats() {
 	if r.err != nil {
-		return r.err
+		r.stats.end(r.res.Trailer, r.err)
+		return
 	}
-	return statusErr(r.res.Status)
+	r.stats.endStatus(r.res.Trailer, r.res.Status)
 }
 
 // hedgeAttempt is one hedged attempt: its pick (unless given), its
@@ -289,7 +290,7 @@ func (u *unaryCall) hedgeAttempt(ctx context.Context, given *pickedCall, previou
 	} else {
 		var err error
 		if picked, err = u.cc.pick(ctx, u.method, ci, u.start, 0); err != nil {
-			return hedgeResult{err: err}
+			return hedgeResult{err: u.cc.pickFailed(ctx, u.method, ci, nil, transparent, err)}
 		}
 	}
 	defer picked.cancel()
