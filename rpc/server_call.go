@@ -58,6 +58,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	stream := &h.stream
 	*stream = serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
 	m, ok := s.methods[ss.Req.Method]
+	registered := ok
 	if !ok && s.opts.unknownStreamHandler != nil {
 		m, ok = &methodInfo{service: &serviceInfo{}, stream: &StreamDesc{
 			StreamName: ss.Req.Method, Handler: s.opts.unknownStreamHandler, ServerStreams: true, ClientStreams: true,
@@ -65,6 +66,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	}
 	if len(s.opts.stats) > 0 {
 		stream.stats = &serverStats{hs: s.opts.stats}
+		ctx = withRegisteredMethod(ctx, registered)
 		ctx = stream.stats.beginCall(ctx, ss, p, h.connCtx)
 		stream.stats.began(ok && m.stream != nil && m.stream.ClientStreams, ok && m.stream != nil && m.stream.ServerStreams)
 	}

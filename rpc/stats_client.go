@@ -80,6 +80,7 @@ func (a *attemptStats) outHeader(head *streamactor.RequestHead, conn *connactor.
 	if a == nil {
 		return nil
 	}
+	addTaggedMetadata(head, a.ctx)
 	return a.handle(&stats.OutHeader{Client: true, Compression: head.Encoding, Header: head.Metadata,
 		FullMethod: a.method, RemoteAddr: conn.RemoteAddr(), LocalAddr: conn.LocalAddr()})
 }
