@@ -32,6 +32,7 @@ var ErrClientConnClosing = errors.New("rpc: the client connection is closing")
 // all of it; see channel_actor.go.
 type ClientConn struct {
 	target    string
+	canonical string // target with the scheme it resolves with: CanonicalTarget
 	authority string
 	opts      dialOptions
 
@@ -96,7 +97,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	}
 	// The inbox takes a burst of picks; a larger one did no better with 64
 	// calls in flight and cost every channel its size in idle memory.
-	cc := &ClientConn{target: target, authority: o.authority, opts: o, inbox: make(chan channelMessage, 16)}
+	cc := &ClientConn{target: target, canonical: t.URL.String(), authority: o.authority, opts: o, inbox: make(chan channelMessage, 16)}
 	if cc.authority == "" {
 		cc.authority = defaultAuthority(t)
 	}
@@ -121,6 +122,12 @@ func defaultAuthority(t resolver.Target) string {
 
 // Target is the target the client was made with.
 func (cc *ClientConn) Target() string { return cc.target }
+
+// CanonicalTarget is the target with the scheme it resolves with, as
+// parsed: "dns:///host:port" for "host:port" made with NewClient,
+// "passthrough:///host:port" with Dial. Metrics label calls with it
+// (gRFC A66's grpc.target).
+func (cc *ClientConn) CanonicalTarget() string { return cc.canonical }
 
 // Close ends the client: its resolver, balancer, subchannels and
 // connections end, and calls in flight end with Canceled. It waits for all

@@ -36,7 +36,6 @@ type clientHandler struct {
 	inst       clientInstruments
 	tracer     trace.Tracer // nil: no traces
 	propagator propagation.TextMapPropagator
-	targets    targetCache
 	labels     labelCache
 }
 
@@ -44,7 +43,6 @@ func newClientHandler(o Options) *clientHandler {
 	h := &clientHandler{
 		inst:       newInstrumentMaker(o.MetricsOptions).client(),
 		propagator: o.TraceOptions.propagator(),
-		targets:    newTargetCache(),
 		labels:     newLabelCache(),
 	}
 	if tp := o.TraceOptions.TracerProvider; tp != nil {
@@ -91,7 +89,7 @@ func clientCallFrom(ctx context.Context) *clientCall {
 func (h *clientHandler) startCall(ctx context.Context, cc *rpc.ClientConn, method string, opts []rpc.CallOption) (context.Context, *clientCall) {
 	c := &clientCall{
 		method:     clientMethodLabel(method, opts),
-		target:     h.targets.canonical(cc),
+		target:     cc.CanonicalTarget(),
 		fullMethod: method,
 		start:      time.Now(),
 	}

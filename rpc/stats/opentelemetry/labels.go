@@ -5,7 +5,6 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/actorpc/actorpc/rpc"
-	"github.com/actorpc/actorpc/rpc/resolver"
 )
 
 // The attributes of gRFC A66.
@@ -33,43 +32,6 @@ func trimSlash(method string) string {
 		return method[1:]
 	}
 	return method
-}
-
-// targetCache remembers the canonical target of the last client asked
-// about, so that a client's calls parse its target once.
-type targetCache struct {
-	// from: one call's goroutine to the next; blocks while one holds it
-	last owned[cachedTarget]
-}
-
-type cachedTarget struct {
-	cc     *rpc.ClientConn
-	target string
-}
-
-func newTargetCache() targetCache { return targetCache{last: newOwned(cachedTarget{})} }
-
-// canonical is cc's grpc.target: its target with the scheme it resolves
-// with ("dns:///host:port" for "host:port"), as gRFC A66 asks.
-func (c targetCache) canonical(cc *rpc.ClientConn) string {
-	last := c.last.take()
-	if last.cc != cc {
-		last = cachedTarget{cc: cc, target: canonicalTarget(cc.Target())}
-	}
-	c.last.put(last)
-	return last.target
-}
-
-// canonicalTarget parses target as a client does with the resolvers
-// registered in package resolver. A scheme given only with
-// rpc.WithResolvers, or a target of the deprecated rpc.Dial (whose default
-// scheme is passthrough), reads as a dns endpoint here.
-func canonicalTarget(target string) string {
-	t, err := resolver.ParseTarget(target, nil)
-	if err != nil {
-		return target
-	}
-	return t.URL.String()
 }
 
 // labelKey is one combination of labels of a measurement.
