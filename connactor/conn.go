@@ -40,6 +40,9 @@ type Conn struct {
 	// after; others read it only after (see PeerGoAway), so the close
 	// hands it over.
 	peerGoAway *goAwayNote
+	// final is what the connection had done when it ended: filled by the
+	// connection actor as it shuts down, read only after Done (FinalStats).
+	final *SocketStats
 }
 
 // goAwayNote holds the peer's GOAWAY for PeerGoAway.
@@ -157,8 +160,9 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	// quit closes the socket, so that the writer fails and the
 	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
+	w.probe = make(chan chan<- actors.Report)
 	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
-		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
+		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }), actors.WithProbe(w.probe))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
@@ -207,7 +211,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		a.kaTimer = a.ka.timer.C
 	}
 	a.applyPeerSettings(peer)
-	a.reader, a.writer = rref, wref
+	a.reader, a.writer, a.w = rref, wref, w
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
 	opts := []actors.Option{actors.WithMailbox(func() int { return len(c.inbox) + len(c.credit) + len(frames) }), actors.WithProbe(probe)}

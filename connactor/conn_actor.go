@@ -68,6 +68,7 @@ type connActor struct {
 	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
 	age   *connAge    // nil: no idle or age limit (client role, or none set)
 
+	tally  connTally   // streams, calls, messages and keepalives counted for Inspect (socket_stats.go)
 	budget connBudget  // memory held for the peer (budget.go)
 	stall  stallWatch  // streams whose peer grants no window (stall.go)
 	floods floodPolice // SETTINGS and empty DATA floods (flood_policy.go)
@@ -76,6 +77,8 @@ type connActor struct {
 	// streams' actors.
 	reader *actors.Ref
 	writer *actors.Ref
+	// w is the writer itself, read only after it ended (finalStats).
+	w *writer
 }
 
 // streamEntry is the connection's view of one stream.
@@ -87,6 +90,8 @@ type streamEntry struct {
 	state      streamState
 	peerHeader bool // the peer's first HEADERS arrived: the next are trailers
 	reset      bool // reset by either side, or the connection ended: the stream was told
+	statusOK   bool // client: the trailers received said grpc-status 0 (a server's own are Stream.finishedOK)
+	msgs       msgCounter
 
 	// actor is the stream's own actor (Accept's, or a client stream's,
 	// see OpenRequest.Start): listed in Inspect; Stop cancels it.
@@ -159,7 +164,7 @@ func (a *connActor) run(ctx context.Context) (err error) {
 			}
 		case reply := <-a.probe:
 			a.takeSendCloses()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.ProbeStats(reply, a.describe(), a.socketStats(), a.children()...)
 		case <-ctx.Done():
 			select {
 			case err := <-a.c.closeCh:
@@ -189,6 +194,7 @@ func (a *connActor) onBatch(batch []inFrame) error {
 		}
 	}
 	recycleBatch(batch)
+	a.tally.stamp()
 	return nil
 }
 
@@ -263,6 +269,10 @@ func (a *connActor) shutdown(reason error) {
 	<-a.c.wdone
 	<-a.rdone
 	a.failQueuedWrites()
+	for _, e := range a.streams {
+		a.tally.streamEnded(stateClosedByUs, e.statusOK)
+	}
+	a.finalStats(a.w)
 	if reason == nil {
 		reason = ErrConnClosed
 	}

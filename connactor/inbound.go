@@ -178,6 +178,10 @@ func (a *connActor) onData(f inFrame) error {
 			return nil
 		}
 	}
+	if n := e.msgs.count(f.data); n > 0 {
+		a.tally.messagesReceived += n
+		a.tally.unstamped = true
+	}
 	e.buffered += int64(len(f.data))
 	held := len(f.data)
 	if held > 0 || end {
@@ -236,6 +240,9 @@ func (a *connActor) onHeaders(f inFrame) error {
 		}
 	}
 	e.state, e.peerHeader = next, true
+	if end && a.role == RoleClient {
+		e.statusOK = statusOK(f.fields)
+	}
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	return nil
 }
@@ -280,6 +287,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 		return nil
 	}
 	e := a.addStream(id)
+	a.tally.streamStarted(false)
 	e.contentLength = contentLength
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).

@@ -119,6 +119,7 @@ func (a *connActor) onKeepaliveTimer() error {
 		return nil
 	case kaPing:
 		a.write(pingOp(keepalivePing))
+		a.tally.keepAlivesSent++
 	}
 	k.timer.Reset(wait)
 	return nil

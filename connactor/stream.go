@@ -21,6 +21,10 @@ type Stream struct {
 	// answers on reserved, made on the first reservation. One at a time.
 	reserving int64
 	reserved  chan bool // from: connection to stream; never (room for the one answer the stream waits for)
+	// finishedOK: the trailers Finish wrote said grpc-status 0. Set by the
+	// stream's owner before its release, which hands it to the connection
+	// actor (socket_stats.go).
+	finishedOK bool
 }
 
 // eventCapacity is how many events wait in a stream's channel before the
@@ -74,6 +78,7 @@ func (s *Stream) Release() { s.conn.tell(releaseMsg{s}) }
 // that order; otherwise w goes straight to the writer, one goroutine
 // fewer on the way.
 func (s *Stream) Finish(w Write) error {
+	s.finishedOK = statusOK(w.Trailer)
 	if s.finishViaConn {
 		w.StreamID = s.ID
 		s.conn.tell(finishMsg{&w})

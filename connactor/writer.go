@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
 )
 
 // writer is the actor that owns the sending side of a connection: the
@@ -71,6 +73,9 @@ type writer struct {
 	sentNote  chan<- struct{} // from: writer to connection; never (a token in a one-slot channel)
 	sentNoted bool
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
+
+	probe chan chan<- actors.Report // from: caller to writer; blocks until the writer answers or ends (Inspect, bounded by its ctx)
+	tally writerTally               // messages sent, for Inspect (socket_stats.go)
 }
 
 // headerListTooLarge: a header block is over the peer's
@@ -246,6 +251,11 @@ func (w *writer) work(awaited *writerOp, waited, fromStreams bool) (stop bool, e
 func (w *writer) next() (op writerOp, got bool) {
 	yielded := false
 	for {
+		select {
+		case reply := <-w.probe: // a busy writer answers too
+			w.answerProbe(reply)
+		default:
+		}
 		if op, ok := w.poll(); ok {
 			return op, true
 		}
@@ -282,13 +292,17 @@ func (w *writer) next() (op writerOp, got bool) {
 //
 //go:noinline
 func (w *writer) await(op *writerOp) (ok, fromStreams bool) {
-	select {
-	case *op = <-w.ctrl:
-		return true, false
-	case *op = <-w.ops:
-		return true, true
-	case <-w.quit:
-		return false, false
+	for {
+		select {
+		case *op = <-w.ctrl:
+			return true, false
+		case *op = <-w.ops:
+			return true, true
+		case <-w.quit:
+			return false, false
+		case reply := <-w.probe:
+			w.answerProbe(reply)
+		}
 	}
 }
 
@@ -328,6 +342,7 @@ func (w *writer) after(op *writerOp) {
 
 func (w *writer) flush() error {
 	w.dirty = false
+	w.tally.stamp()
 	if w.bw.Buffered() == 0 {
 		return nil
 	}
@@ -484,6 +499,10 @@ func (w *writer) enqueue(wr Write) error {
 		}
 		wr.finish(ErrStreamClosed)
 		return nil
+	}
+	if len(wr.Data) > 0 {
+		w.tally.messagesSent++ // a stream's Write carries one message
+		w.tally.unstamped = true
 	}
 	if len(s.queue) > 0 {
 		if wr.onlyReset() {

@@ -1,0 +1,247 @@
+package connactor
+
+import (
+	"encoding/binary"
+	"time"
+
+	"golang.org/x/net/http2/hpack"
+
+	"github.com/actorpc/actorpc/actors"
+)
+
+// SocketStats is what a connection has done, as its actors counted it:
+// the connection actor's answer to a probe (actors.Info.Stats), completed
+// with the writer's (WriterStats) by SocketStatsOf. channelz's Socket and
+// the debug page read it; it is a copy, never touched again by the actor,
+// with plain fields so that it encodes as JSON.
+//
+// A stream succeeds when it closes with END_STREAM both ways, and fails
+// when either side reset it or the connection ended under it (grpc-go's
+// reading of channelz's streams_succeeded). A call succeeds when its
+// status was OK: the trailers we wrote (server) or received (client) said
+// grpc-status 0.
+type SocketStats struct {
+	Role       string // "client" or "server"
+	LocalAddr  string
+	RemoteAddr string
+	Network    string // the addresses' network: "tcp", "unix", ...
+	Security   string // the handshake's AuthType ("tls"), or "" for plaintext
+	AuthInfo   any    `json:"-"` // Config.AuthInfo, for readers that know its type
+
+	StreamsStarted   int64
+	StreamsSucceeded int64
+	StreamsFailed    int64
+	CallsSucceeded   int64
+	CallsFailed      int64
+	MessagesSent     int64 // from the writer: Writes that carried a message
+	MessagesReceived int64 // gRPC messages whose last byte arrived
+	KeepAlivesSent   int64
+
+	LastLocalStreamCreated  time.Time // a stream we opened (client)
+	LastRemoteStreamCreated time.Time // a stream the peer opened (server)
+	LastMessageSent         time.Time // from the writer
+	LastMessageReceived     time.Time
+
+	// LocalFlowControlWindow is what the peer lets us send on the
+	// connection (the writer's); -1 when the writer did not answer.
+	LocalFlowControlWindow int64
+	// RemoteFlowControlWindow is what we let the peer send.
+	RemoteFlowControlWindow int64
+}
+
+// WriterStats is the writer's answer to a probe: what only it sees.
+type WriterStats struct {
+	MessagesSent    int64
+	LastMessageSent time.Time
+	SendWindow      int64 // the connection's send window the peer granted
+}
+
+// SocketStatsOf reads a connection's Info (Conn.Inspect, or an entry of a
+// tree): its SocketStats with the writer's figures filled in. ok is false
+// when info is not a running connection that answered.
+func SocketStatsOf(info actors.Info) (st SocketStats, ok bool) {
+	st, ok = info.Stats.(SocketStats)
+	if !ok {
+		return st, false
+	}
+	st.LocalFlowControlWindow = -1
+	for _, c := range info.Children {
+		if ws, isWriter := c.Stats.(WriterStats); isWriter {
+			st.addWriter(ws)
+		}
+	}
+	return st, true
+}
+
+func (st *SocketStats) addWriter(ws WriterStats) {
+	st.MessagesSent = ws.MessagesSent
+	st.LastMessageSent = ws.LastMessageSent
+	st.LocalFlowControlWindow = ws.SendWindow
+}
+
+// FinalStats is what the connection had done when it ended; ok is false
+// until it has (Done is closed).
+func (c *Conn) FinalStats() (SocketStats, bool) {
+	select {
+	case <-c.ref.Done():
+	default:
+		return SocketStats{}, false
+	}
+	if c.final == nil {
+		return SocketStats{}, false
+	}
+	return *c.final, true
+}
+
+// connTally is the connection actor's count of what passed through it.
+type connTally struct {
+	streamsStarted, streamsSucceeded, streamsFailed int64
+	callsSucceeded, callsFailed                     int64
+	messagesReceived, keepAlivesSent                int64
+	lastLocalStream, lastRemoteStream, lastMessage  time.Time
+	unstamped                                       bool // a message arrived since lastMessage was last set
+}
+
+// socketStats is the actor's snapshot for a probe.
+func (a *connActor) socketStats() SocketStats {
+	t := &a.tally
+	st := SocketStats{
+		Role:                    a.role.String(),
+		AuthInfo:                a.c.authInfo,
+		StreamsStarted:          t.streamsStarted,
+		StreamsSucceeded:        t.streamsSucceeded,
+		StreamsFailed:           t.streamsFailed,
+		CallsSucceeded:          t.callsSucceeded,
+		CallsFailed:             t.callsFailed,
+		MessagesReceived:        t.messagesReceived,
+		KeepAlivesSent:          t.keepAlivesSent,
+		LastLocalStreamCreated:  t.lastLocalStream,
+		LastRemoteStreamCreated: t.lastRemoteStream,
+		LastMessageReceived:     t.lastMessage,
+		LocalFlowControlWindow:  -1,
+		RemoteFlowControlWindow: a.connRecvAvail,
+	}
+	if a.c.local != nil {
+		st.LocalAddr, st.Network = a.c.local.String(), a.c.local.Network()
+	}
+	if a.c.remote != nil {
+		st.RemoteAddr = a.c.remote.String()
+	}
+	if ai, ok := a.c.authInfo.(interface{ AuthType() string }); ok && ai.AuthType() != "insecure" {
+		st.Security = ai.AuthType()
+	}
+	return st
+}
+
+// streamStarted counts a stream as it opens: local, we opened it.
+func (t *connTally) streamStarted(local bool) {
+	t.streamsStarted++
+	if local {
+		t.lastLocalStream = time.Now()
+	} else {
+		t.lastRemoteStream = time.Now()
+	}
+}
+
+// streamEnded counts a stream as it leaves the table: how it closed, and
+// whether its status was OK.
+func (t *connTally) streamEnded(closedAs streamState, statusOK bool) {
+	if closedAs == stateClosed {
+		t.streamsSucceeded++
+	} else {
+		t.streamsFailed++
+	}
+	if statusOK {
+		t.callsSucceeded++
+	} else {
+		t.callsFailed++
+	}
+}
+
+// stamp sets the time of the last message received, once per batch of
+// frames rather than once per message.
+func (t *connTally) stamp() {
+	if t.unstamped {
+		t.unstamped = false
+		t.lastMessage = time.Now()
+	}
+}
+
+// finalStats hands the connection's last figures to the handle, once the
+// writer has ended (its tally is then the actor's to read).
+func (a *connActor) finalStats(w *writer) {
+	st := a.socketStats()
+	if w != nil {
+		st.addWriter(w.tally.stats(w.connWindow))
+	}
+	a.c.final = &st
+}
+
+// msgCounter finds where gRPC messages end in a stream's DATA: each is a
+// 5-byte prefix (flag, 4-byte length) and that many bytes. It keeps the
+// length still to come and the prefix bytes seen so far.
+type msgCounter struct {
+	left int64
+	hdr  [5]byte
+	hdrN uint8
+}
+
+// count returns how many messages ended in data.
+func (m *msgCounter) count(data []byte) (n int64) {
+	for len(data) > 0 {
+		if m.left > 0 {
+			k := min(m.left, int64(len(data)))
+			m.left -= k
+			data = data[k:]
+			if m.left == 0 {
+				n++
+			}
+			continue
+		}
+		k := copy(m.hdr[m.hdrN:], data)
+		m.hdrN += uint8(k)
+		data = data[k:]
+		if m.hdrN == uint8(len(m.hdr)) {
+			m.hdrN = 0
+			if m.left = int64(binary.BigEndian.Uint32(m.hdr[1:])); m.left == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// statusOK reports trailers that say grpc-status 0.
+func statusOK(fields []hpack.HeaderField) bool {
+	for _, f := range fields {
+		if f.Name == "grpc-status" {
+			return f.Value == "0"
+		}
+	}
+	return false
+}
+
+// writerTally is the writer's count of what it sent.
+type writerTally struct {
+	messagesSent int64
+	lastMessage  time.Time
+	unstamped    bool // a message went out since lastMessage was last set
+}
+
+func (t *writerTally) stats(window int64) WriterStats {
+	return WriterStats{MessagesSent: t.messagesSent, LastMessageSent: t.lastMessage, SendWindow: window}
+}
+
+// answerProbe answers Inspect from the writer's loop.
+func (w *writer) answerProbe(reply chan<- actors.Report) {
+	w.tally.stamp()
+	actors.ProbeStats(reply, "", w.tally.stats(w.connWindow))
+}
+
+// stamp sets the time of the last message sent, once per flush.
+func (t *writerTally) stamp() {
+	if t.unstamped {
+		t.unstamped = false
+		t.lastMessage = time.Now()
+	}
+}
