@@ -21,7 +21,8 @@ import (
 // status was OK: the trailers we wrote (server) or received (client) said
 // grpc-status 0.
 type SocketStats struct {
-	Role       string // "client" or "server"
+	Ref        *actors.Ref `json:"-"` // the connection actor: a stable identity for channelz
+	Role       string      // "client" or "server"
 	LocalAddr  string
 	RemoteAddr string
 	Network    string // the addresses' network: "tcp", "unix", ...
@@ -106,6 +107,7 @@ type connTally struct {
 func (a *connActor) socketStats() SocketStats {
 	t := &a.tally
 	st := SocketStats{
+		Ref:                     a.c.ref,
 		Role:                    a.role.String(),
 		AuthInfo:                a.c.authInfo,
 		StreamsStarted:          t.streamsStarted,

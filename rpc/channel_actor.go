@@ -163,7 +163,7 @@ func (a *channelActor) run(ctx context.Context) error {
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.ProbeStats(reply, a.describe(), ChannelStats{Ref: a.cc.ref, Target: a.cc.target, State: a.state.String()}, a.children()...)
 		case <-ctx.Done():
 			return nil
 		}

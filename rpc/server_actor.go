@@ -68,7 +68,8 @@ func (serviceInfoMsg) serverMsg()     {}
 type serverActor struct {
 	s      *Server
 	core   *serverCore
-	panics panicLog // the last handlers' panics, for Inspect
+	panics panicLog   // the last handlers' panics, for Inspect
+	ended  CallCounts // what the connections that ended did, for Inspect (entity_stats.go)
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -78,7 +79,7 @@ func (a *serverActor) run(ctx context.Context) error {
 			a.handle(m)
 		case reply := <-a.s.probe:
 			a.handleQueued()
-			actors.Probe(reply, a.describe(), a.children()...)
+			actors.ProbeStats(reply, a.describe(), a.serverStats(), a.children()...)
 		case <-ctx.Done():
 			return nil
 		}
@@ -112,6 +113,9 @@ func (a *serverActor) handle(m serverMsg) {
 		// telling and closes Done at once. Waiting for that keeps Stop's
 		// promise that no goroutine of the server outlives it.
 		<-m.conn.Done()
+		if a.core.conns[m.conn] {
+			a.ended.connGone(m.conn)
+		}
 		a.apply(a.core.connEnded(m.conn))
 	case stopMsg:
 		a.apply(a.core.stop(m.graceful, m.done))

@@ -103,6 +103,8 @@ type subchannelActor struct {
 	healthCfg           healthSetting
 	watch               *healthWatch // the connection's watch; nil when none runs
 	unimplementedLogged bool         // the backend's missing health service was logged
+
+	ended CallCounts // what its connections that ended did, for Inspect (entity_stats.go)
 }
 
 func (a *subchannelActor) run(ctx context.Context) error {
@@ -258,6 +260,7 @@ func (a *subchannelActor) pruneDrained() {
 	for _, c := range a.draining {
 		select {
 		case <-c.Done():
+			a.ended.connGone(c)
 		default:
 			live = append(live, c)
 		}
