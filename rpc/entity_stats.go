@@ -54,6 +54,10 @@ type ChannelStats struct {
 	Ref    *actors.Ref `json:"-"`
 	Target string
 	State  string // connectivity.State's name: IDLE, CONNECTING, READY, TRANSIENT_FAILURE, SHUTDOWN
+	// FailedBeforePick counts the calls that failed before a connection
+	// was picked for them (the channel failing, a deadline while waiting):
+	// started and failed on the channel, on none of its subchannels.
+	FailedBeforePick int64
 }
 
 // SubchannelStats is a subchannel actor's snapshot.

@@ -1,12 +1,14 @@
 package channelz
 
 import (
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	pb "github.com/actorpc/actorpc/rpc/channelz/grpc_channelz_v1"
 	"github.com/actorpc/actorpc/rpc/codes"
+	healthpb "github.com/actorpc/actorpc/rpc/health/grpc_health_v1"
 	"github.com/actorpc/actorpc/rpc/status"
 )
 
@@ -189,4 +191,31 @@ func TestEndedConnectionsStayCounted(t *testing.T) {
 	w.stopB()
 	_, err = w.cz.GetServer(testContext(t), &pb.GetServerRequest{ServerId: id})
 	require.Equal(t, codes.NotFound, status.Code(err))
+}
+
+// TestCallsFailedBeforePick: a call that fails because the channel has no
+// connection to give it (its backend refuses connections) counts as
+// started and failed on the channel, and on none of its subchannels.
+func TestCallsFailedBeforePick(t *testing.T) {
+	w := newWorld(t)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := lis.Addr().String()
+	require.NoError(t, lis.Close())
+	cc := dial(t, dead)
+	w.svc.AddChannel(cc)
+	_, err = healthpb.NewHealthClient(cc).Check(testContext(t), &healthpb.HealthCheckRequest{})
+	require.Equal(t, codes.Unavailable, status.Code(err), "%v", err)
+
+	resp, err := w.cz.GetTopChannels(testContext(t), &pb.GetTopChannelsRequest{})
+	require.NoError(t, err)
+	require.Len(t, resp.GetChannel(), 2)
+	ch := resp.GetChannel()[1] // added last: the higher id
+	require.Equal(t, dead, ch.GetData().GetTarget())
+	require.Equal(t, calls{1, 0, 1}, channelCalls(ch.GetData()))
+	for _, ref := range ch.GetSubchannelRef() {
+		sub, err := w.cz.GetSubchannel(testContext(t), &pb.GetSubchannelRequest{SubchannelId: ref.GetSubchannelId()})
+		require.NoError(t, err)
+		require.Equal(t, calls{}, channelCalls(sub.GetSubchannel().GetData()))
+	}
 }

@@ -220,7 +220,7 @@ func (r *registry) channelMsg(ctx context.Context, e *entity) *pb.Channel {
 	if !root.Running || !ok {
 		return nil
 	}
-	var c rpc.CallCounts
+	c := rpc.CallCounts{Started: st.FailedBeforePick, Failed: st.FailedBeforePick}
 	m := &pb.Channel{Ref: &pb.ChannelRef{ChannelId: e.id, Name: st.Target}}
 	for _, child := range root.Children {
 		sst, ok := child.Stats.(rpc.SubchannelStats)
