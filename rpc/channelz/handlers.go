@@ -19,7 +19,7 @@ func (s *Service) GetServers(ctx context.Context, req *pb.GetServersRequest) (*p
 	var out []*pb.Server
 	es, end := page(r.live(ctx, kindServer, req.GetStartServerId()), req.GetMaxResults())
 	for _, e := range es {
-		if m := r.serverMsg(ctx, e); m != nil {
+		if m := r.serverMsg(ctx, e); m != nil { // nil: it stopped since live() looked
 			out = append(out, m)
 		}
 	}
@@ -56,8 +56,8 @@ func (s *Service) GetServerSockets(ctx context.Context, req *pb.GetServerSockets
 	if err != nil {
 		return nil, err
 	}
-	root, _, ok := serverView(ctx, e.server)
-	if !ok {
+	root, _, running := serverView(ctx, e.server)
+	if !running {
 		r.forget(e)
 		return nil, notFound(kindServer, e.id)
 	}
@@ -127,10 +127,13 @@ func (s *Service) GetSubchannel(ctx context.Context, req *pb.GetSubchannelReques
 		return nil, err
 	}
 	info := e.ref.Inspect(ctx)
-	st, ok := info.Stats.(rpc.SubchannelStats)
-	if !info.Running || !ok {
+	if !info.Running {
 		r.forget(e)
 		return nil, notFound(kindSubchannel, e.id)
+	}
+	st, ok := info.Stats.(rpc.SubchannelStats)
+	if !ok {
+		return nil, unanswered(ctx, kindSubchannel, e.id)
 	}
 	return &pb.GetSubchannelResponse{Subchannel: r.subchannelMsg(e.id, st, info.Children)}, nil
 }
@@ -150,10 +153,14 @@ func (s *Service) GetSocket(ctx context.Context, req *pb.GetSocketRequest) (*pb.
 	if e.kind == kindListenSocket {
 		return &pb.GetSocketResponse{Socket: listenSocketMsg(e.id, e.listen)}, nil
 	}
-	st, ok := connactor.SocketStatsOf(e.ref.Inspect(ctx))
-	if !ok {
+	info := e.ref.Inspect(ctx)
+	if !info.Running {
 		r.forget(e)
 		return nil, notFound(kindSocket, e.id)
+	}
+	st, ok := connactor.SocketStatsOf(info)
+	if !ok {
+		return nil, unanswered(ctx, kindSocket, e.id)
 	}
 	m := socketMsg(e.id, st)
 	if req.GetSummary() {
@@ -191,8 +198,8 @@ func (e *entity) ended(ctx context.Context) bool {
 // serverMsg describes a server: its calls and its listeners; nil once it
 // has stopped.
 func (r *registry) serverMsg(ctx context.Context, e *entity) *pb.Server {
-	root, st, ok := serverView(ctx, e.server)
-	if !ok {
+	root, st, running := serverView(ctx, e.server)
+	if !running {
 		return nil
 	}
 	c := callCounts(st.Ended, sockets(root.Children))
@@ -216,10 +223,10 @@ func (r *registry) serverMsg(ctx context.Context, e *entity) *pb.Server {
 // subchannels) and its subchannels; nil once it is closed.
 func (r *registry) channelMsg(ctx context.Context, e *entity) *pb.Channel {
 	root := e.cc.Inspect(ctx)
-	st, ok := root.Stats.(rpc.ChannelStats)
-	if !root.Running || !ok {
+	if !root.Running {
 		return nil
 	}
+	st, _ := root.Stats.(rpc.ChannelStats) // empty when the actor did not answer in time
 	c := rpc.CallCounts{Started: st.FailedBeforePick, Failed: st.FailedBeforePick}
 	m := &pb.Channel{Ref: &pb.ChannelRef{ChannelId: e.id, Name: st.Target}}
 	for _, child := range root.Children {

@@ -162,3 +162,12 @@ func sortByID(es []*entity) {
 func notFound(k kind, id int64) error {
 	return status.Errorf(codes.NotFound, "channelz: %s %d has ended", k, id)
 }
+
+// unanswered is the error for a live entity whose actor did not answer
+// before ctx ended.
+func unanswered(ctx context.Context, k kind, id int64) error {
+	if err := ctx.Err(); err != nil {
+		return status.FromContextError(err).Err()
+	}
+	return status.Errorf(codes.Unavailable, "channelz: %s %d did not answer", k, id)
+}

@@ -65,14 +65,16 @@ func page(es []*entity, max int64) ([]*entity, bool) {
 	return es, true
 }
 
-// A server's view: the Info of its actor tree's root.
-func serverView(ctx context.Context, srv *rpc.Server) (actors.Info, rpc.ServerStats, bool) {
+// serverView is the root of a server's actor tree and its snapshot (empty
+// when the actor did not answer before ctx ended); running is false once
+// the server has stopped.
+func serverView(ctx context.Context, srv *rpc.Server) (root actors.Info, st rpc.ServerStats, running bool) {
 	infos := srv.Inspect(ctx)
 	if len(infos) == 0 || !infos[0].Running {
 		return actors.Info{}, rpc.ServerStats{}, false
 	}
-	st, ok := infos[0].Stats.(rpc.ServerStats)
-	return infos[0], st, ok
+	st, _ = infos[0].Stats.(rpc.ServerStats)
+	return infos[0], st, true
 }
 
 // sockets lists the connections among infos, as they answered.
