@@ -160,9 +160,8 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 	// quit closes the socket, so that the writer fails and the
 	// connection ends instead of waiting for frames that never come.
 	werr := make(chan error, 1)
-	w.probe = make(chan chan<- actors.Report)
 	wref := actors.SpawnRunner(parent, "conn/"+cfg.Name+"/writer", w, // its Run: no closure frame on its stack
-		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }), actors.WithProbe(w.probe))
+		actors.OnExit(func(_ string, err error) { werr <- stoppedIsNil(err) }))
 	c.wdone = wref.Done()
 	rd := &reader{fr: rfr, br: br, out: frames, quit: quit}
 	rref := actors.Spawn(parent, "conn/"+cfg.Name+"/reader",
@@ -189,6 +188,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		ctrl:           w.ctrl,
 		ctrlIn:         w.ctrl,
 		queued:         w.budget.reports,
+		wstats:         w.stats,
 		probe:          probe,
 		streams:        make(map[uint32]*streamEntry),
 		nextID:         1,

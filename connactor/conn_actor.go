@@ -36,6 +36,7 @@ type connActor struct {
 	wopsIn  <-chan writerOp             // from: stream to writer; blocks (the writer's streams' mailbox, drained here once the writer ended)
 	ctrlIn  <-chan writerOp             // from: connection to writer; never (ctrl, drained here once the writer ended)
 	queued  <-chan int64                // from: writer to connection; never (one slot, the writer replaces an unread value)
+	wstats  <-chan WriterStats          // from: writer to connection; never (one slot, the writer replaces an unread value; taken when Inspect asks)
 	probe   <-chan chan<- actors.Report // from: caller to connection; blocks until the actor answers or ends (Inspect, bounded by its ctx)
 	kaTimer <-chan time.Time            // from: timer; never (nil, never ready, with keepalive off)
 
@@ -77,8 +78,10 @@ type connActor struct {
 	// streams' actors.
 	reader *actors.Ref
 	writer *actors.Ref
-	// w is the writer itself, read only after it ended (finalStats).
-	w *writer
+	// w is the writer itself, read only after it ended (finalStats);
+	// wlast is its latest figures, as it published them.
+	w     *writer
+	wlast WriterStats
 }
 
 // streamEntry is the connection's view of one stream.

@@ -10,10 +10,11 @@ import (
 )
 
 // SocketStats is what a connection has done, as its actors counted it:
-// the connection actor's answer to a probe (actors.Info.Stats), completed
-// with the writer's (WriterStats) by SocketStatsOf. channelz's Socket and
-// the debug page read it; it is a copy, never touched again by the actor,
-// with plain fields so that it encodes as JSON.
+// the connection actor's answer to a probe (actors.Info.Stats), with the
+// figures only the writer sees (WriterStats) as the writer last published
+// them. channelz's Socket and the debug page read it; it is a copy, never
+// touched again by the actor, with plain fields so that it encodes as
+// JSON.
 //
 // A stream succeeds when it closes with END_STREAM both ways, and fails
 // when either side reset it or the connection ended under it (grpc-go's
@@ -34,7 +35,7 @@ type SocketStats struct {
 	StreamsFailed    int64
 	CallsSucceeded   int64
 	CallsFailed      int64
-	MessagesSent     int64 // from the writer: Writes that carried a message
+	MessagesSent     int64 // from the writer: Writes that carried a message, as of its last flush
 	MessagesReceived int64 // gRPC messages whose last byte arrived
 	KeepAlivesSent   int64
 
@@ -44,13 +45,18 @@ type SocketStats struct {
 	LastMessageReceived     time.Time
 
 	// LocalFlowControlWindow is what the peer lets us send on the
-	// connection (the writer's); -1 when the writer did not answer.
+	// connection (the writer's, as of its last flush).
 	LocalFlowControlWindow int64
 	// RemoteFlowControlWindow is what we let the peer send.
 	RemoteFlowControlWindow int64
 }
 
-// WriterStats is the writer's answer to a probe: what only it sees.
+// WriterStats is what only the writer sees. It publishes them in a
+// one-slot channel at each flush that changed them (not per frame, and
+// never waiting: a newer value replaces one not yet taken), and the
+// connection actor takes the newest when Inspect asks. The writer has no
+// probe of its own: it may be blocked in a write to a peer that does not
+// read, and Inspect must not wait for that.
 type WriterStats struct {
 	MessagesSent    int64
 	LastMessageSent time.Time
@@ -58,20 +64,10 @@ type WriterStats struct {
 }
 
 // SocketStatsOf reads a connection's Info (Conn.Inspect, or an entry of a
-// tree): its SocketStats with the writer's figures filled in. ok is false
-// when info is not a running connection that answered.
+// tree). ok is false when info is not a running connection that answered.
 func SocketStatsOf(info actors.Info) (st SocketStats, ok bool) {
 	st, ok = info.Stats.(SocketStats)
-	if !ok {
-		return st, false
-	}
-	st.LocalFlowControlWindow = -1
-	for _, c := range info.Children {
-		if ws, isWriter := c.Stats.(WriterStats); isWriter {
-			st.addWriter(ws)
-		}
-	}
-	return st, true
+	return st, ok
 }
 
 func (st *SocketStats) addWriter(ws WriterStats) {
@@ -120,9 +116,13 @@ func (a *connActor) socketStats() SocketStats {
 		LastLocalStreamCreated:  t.lastLocalStream,
 		LastRemoteStreamCreated: t.lastRemoteStream,
 		LastMessageReceived:     t.lastMessage,
-		LocalFlowControlWindow:  -1,
 		RemoteFlowControlWindow: a.connRecvAvail,
 	}
+	select {
+	case a.wlast = <-a.wstats:
+	default:
+	}
+	st.addWriter(a.wlast)
 	if a.c.local != nil {
 		st.LocalAddr, st.Network = a.c.local.String(), a.c.local.Network()
 	}
@@ -174,9 +174,18 @@ func (t *connTally) stamp() {
 func (a *connActor) finalStats(w *writer) {
 	st := a.socketStats()
 	if w != nil {
+		w.tally.stamp()
 		st.addWriter(w.tally.stats(w.connWindow))
 	}
 	a.c.final = &st
+}
+
+// stamp sets the time of the last message sent.
+func (t *writerTally) stamp() {
+	if t.unstamped {
+		t.unstamped = false
+		t.lastMessage = time.Now()
+	}
 }
 
 // msgCounter finds where gRPC messages end in a stream's DATA: each is a
@@ -234,16 +243,19 @@ func (t *writerTally) stats(window int64) WriterStats {
 	return WriterStats{MessagesSent: t.messagesSent, LastMessageSent: t.lastMessage, SendWindow: window}
 }
 
-// answerProbe answers Inspect from the writer's loop.
-func (w *writer) answerProbe(reply chan<- actors.Report) {
+// publishStats offers the writer's figures to the connection actor, at a
+// flush that changed them: the time of the last message sent is taken
+// once per flush, not per message.
+func (w *writer) publishStats() {
 	w.tally.stamp()
-	actors.ProbeStats(reply, "", w.tally.stats(w.connWindow))
-}
-
-// stamp sets the time of the last message sent, once per flush.
-func (t *writerTally) stamp() {
-	if t.unstamped {
-		t.unstamped = false
-		t.lastMessage = time.Now()
+	st := w.tally.stats(w.connWindow)
+	if st == w.published {
+		return
 	}
+	w.published = st
+	select {
+	case <-w.stats: // replaced by the newer value
+	default:
+	}
+	w.stats <- st
 }

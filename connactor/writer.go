@@ -12,8 +12,6 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
-
-	"github.com/actorpc/actorpc/actors"
 )
 
 // writer is the actor that owns the sending side of a connection: the
@@ -74,8 +72,11 @@ type writer struct {
 	sentNoted bool
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
 
-	probe chan chan<- actors.Report // from: caller to writer; blocks until the writer answers or ends (Inspect, bounded by its ctx)
-	tally writerTally               // messages sent, for Inspect (socket_stats.go)
+	// tally counts the messages sent; the writer publishes it, with its
+	// send window, at each flush that changed them (socket_stats.go).
+	tally     writerTally
+	stats     chan WriterStats // from: writer to connection; never (one slot, the newest replaces one not yet taken)
+	published WriterStats      // the last value offered on stats
 }
 
 // headerListTooLarge: a header block is over the peer's
@@ -172,6 +173,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 		initialWindow: defaultWindow,
 		maxFrameSize:  minMaxFrameSize,
 		budget:        newWriterBudget(),
+		stats:         make(chan WriterStats, 1),
 	}
 	wr.henc = hpack.NewEncoder(&wr.hbuf)
 	return wr
@@ -251,11 +253,6 @@ func (w *writer) work(awaited *writerOp, waited, fromStreams bool) (stop bool, e
 func (w *writer) next() (op writerOp, got bool) {
 	yielded := false
 	for {
-		select {
-		case reply := <-w.probe: // a busy writer answers too
-			w.answerProbe(reply)
-		default:
-		}
 		if op, ok := w.poll(); ok {
 			return op, true
 		}
@@ -292,17 +289,13 @@ func (w *writer) next() (op writerOp, got bool) {
 //
 //go:noinline
 func (w *writer) await(op *writerOp) (ok, fromStreams bool) {
-	for {
-		select {
-		case *op = <-w.ctrl:
-			return true, false
-		case *op = <-w.ops:
-			return true, true
-		case <-w.quit:
-			return false, false
-		case reply := <-w.probe:
-			w.answerProbe(reply)
-		}
+	select {
+	case *op = <-w.ctrl:
+		return true, false
+	case *op = <-w.ops:
+		return true, true
+	case <-w.quit:
+		return false, false
 	}
 }
 
@@ -342,7 +335,7 @@ func (w *writer) after(op *writerOp) {
 
 func (w *writer) flush() error {
 	w.dirty = false
-	w.tally.stamp()
+	w.publishStats()
 	if w.bw.Buffered() == 0 {
 		return nil
 	}
