@@ -93,8 +93,12 @@ type streamEntry struct {
 	state      streamState
 	peerHeader bool // the peer's first HEADERS arrived: the next are trailers
 	reset      bool // reset by either side, or the connection ended: the stream was told
-	statusOK   bool // client: the trailers received said grpc-status 0 (a server's own are Stream.finishedOK)
-	msgs       msgCounter
+	// The gRPC messages in the peer's DATA (socket_stats.go): how many
+	// bytes of the 5-byte prefix of the next one were seen (0: none, or
+	// inside a message), and the bytes left of the current message (inside
+	// a prefix: its length so far). Kept in what was padding.
+	msgHdr  uint8
+	msgLeft uint32
 
 	// actor is the stream's own actor (Accept's, or a client stream's,
 	// see OpenRequest.Start): listed in Inspect; Stop cancels it.
@@ -273,7 +277,7 @@ func (a *connActor) shutdown(reason error) {
 	<-a.rdone
 	a.failQueuedWrites()
 	for _, e := range a.streams {
-		a.tally.streamEnded(stateClosedByUs, e.statusOK)
+		a.tally.streamEnded(stateClosedByUs, e.s.statusOK)
 	}
 	a.finalStats(a.w)
 	if reason == nil {

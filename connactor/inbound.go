@@ -178,7 +178,7 @@ func (a *connActor) onData(f inFrame) error {
 			return nil
 		}
 	}
-	if n := e.msgs.count(f.data); n > 0 {
+	if n := e.countMessages(f.data); n > 0 {
 		a.tally.messagesReceived += n
 		a.tally.unstamped = true
 	}
@@ -241,7 +241,7 @@ func (a *connActor) onHeaders(f inFrame) error {
 	}
 	e.state, e.peerHeader = next, true
 	if end && a.role == RoleClient {
-		e.statusOK = statusOK(f.fields)
+		e.s.statusOK = statusOK(f.fields)
 	}
 	e.deliver(Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	return nil

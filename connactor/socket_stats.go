@@ -1,7 +1,6 @@
 package connactor
 
 import (
-	"encoding/binary"
 	"time"
 
 	"golang.org/x/net/http2/hpack"
@@ -188,33 +187,28 @@ func (t *writerTally) stamp() {
 	}
 }
 
-// msgCounter finds where gRPC messages end in a stream's DATA: each is a
-// 5-byte prefix (flag, 4-byte length) and that many bytes. It keeps the
-// length still to come and the prefix bytes seen so far.
-type msgCounter struct {
-	left int64
-	hdr  [5]byte
-	hdrN uint8
-}
-
-// count returns how many messages ended in data.
-func (m *msgCounter) count(data []byte) (n int64) {
+// countMessages finds where gRPC messages end in the stream's DATA: each
+// is a 5-byte prefix (a flag, then a 4-byte length) and that many bytes.
+// It returns how many messages ended in data.
+func (e *streamEntry) countMessages(data []byte) (n int64) {
 	for len(data) > 0 {
-		if m.left > 0 {
-			k := min(m.left, int64(len(data)))
-			m.left -= k
+		if e.msgHdr == 0 && e.msgLeft > 0 { // inside a message
+			k := uint32(min(len(data), int(e.msgLeft)))
+			e.msgLeft -= k
 			data = data[k:]
-			if m.left == 0 {
+			if e.msgLeft == 0 {
 				n++
 			}
 			continue
 		}
-		k := copy(m.hdr[m.hdrN:], data)
-		m.hdrN += uint8(k)
-		data = data[k:]
-		if m.hdrN == uint8(len(m.hdr)) {
-			m.hdrN = 0
-			if m.left = int64(binary.BigEndian.Uint32(m.hdr[1:])); m.left == 0 {
+		// Inside a prefix: the flag, then the length, one byte at a time.
+		if e.msgHdr > 0 {
+			e.msgLeft = e.msgLeft<<8 | uint32(data[0])
+		}
+		data = data[1:]
+		if e.msgHdr++; e.msgHdr == 5 {
+			e.msgHdr = 0
+			if e.msgLeft == 0 { // an empty message
 				n++
 			}
 		}

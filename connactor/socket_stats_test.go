@@ -23,19 +23,23 @@ func grpcMessage(payload string) []byte {
 func TestMsgCounterFindsMessagesAcrossFrames(t *testing.T) {
 	stream := append(append(append(grpcMessage("hello"), grpcMessage("")...), grpcMessage("a longer message")...), grpcMessage("x")...)
 	for split := range len(stream) + 1 {
-		var m msgCounter
-		n := m.count(stream[:split]) + m.count(stream[split:])
+		var e streamEntry
+		n := e.countMessages(stream[:split]) + e.countMessages(stream[split:])
 		require.EqualValues(t, 4, n, "split at %d", split)
 	}
-	var m msgCounter
+	var e streamEntry
 	var n int64
 	for i := range stream {
-		n += m.count(stream[i : i+1])
+		n += e.countMessages(stream[i : i+1])
 	}
 	require.EqualValues(t, 4, n, "byte by byte")
 
-	m = msgCounter{}
-	require.Zero(t, m.count(grpcMessage("hello")[:7]), "half a message")
+	e = streamEntry{}
+	require.Zero(t, e.countMessages(grpcMessage("hello")[:7]), "half a message")
+	big := make([]byte, 5+70000)
+	big[2], big[3], big[4] = 0x01, 0x11, 0x70 // 70000
+	e = streamEntry{}
+	require.EqualValues(t, 1, e.countMessages(big), "a length over 16 bits")
 }
 
 func TestStatusOK(t *testing.T) {
@@ -68,7 +72,9 @@ func TestServerSocketStats(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	var st SocketStats
-	for st.StreamsSucceeded+st.StreamsFailed < 2 { // the releases reach the actor after the frames went out
+	// The releases reach the actor, and the writer publishes its figures,
+	// after the frames went out.
+	for st.StreamsSucceeded+st.StreamsFailed < 2 || st.MessagesSent < 1 {
 		var ok bool
 		st, ok = SocketStatsOf(c.Inspect(ctx))
 		require.True(t, ok)

@@ -335,7 +335,6 @@ func (w *writer) after(op *writerOp) {
 
 func (w *writer) flush() error {
 	w.dirty = false
-	w.publishStats()
 	if w.bw.Buffered() == 0 {
 		return nil
 	}
@@ -344,6 +343,7 @@ func (w *writer) flush() error {
 		return err
 	}
 	w.opens = w.opens[:0] // all of it is out
+	w.publishStats()      // after the bytes left: off a call's path
 	return nil
 }
 
