@@ -16,13 +16,7 @@ func (s *Service) GetServers(ctx context.Context, req *pb.GetServersRequest) (*p
 		return nil, err
 	}
 	defer s.give(r)
-	var out []*pb.Server
-	es, end := page(r.live(ctx, kindServer, req.GetStartServerId()), req.GetMaxResults())
-	for _, e := range es {
-		if m := r.serverMsg(ctx, e); m != nil { // nil: it stopped since live() looked
-			out = append(out, m)
-		}
-	}
+	out, end := collect(r, kindServer, req.GetStartServerId(), req.GetMaxResults(), func(e *entity) *pb.Server { return r.serverMsg(ctx, e) })
 	return &pb.GetServersResponse{Server: out, End: end}, nil
 }
 
@@ -86,13 +80,7 @@ func (s *Service) GetTopChannels(ctx context.Context, req *pb.GetTopChannelsRequ
 		return nil, err
 	}
 	defer s.give(r)
-	var out []*pb.Channel
-	es, end := page(r.live(ctx, kindChannel, req.GetStartChannelId()), req.GetMaxResults())
-	for _, e := range es {
-		if m := r.channelMsg(ctx, e); m != nil {
-			out = append(out, m)
-		}
-	}
+	out, end := collect(r, kindChannel, req.GetStartChannelId(), req.GetMaxResults(), func(e *entity) *pb.Channel { return r.channelMsg(ctx, e) })
 	return &pb.GetTopChannelsResponse{Channel: out, End: end}, nil
 }
 
@@ -167,32 +155,6 @@ func (s *Service) GetSocket(ctx context.Context, req *pb.GetSocketRequest) (*pb.
 		m.Data.Option = nil
 	}
 	return &pb.GetSocketResponse{Socket: m}, nil
-}
-
-// live lists the servers or channels from start on, forgetting those that
-// have ended.
-func (r *registry) live(ctx context.Context, k kind, start int64) []*entity {
-	es := r.sorted(k, start)
-	out := es[:0]
-	for _, e := range es {
-		if e.ended(ctx) {
-			r.forget(e)
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// ended reports a server that stopped or a channel that was closed.
-func (e *entity) ended(ctx context.Context) bool {
-	switch e.kind {
-	case kindServer:
-		return !e.server.Inspect(ctx)[0].Running
-	case kindChannel:
-		return !e.cc.Inspect(ctx).Running
-	}
-	return false
 }
 
 // serverMsg describes a server: its calls and its listeners; nil once it

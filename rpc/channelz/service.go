@@ -65,6 +65,27 @@ func page(es []*entity, max int64) ([]*entity, bool) {
 	return es, true
 }
 
+// collect describes the entities of kind k from id start on, in id order,
+// at most max of them (0: defaultPage), forgetting those that ended (build
+// returns nil); end says none were left out.
+func collect[M any](r *registry, k kind, start, max int64, build func(*entity) *M) (out []*M, end bool) {
+	if max <= 0 {
+		max = defaultPage
+	}
+	for _, e := range r.sorted(k, start) {
+		m := build(e)
+		if m == nil {
+			r.forget(e)
+			continue
+		}
+		if int64(len(out)) == max {
+			return out, false
+		}
+		out = append(out, m)
+	}
+	return out, true
+}
+
 // serverView is the root of a server's actor tree and its snapshot (empty
 // when the actor did not answer before ctx ended); running is false once
 // the server has stopped.
