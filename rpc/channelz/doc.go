@@ -25,4 +25,12 @@
 // time: it rests in a one-slot channel between calls (as the health
 // service's state does), and a call takes it for as long as it works on
 // it, bounded by the call's context. An idle Service holds no goroutine.
+//
+// Not kept: channel and subchannel traces (ChannelData.trace is absent),
+// socket options, and the totals of a subchannel that the channel has
+// removed (a channel's calls are then those of its current subchannels,
+// plus the calls that failed before a pick). A channel counts attempts: a
+// retried call counts once per attempt. A writer publishes its figures
+// (messages sent, the send window) after each flush, so a socket's are as
+// of its last flush.
 package channelz
