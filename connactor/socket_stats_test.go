@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/http2/hpack"
@@ -100,4 +101,23 @@ func TestServerSocketStats(t *testing.T) {
 	require.True(t, ok)
 	require.EqualValues(t, 2, final.StreamsStarted)
 	require.EqualValues(t, 1, final.MessagesSent, "the writer's count, read after it ended")
+}
+
+// TestKeepalivesSentAreCounted: each keepalive PING the connection sends
+// counts, once the peer saw it.
+func TestKeepalivesSentAreCounted(t *testing.T) {
+	const interval, timeout = 20 * time.Millisecond, 5 * time.Second
+	kc := newKeepaliveConn(t, RoleClient, Config{KeepaliveTime: interval, KeepaliveTimeout: timeout}, true)
+	for range 3 {
+		kc.p.waitKeepalivePing()
+		require.NoError(t, kc.p.fr.WritePing(true, keepalivePing))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	st, ok := SocketStatsOf(kc.c.Inspect(ctx))
+	require.True(t, ok)
+	require.GreaterOrEqual(t, st.KeepAlivesSent, int64(3))
+	require.EqualValues(t, 1, st.StreamsStarted)
+	require.False(t, st.LastLocalStreamCreated.IsZero())
+	closeConn(t, kc.c)
 }
