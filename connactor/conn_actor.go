@@ -277,7 +277,9 @@ func (a *connActor) shutdown(reason error) {
 	<-a.rdone
 	a.failQueuedWrites()
 	for _, e := range a.streams {
-		a.tally.streamEnded(stateClosedByUs, e.s.statusOK)
+		// A server's stream may be finishing on its own goroutine right
+		// now: its status is not ours to read until its release.
+		a.tally.streamEnded(stateClosedByUs, a.role == RoleClient && e.s.statusOK)
 	}
 	a.finalStats(a.w)
 	if reason == nil {
