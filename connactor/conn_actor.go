@@ -201,7 +201,7 @@ func (a *connActor) onBatch(batch []inFrame) error {
 		}
 	}
 	recycleBatch(batch)
-	a.tally.stamp()
+	a.tally.batchDone()
 	return nil
 }
 

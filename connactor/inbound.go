@@ -287,7 +287,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 		return nil
 	}
 	e := a.addStream(id)
-	a.tally.streamStarted(false)
+	a.tally.remoteStreamStarted()
 	e.contentLength = contentLength
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).

@@ -95,7 +95,8 @@ type connTally struct {
 	callsSucceeded, callsFailed                     int64
 	messagesReceived, keepAlivesSent                int64
 	lastLocalStream, lastRemoteStream, lastMessage  time.Time
-	unstamped                                       bool // a message arrived since lastMessage was last set
+	unstamped                                       bool      // a message arrived since lastMessage was last set
+	batchTime                                       time.Time // when the batch of frames being handled is, read once (zero: not read yet)
 }
 
 // socketStats is the actor's snapshot for a probe.
@@ -134,14 +135,26 @@ func (a *connActor) socketStats() SocketStats {
 	return st
 }
 
-// streamStarted counts a stream as it opens: local, we opened it.
-func (t *connTally) streamStarted(local bool) {
+// localStreamStarted counts a stream we opened (client).
+func (t *connTally) localStreamStarted() {
 	t.streamsStarted++
-	if local {
-		t.lastLocalStream = time.Now()
-	} else {
-		t.lastRemoteStream = time.Now()
+	t.lastLocalStream = time.Now()
+}
+
+// remoteStreamStarted counts a stream the peer opened (server), as a
+// batch of frames is handled.
+func (t *connTally) remoteStreamStarted() {
+	t.streamsStarted++
+	t.lastRemoteStream = t.now()
+}
+
+// now is the time of the batch of frames being handled: the clock is read
+// once a batch, and only when something needs it.
+func (t *connTally) now() time.Time {
+	if t.batchTime.IsZero() {
+		t.batchTime = time.Now()
 	}
+	return t.batchTime
 }
 
 // streamEnded counts a stream as it leaves the table: how it closed, and
@@ -159,13 +172,14 @@ func (t *connTally) streamEnded(closedAs streamState, statusOK bool) {
 	}
 }
 
-// stamp sets the time of the last message received, once per batch of
-// frames rather than once per message.
-func (t *connTally) stamp() {
+// batchDone ends a batch of frames: the last message received is as of
+// the batch, not of each message.
+func (t *connTally) batchDone() {
 	if t.unstamped {
 		t.unstamped = false
-		t.lastMessage = time.Now()
+		t.lastMessage = t.now()
 	}
+	t.batchTime = time.Time{}
 }
 
 // finalStats hands the connection's last figures to the handle, once the
