@@ -34,7 +34,7 @@ type SocketStats struct {
 	StreamsFailed    int64
 	CallsSucceeded   int64
 	CallsFailed      int64
-	MessagesSent     int64 // from the writer: Writes that carried a message, as of its last flush
+	MessagesSent     int64 // from the writer: Writes that carried a message, as it last published them
 	MessagesReceived int64 // gRPC messages whose last byte arrived
 	KeepAlivesSent   int64
 
@@ -44,18 +44,19 @@ type SocketStats struct {
 	LastMessageReceived     time.Time
 
 	// LocalFlowControlWindow is what the peer lets us send on the
-	// connection (the writer's, as of its last flush).
+	// connection (the writer's, as it last published it).
 	LocalFlowControlWindow int64
 	// RemoteFlowControlWindow is what we let the peer send.
 	RemoteFlowControlWindow int64
 }
 
 // WriterStats is what only the writer sees. It publishes them in a
-// one-slot channel at each flush that changed them (not per frame, and
-// never waiting: a newer value replaces one not yet taken), and the
-// connection actor takes the newest when Inspect asks. The writer has no
-// probe of its own: it may be blocked in a write to a peer that does not
-// read, and Inspect must not wait for that.
+// one-slot channel when they changed and it is about to wait for work, or
+// every statsEvery flushes while it is busy (never per frame, never on a
+// call's path, never waiting: a newer value replaces one not yet taken),
+// and the connection actor takes the newest when Inspect asks. The writer
+// has no probe of its own: it may be blocked in a write to a peer that
+// does not read, and Inspect must not wait for that.
 type WriterStats struct {
 	MessagesSent    int64
 	LastMessageSent time.Time
@@ -251,9 +252,13 @@ func (t *writerTally) stats(window int64) WriterStats {
 	return WriterStats{MessagesSent: t.messagesSent, LastMessageSent: t.lastMessage, SendWindow: window}
 }
 
-// publishStats offers the writer's figures to the connection actor, at a
-// flush that changed them: the time of the last message sent is taken
-// once per flush, not per message.
+// statsEvery is how many flushes a busy writer makes between publishing
+// its figures.
+const statsEvery = 64
+
+// publishStats offers the writer's figures to the connection actor when
+// they changed: the time of the last message sent is taken then, not per
+// message.
 func (w *writer) publishStats() {
 	w.tally.stamp()
 	st := w.tally.stats(w.connWindow)

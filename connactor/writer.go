@@ -73,10 +73,12 @@ type writer struct {
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
 
 	// tally counts the messages sent; the writer publishes it, with its
-	// send window, at each flush that changed them (socket_stats.go).
+	// send window, when it is about to wait, and every statsEvery flushes
+	// while it is busy (socket_stats.go).
 	tally     writerTally
 	stats     chan WriterStats // from: writer to connection; never (one slot, the newest replaces one not yet taken)
 	published WriterStats      // the last value offered on stats
+	flushes   uint32
 }
 
 // headerListTooLarge: a header block is over the peer's
@@ -278,6 +280,7 @@ func (w *writer) next() (op writerOp, got bool) {
 				return closeOp(), true
 			}
 		}
+		w.publishStats() // about to wait: nothing is waiting on us
 		return writerOp{}, false
 	}
 }
@@ -343,7 +346,9 @@ func (w *writer) flush() error {
 		return err
 	}
 	w.opens = w.opens[:0] // all of it is out
-	w.publishStats()      // after the bytes left: off a call's path
+	if w.flushes++; w.flushes%statsEvery == 0 {
+		w.publishStats() // a writer that never waits publishes too
+	}
 	return nil
 }
 

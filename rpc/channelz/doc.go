@@ -31,6 +31,6 @@
 // removed (a channel's calls are then those of its current subchannels,
 // plus the calls that failed before a pick). A channel counts attempts: a
 // retried call counts once per attempt. A writer publishes its figures
-// (messages sent, the send window) after each flush, so a socket's are as
-// of its last flush.
+// (messages sent, the send window) when it goes idle, or every 64
+// flushes while busy, so a busy socket's may lag a little.
 package channelz
