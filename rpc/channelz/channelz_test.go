@@ -49,9 +49,11 @@ func TestCallCountsOnBothSides(t *testing.T) {
 func TestSocketStreamsMessagesAndWindows(t *testing.T) {
 	w := newWorld(t)
 	w.calls(t, 3, 2)
-	eventually(t, "the server's socket has seen every stream end", func() bool {
+	// The streams' ends reach the connection actor, and the writer
+	// publishes what it sent, a moment after the client has its answers.
+	eventually(t, "the server's socket has seen every stream end and its writer told its messages", func() bool {
 		d := w.serverSocket(t).GetData()
-		return d.GetStreamsSucceeded()+d.GetStreamsFailed() == 5
+		return d.GetStreamsSucceeded()+d.GetStreamsFailed() == 5 && d.GetMessagesSent() == 3
 	})
 	s := w.serverSocket(t)
 	d := s.GetData()
@@ -67,9 +69,9 @@ func TestSocketStreamsMessagesAndWindows(t *testing.T) {
 	require.Positive(t, d.GetRemoteFlowControlWindow().GetValue())
 	require.Equal(t, w.backendAddr, addrString(s.GetLocal()))
 
-	eventually(t, "the client's socket has seen every stream end", func() bool {
+	eventually(t, "the client's socket has seen every stream end and its writer told its messages", func() bool {
 		d := w.clientSocket(t).GetData()
-		return d.GetStreamsSucceeded()+d.GetStreamsFailed() == 5
+		return d.GetStreamsSucceeded()+d.GetStreamsFailed() == 5 && d.GetMessagesSent() == 5
 	})
 	c := w.clientSocket(t)
 	d = c.GetData()

@@ -69,8 +69,12 @@ func TestGrpcGoReadsEchoServeChannelz(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, socks.GetEnd())
 	require.Len(t, socks.GetSocketRef(), 1, "the health client's one connection")
-	sock, err := cz.GetSocket(ctx, &channelzpb.GetSocketRequest{SocketId: socks.GetSocketRef()[0].GetSocketId()})
-	require.NoError(t, err)
+	var sock *channelzpb.GetSocketResponse
+	eventually(t, "the socket's writer told the 3 responses it sent", func() bool {
+		sock, err = cz.GetSocket(ctx, &channelzpb.GetSocketRequest{SocketId: socks.GetSocketRef()[0].GetSocketId()})
+		require.NoError(t, err)
+		return sock.GetSocket().GetData().GetMessagesSent() == 3
+	})
 	d := sock.GetSocket().GetData()
 	require.EqualValues(t, 5, d.GetStreamsStarted())
 	require.EqualValues(t, 5, d.GetStreamsSucceeded())
