@@ -40,6 +40,9 @@ type Conn struct {
 	// after; others read it only after (see PeerGoAway), so the close
 	// hands it over.
 	peerGoAway *goAwayNote
+	// final is what the connection had done when it ended: filled by the
+	// connection actor as it shuts down, read only after Done (FinalStats).
+	final *SocketStats
 }
 
 // goAwayNote holds the peer's GOAWAY for PeerGoAway.
@@ -185,6 +188,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		wopsIn:         w.ops,
 		ctrl:           w.ctrl,
 		ctrlIn:         w.ctrl,
+		wstats:         w.stats,
 		probe:          probe,
 		streams:        make(map[uint32]*streamEntry),
 		nextID:         1,
@@ -212,7 +216,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		a.wake.set(wakeKeepalive, now.Add(cfg.KeepaliveTime))
 	}
 	a.applyPeerSettings(peer)
-	a.reader, a.writer = rref, wref
+	a.reader, a.writer, a.w = rref, wref, w
 	// The actor waits for c.ref to be set: streams it accepts read it.
 	ready := make(chan struct{})
 	opts := []actors.Option{actors.WithMailbox(func() (int, int) {

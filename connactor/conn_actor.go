@@ -37,6 +37,7 @@ type connActor struct {
 	ctrl     chan<- writerOp             // from: connection to writer; never (sent only when there is room; the rest waits in the backlog, control_backlog.go)
 	wopsIn   <-chan writerOp             // from: stream to writer; blocks (the writer's streams' mailbox, drained here once the writer ended)
 	ctrlIn   <-chan writerOp             // from: connection to writer; never (ctrl, drained here once the writer ended)
+	wstats   <-chan WriterStats          // from: writer to connection; never (one slot, the writer replaces an unread value; taken when Inspect asks)
 	probe    <-chan chan<- actors.Report // from: caller to connection; blocks until the actor answers or ends (Inspect, bounded by its ctx)
 
 	// Owned by the loop.
@@ -70,6 +71,7 @@ type connActor struct {
 	pings *pingPolice // nil: PINGs are not policed (client role, or no policy)
 	age   *connAge    // nil: no idle or age limit (client role, or none set)
 
+	tally  connTally   // streams, calls, messages and keepalives counted for Inspect (socket_stats.go)
 	budget connBudget  // memory held for the peer (budget.go)
 	stall  stallWatch  // streams whose peer grants no window (stall.go)
 	floods floodPolice // SETTINGS and empty DATA floods (flood_policy.go)
@@ -80,6 +82,10 @@ type connActor struct {
 	reader *actors.Ref
 	writer *actors.Ref
 	counts actors.Counts
+	// w is the writer itself, read only after it ended (finalStats);
+	// wlast is its latest figures, as it published them.
+	w     *writer
+	wlast WriterStats
 }
 
 // streamEntry is the connection's view of one stream.
@@ -91,6 +97,12 @@ type streamEntry struct {
 	state      streamState
 	peerHeader bool // the peer's first HEADERS arrived: the next are trailers
 	reset      bool // reset by either side, or the connection ended: the stream was told
+	// The gRPC messages in the peer's DATA (socket_stats.go): how many
+	// bytes of the 5-byte prefix of the next one were seen (0: none, or
+	// inside a message), and the bytes left of the current message (inside
+	// a prefix: its length so far). Kept in what was padding.
+	msgHdr  uint8
+	msgLeft uint32
 
 	// actor is the stream's own actor (Accept's, or a client stream's,
 	// see OpenRequest.Start): listed in Inspect; Stop cancels it.
@@ -256,7 +268,7 @@ func (a *connActor) handle(by wokeBy) (stop bool, err error) {
 		reply := w.reply
 		w.reply = nil
 		a.takeSendCloses()
-		actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
+		actors.Answer(reply, actors.Report{State: a.describe(), Stats: a.socketStats(), Counts: a.counts, Children: a.children()})
 	case wokeDone:
 		select {
 		case err := <-a.c.closeCh:
@@ -283,6 +295,7 @@ func (a *connActor) onBatch(batch []inFrame) error {
 		}
 	}
 	recycleBatch(batch)
+	a.tally.batchDone()
 	return nil
 }
 
@@ -351,6 +364,12 @@ func (a *connActor) shutdown(reason error) {
 	<-a.c.wdone
 	<-a.rdone
 	a.failQueuedWrites()
+	for _, e := range a.streams {
+		// A server's stream may be finishing on its own goroutine right
+		// now: its status is not ours to read until its release.
+		a.tally.streamEnded(stateClosedByUs, a.role == RoleClient && e.s.statusOK)
+	}
+	a.finalStats(a.w)
 	if reason == nil {
 		reason = ErrConnClosed
 	}

@@ -51,6 +51,7 @@ func (a *connActor) release(id uint32) {
 	delete(a.streams, id)
 	closedAs, _ := transition(e.state, evRelease)
 	a.closed.add(id, closedAs)
+	a.tally.streamEnded(closedAs, e.s.statusOK)
 	a.ageStreamEnded()
 	a.unholdStream(id)
 	if e.buffered > 0 {

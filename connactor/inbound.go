@@ -179,6 +179,10 @@ func (a *connActor) onData(f inFrame) error {
 			return nil
 		}
 	}
+	if n := e.countMessages(f.data); n > 0 {
+		a.tally.messagesReceived += n
+		a.tally.unstamped = true
+	}
 	e.buffered += int64(len(f.data))
 	held := len(f.data)
 	if held > 0 || end {
@@ -237,6 +241,9 @@ func (a *connActor) onHeaders(f inFrame) error {
 		}
 	}
 	e.state, e.peerHeader = next, true
+	if end && a.role == RoleClient {
+		e.s.statusOK = statusOK(f.fields)
+	}
 	a.deliver(e, Event{Kind: EventHeaders, Fields: f.fields, Truncated: f.truncated, EndStream: end})
 	return nil
 }
@@ -281,6 +288,7 @@ func (a *connActor) acceptStream(f inFrame) error {
 		return nil
 	}
 	e := a.addStream(id)
+	a.tally.remoteStreamStarted()
 	e.contentLength = contentLength
 	// Near the limit, the stream's end must leave our count before the
 	// client can see it (Stream.Finish).

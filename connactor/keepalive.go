@@ -120,6 +120,7 @@ func (a *connActor) onKeepaliveTimer() error {
 		return nil
 	case kaPing:
 		a.write(pingOp(keepalivePing))
+		a.tally.keepAlivesSent++
 	}
 	a.wake.after(wakeKeepalive, wait)
 	return nil

@@ -98,6 +98,7 @@ func (a *connActor) activate(r *openRequest) {
 	id := a.nextID
 	a.nextID += 2
 	e := a.addStream(id)
+	a.tally.localStreamStarted()
 	r.s = e.s
 	// The opener hears of its stream once the writer has its HEADERS
 	// (control_backlog.go).

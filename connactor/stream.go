@@ -7,15 +7,21 @@ import "github.com/actorpc/actorpc/mailbox"
 // actor; its methods are safe to call from that actor and from the
 // application goroutines that write through it.
 type Stream struct {
-	ID   uint32
-	conn *Conn
-	// events: the stream only reads Receive() and Wake(), until the
-	// connection has ended, when TakeOver hands what is left to the stream.
-	events mailbox.Spill[Event] // from: connection to stream; never (a spill: what does not fit waits in the sender's queue)
+	ID uint32
 	// finishViaConn: the connection was nearly full of streams when this
 	// one opened (server role), so Finish hands its last write to the
 	// connection (see Finish). Set before the stream is handed out.
 	finishViaConn bool
+	// statusOK: the call ended with status OK, for Inspect
+	// (socket_stats.go). Server: set by the stream's owner in Finish,
+	// before the release that hands it to the connection actor; client:
+	// set by the connection actor as the trailers arrive. Read by the
+	// connection actor at the release. (Kept by ID: it costs no room.)
+	statusOK bool
+	conn     *Conn
+	// events: the stream only reads Receive() and Wake(), until the
+	// connection has ended, when TakeOver hands what is left to the stream.
+	events mailbox.Spill[Event] // from: connection to stream; never (a spill: what does not fit waits in the sender's queue)
 	// A reservation (Reserve): the stream's receiving goroutine sets
 	// reserving and sends reserveMsg, the connection actor reads it and
 	// answers on reserved, made on the first reservation. One at a time.
@@ -74,6 +80,7 @@ func (s *Stream) Release() { s.conn.tell(releaseMsg{s}) }
 // that order; otherwise w goes straight to the writer, one goroutine
 // fewer on the way.
 func (s *Stream) Finish(w Write) error {
+	s.statusOK = statusOK(w.Trailer)
 	if s.finishViaConn {
 		w.StreamID = s.ID
 		s.conn.tell(finishMsg{&w})

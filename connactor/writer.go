@@ -75,6 +75,14 @@ type writer struct {
 	sentNote  chan<- struct{} // from: writer to connection; never (a token in a one-slot channel)
 	sentNoted bool
 	budget    writerBudget // queued bytes and stalls (writer_budget.go)
+
+	// tally counts the messages sent; the writer publishes it, with its
+	// send window, when it is about to wait, and every statsEvery flushes
+	// while it is busy (socket_stats.go).
+	tally     writerTally
+	stats     chan WriterStats // from: writer to connection; never (one slot, the newest replaces one not yet taken)
+	published WriterStats      // the last value offered on stats
+	flushes   uint32
 }
 
 // headerListTooLarge: a header block is over the peer's
@@ -175,6 +183,7 @@ func newWriter(nc net.Conn, writeTimeout time.Duration, mailbox int) *writer {
 		connWindow:    defaultWindow,
 		initialWindow: defaultWindow,
 		maxFrameSize:  minMaxFrameSize,
+		stats:         make(chan WriterStats, 1),
 	}
 	wr.henc = hpack.NewEncoder(&wr.hbuf)
 	return wr
@@ -280,6 +289,7 @@ func (w *writer) next() (op writerOp, got bool) {
 				return closeOp(), true
 			}
 		}
+		w.publishStats() // about to wait: nothing is waiting on us
 		return writerOp{}, false
 	}
 }
@@ -347,6 +357,9 @@ func (w *writer) flush() error {
 		return err
 	}
 	w.opens = w.opens[:0] // all of it is out
+	if w.flushes++; w.flushes%statsEvery == 0 {
+		w.publishStats() // a writer that never waits publishes too
+	}
 	return nil
 }
 
@@ -526,6 +539,10 @@ func (w *writer) enqueue(wr Write) error {
 		}
 		w.release(wr, ErrStreamClosed)
 		return nil
+	}
+	if len(wr.Data) > 0 {
+		w.tally.messagesSent++ // a stream's Write carries one message
+		w.tally.unstamped = true
 	}
 	if len(s.queue) > 0 {
 		if wr.onlyReset() {

@@ -98,6 +98,9 @@ func (cc *ClientConn) send(m channelMessage) bool {
 type channelActor struct {
 	cc  *ClientConn
 	ctx context.Context
+	// failedPicks counts the calls that failed before a pick gave them a
+	// connection, for Inspect (entity_stats.go); owned by the loop.
+	failedPicks int64
 	// connCtx is the parent of every connection: it ends only after every
 	// subchannel has closed its connections with the channel's own error.
 	connCtx context.Context
@@ -168,7 +171,7 @@ func (a *channelActor) run(ctx context.Context) error {
 			a.subchannelUpdate(u)
 		case reply := <-a.probe:
 			a.handleQueued()
-			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
+			actors.Answer(reply, actors.Report{State: a.describe(), Stats: ChannelStats{Ref: a.cc.ref, Target: a.cc.target, State: a.state.String(), FailedBeforePick: a.failedPicks}, Counts: a.counts, Children: a.children()})
 		case <-ctx.Done():
 			return nil
 		}

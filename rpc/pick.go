@@ -66,6 +66,7 @@ func (a *channelActor) place(p *pickRequest) bool {
 	case pickQueue:
 		return false
 	case pickFail:
+		a.failedPicks++
 		p.fail(st)
 	case pickAnswer:
 		p.reserved = a.reserveRetryBuffer(p, mc)

@@ -79,6 +79,7 @@ type serverActor struct {
 	core   *serverCore
 	panics panicLog      // the last handlers' panics, for Inspect
 	counts actors.Counts // its traffic, for Inspect (server_counts.go)
+	ended  CallCounts    // what the connections that ended did, for Inspect (entity_stats.go)
 }
 
 func (a *serverActor) run(ctx context.Context) error {
@@ -89,7 +90,7 @@ func (a *serverActor) run(ctx context.Context) error {
 			a.handle(m)
 		case reply := <-a.s.probe:
 			a.handleQueued()
-			actors.Answer(reply, actors.Report{State: a.describe(), Counts: a.counts, Children: a.children()})
+			actors.Answer(reply, actors.Report{State: a.describe(), Stats: a.serverStats(), Counts: a.counts, Children: a.children()})
 		case <-ctx.Done():
 			return nil
 		}
@@ -129,6 +130,9 @@ func (a *serverActor) handle(m serverMsg) {
 		// telling and closes Done at once. Waiting for that keeps Stop's
 		// promise that no goroutine of the server outlives it.
 		<-m.conn.Done()
+		if a.core.conns[m.conn] {
+			a.ended.connGone(m.conn)
+		}
 		a.apply(a.core.connEnded(m.conn))
 	case stopMsg:
 		a.apply(a.core.stop(m.graceful, m.done))

@@ -111,6 +111,7 @@ type subchannelActor struct {
 	// counts is its traffic, for Inspect: Connect, health and GOAWAY news
 	// in, reports made out (a newer one may replace one not yet sent).
 	counts actors.Counts
+	ended  CallCounts // what its connections that ended did, for Inspect (entity_stats.go)
 }
 
 func (a *subchannelActor) run(ctx context.Context) error {
@@ -317,6 +318,7 @@ func (a *subchannelActor) pruneDrained() {
 	for _, c := range a.draining {
 		select {
 		case <-c.Done():
+			a.ended.connGone(c)
 		default:
 			live = append(live, c)
 		}

@@ -21,5 +21,6 @@ func (a *subchannelActor) answerProbe(reply chan<- actors.Report) {
 		kids = append(kids, a.watch.ref)
 	}
 	state := fmt.Sprintf("state=%s failures=%d draining=%d health=%t", a.state, a.failures, len(a.draining), a.healthCfg.enabled)
-	actors.Answer(reply, actors.Report{State: state, Counts: a.counts, Children: kids})
+	stats := SubchannelStats{Ref: a.sc.ref, Addr: a.sc.addr.Addr, State: a.state.String(), Ended: a.ended}
+	actors.Answer(reply, actors.Report{State: state, Stats: stats, Counts: a.counts, Children: kids})
 }

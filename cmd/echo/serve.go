@@ -27,9 +27,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:50051", "`HOST:PORT` to listen on; port 0 picks a free port")
 	certFile := fs.String("tls-cert", "", "serve TLS with this PEM certificate `file` (needs --tls-key)")
 	keyFile := fs.String("tls-key", "", "PEM private key `file` of --tls-cert")
+	adminAddr := fs.String("admin-addr", "", "also serve the admin services (channelz, health, reflection) on `HOST:PORT`; off when empty")
 	debugAddr := fs.String("debug-addr", "", "serve the live page of the server's actors at http://`HOST:PORT`"+debugPath+" (off when empty)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--debug-addr HOST:PORT]\n\nServes the echo service, grpc.health.v1.Health and server reflection until\nSIGINT or SIGTERM, then stops gracefully (health says NOT_SERVING from then\non); a second signal stops at once. Prints \"listening on HOST:PORT\" when ready.\n\n")
+		fmt.Fprint(fs.Output(), "usage: echo serve [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--admin-addr HOST:PORT] [--debug-addr HOST:PORT]\n\nServes the echo service, grpc.health.v1.Health and server reflection until\nSIGINT or SIGTERM, then stops gracefully (health says NOT_SERVING from then\non); a second signal stops at once. Prints \"listening on HOST:PORT\" when ready\n(and \"admin listening on HOST:PORT\" with --admin-addr, \"actor page at URL\"\nwith --debug-addr).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -59,7 +60,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	if err := serve(*addr, *debugAddr, opts, signals, stdout, stderr); err != nil {
+	if err := serve(*addr, *adminAddr, *debugAddr, opts, signals, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "echo serve: %v\n", err)
 		return exitFail
 	}
@@ -69,7 +70,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // serve runs an echo server on addr until the first value on signals, then
 // stops it gracefully, or at once on a second value (a stuck call must not
 // make the process unkillable by ordinary means).
-func serve(addr, debugAddr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdout, stderr io.Writer) (err error) {
+//
+// With adminAddr set, the admin services are served there too, until the
+// echo server has stopped; with debugAddr, the live actor page.
+func serve(addr, adminAddr, debugAddr string, opts []rpc.ServerOption, signals <-chan os.Signal, stdout, stderr io.Writer) (err error) {
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -91,6 +95,19 @@ func serve(addr, debugAddr string, opts []rpc.ServerOption, signals <-chan os.Si
 	fmt.Fprintf(stdout, "listening on %s\n", lis.Addr())
 	if page != nil {
 		fmt.Fprintf(stdout, "actor page at %s\n", page.url)
+	}
+	if adminAddr != "" {
+		admin, err := startAdmin(adminAddr, srv, stdout)
+		if err != nil {
+			srv.Stop()
+			<-served
+			return err
+		}
+		defer func() {
+			if aerr := admin.stop(); err == nil && aerr != nil {
+				err = fmt.Errorf("admin: %w", aerr)
+			}
+		}()
 	}
 
 	select {
