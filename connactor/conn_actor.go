@@ -364,10 +364,9 @@ func (a *connActor) shutdown(reason error) {
 	<-a.c.wdone
 	<-a.rdone
 	a.failQueuedWrites()
+	a.takeSendCloses()
 	for _, e := range a.streams {
-		// A server's stream may be finishing on its own goroutine right
-		// now: its status is not ours to read until its release.
-		a.tally.streamEnded(stateClosedByUs, a.role == RoleClient && e.s.statusOK)
+		a.tally.streamEnded(e.endedAs(), e.statusKnownOK(a.role))
 	}
 	a.finalStats(a.w)
 	if reason == nil {

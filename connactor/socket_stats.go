@@ -173,6 +173,28 @@ func (t *connTally) streamEnded(closedAs streamState, statusOK bool) {
 	}
 }
 
+// endedAs is how a stream still in the table when the connection ends
+// counts: closed when both sides had sent END_STREAM, else reset by us.
+func (e *streamEntry) endedAs() streamState {
+	if e.state == stateClosed {
+		return stateClosed
+	}
+	return stateClosedByUs
+}
+
+// statusKnownOK reports a stream still in the table when the connection
+// ends whose call ended with status OK. A client's status is the trailers
+// the actor read. A server's is what its stream's Finish wrote before it
+// handed the trailers to the writer, so it is ours to read only once the
+// writer reported their END_STREAM (evSendEnd: half-closed local or
+// closed); before that, the stream may be finishing on its own goroutine.
+func (e *streamEntry) statusKnownOK(role Role) bool {
+	if role == RoleClient {
+		return e.s.statusOK
+	}
+	return (e.state == stateHalfClosedLocal || e.state == stateClosed) && e.s.statusOK
+}
+
 // batchDone ends a batch of frames: the last message received is as of
 // the batch, not of each message.
 func (t *connTally) batchDone() {
