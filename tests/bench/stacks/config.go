@@ -35,6 +35,9 @@ type Config struct {
 	// rpc/stats/opentelemetry, grpc-go's stats/opentelemetry), into
 	// providers made alike for both (see otelProviders).
 	OTel bool
+	// newOTel, if set, makes the providers of OTel instead (a test's,
+	// that it reads).
+	newOTel func() *otelProviders
 }
 
 // roundRobinConfig is the service config both stacks get with RoundRobin.

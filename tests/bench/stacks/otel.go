@@ -26,15 +26,34 @@ type otelProviders struct {
 }
 
 func newOTelProviders() *otelProviders {
+	return newOTelProvidersInto(sdkmetric.NewManualReader(), tracetest.NewNoopExporter())
+}
+
+// newOTelProvidersInto records metrics into reader and spans into spans:
+// the bench's providers, or a test's that reads what was recorded.
+func newOTelProvidersInto(reader sdkmetric.Reader, spans sdktrace.SpanExporter) *otelProviders {
 	return &otelProviders{
-		meters: sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader())),
-		// WithSyncer, not WithBatcher: the span is handed to the no-op
+		meters: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		// WithSyncer, not WithBatcher: the span is handed to the
 		// exporter when it ends, on the caller's goroutine, with no
 		// background goroutine or queue of its own.
 		traces: sdktrace.NewTracerProvider(
 			sdktrace.WithSampler(sdktrace.AlwaysSample()),
-			sdktrace.WithSyncer(tracetest.NewNoopExporter()),
+			sdktrace.WithSyncer(spans),
 		),
+	}
+}
+
+// otel is the providers cfg asks for: nil without OTel, else fresh ones
+// (from cfg.newOTel when a test sets it).
+func (cfg Config) otel() *otelProviders {
+	switch {
+	case !cfg.OTel:
+		return nil
+	case cfg.newOTel != nil:
+		return cfg.newOTel()
+	default:
+		return newOTelProviders()
 	}
 }
 

@@ -179,9 +179,8 @@ func (Actorpc) ServeWith(cfg Config) (*Server, error) {
 		// the largest requests.
 		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg))
 	}
-	var otel *otelProviders
-	if cfg.OTel {
-		otel = newOTelProviders()
+	otel := cfg.otel()
+	if otel != nil {
 		opts = append(opts, otel.actorpcServer())
 	}
 	lis, err := listen()
@@ -228,9 +227,8 @@ func (Actorpc) DialWith(addrs []string, cfg Config) (Client, error) {
 	if len(callOpts) > 0 {
 		opts = append(opts, rpc.WithDefaultCallOptions(callOpts...))
 	}
-	var otel *otelProviders
-	if cfg.OTel {
-		otel = newOTelProviders()
+	otel := cfg.otel()
+	if otel != nil {
 		opts = append(opts, otel.actorpcDial())
 	}
 	target := addrs[0]
@@ -319,9 +317,8 @@ func (GRPCGo) ServeWith(cfg Config) (*Server, error) {
 	if cfg.MaxMsg > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxMsg), grpc.MaxSendMsgSize(cfg.MaxMsg))
 	}
-	var otel *otelProviders
-	if cfg.OTel {
-		otel = newOTelProviders()
+	otel := cfg.otel()
+	if otel != nil {
 		opts = append(opts, otel.grpcServer())
 	}
 	lis, err := listen()
@@ -368,9 +365,8 @@ func (GRPCGo) DialWith(addrs []string, cfg Config) (Client, error) {
 	if len(callOpts) > 0 {
 		opts = append(opts, grpc.WithDefaultCallOptions(callOpts...))
 	}
-	var otel *otelProviders
-	if cfg.OTel {
-		otel = newOTelProviders()
+	otel := cfg.otel()
+	if otel != nil {
 		opts = append(opts, otel.grpcDial())
 	}
 	target := addrs[0]
