@@ -189,3 +189,38 @@ func TestCPUFlag(t *testing.T) {
 		t.Errorf("GOMAXPROCS %d during the run's aftermath, want 1", got)
 	}
 }
+
+// otelWorkloads are the unary rows of issue 13 with each stack's
+// OpenTelemetry handler on both sides.
+var otelWorkloads = []string{"unary-1B-c1-otel", "unary-1B-c64-otel"}
+
+// TestOTelWorkloads runs the OTel rows briefly on both stacks, and through
+// the command's -only, as the README's table was made.
+func TestOTelWorkloads(t *testing.T) {
+	for _, name := range otelWorkloads {
+		w, err := findWorkload(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range stacks.All() {
+			r, err := w.run(st, quick)
+			if err != nil {
+				t.Fatalf("%s on %s: %v", name, st.Name(), err)
+			}
+			checkResult(t, st.Name()+" "+name, w, r)
+		}
+	}
+	var out, errOut bytes.Buffer
+	only := "unary-1B-c1," + strings.Join(otelWorkloads, ",")
+	if code := run([]string{"-reps", "1", "-d", "20ms", "-warmup", "5ms", "-only", only}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &out, &errOut)
+	}
+	for _, want := range []string{"unary 1 B, 1 conn, 1 in flight, OTel metrics + traces", "unary 1 B, 1 conn, 64 in flight, OTel metrics + traces"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, &out)
+		}
+	}
+	if strings.Contains(out.String(), "FAILED") {
+		t.Errorf("a figure failed:\n%s\n%s", &out, &errOut)
+	}
+}

@@ -113,6 +113,7 @@ var allocSides = []struct {
 	measure    func(stacks.Stack, int) (allocFig, error)
 }{
 	{"both", "unary 1 B, both sides (one process)", allocsBoth},
+	{"both-otel", "unary 1 B, both sides, OTel metrics + traces", allocsBothOTel},
 	{"client", "unary 1 B, client side (server in child)", allocsClient},
 	{"server", "unary 1 B, server side (client in child)", allocsServer},
 }

@@ -113,3 +113,21 @@ func runFirstCall(st stacks.Stack, t timing) (result, error) {
 		return 1, nil
 	})
 }
+
+// allocsBothOTel is allocsBoth with each stack's OpenTelemetry handler on
+// the client and the server (Config.OTel): what recording metrics and
+// spans adds to a round trip.
+func allocsBothOTel(st stacks.Stack, n int) (allocFig, error) {
+	s, err := startSetup(st, setup{cfg: stacks.Config{OTel: true}, size: 1, inflight: 1})
+	if err != nil {
+		return allocFig{}, err
+	}
+	defer s.close()
+	call := unaryCaller(s.cls[0])
+	for range warmCalls(n) {
+		if err := call(); err != nil {
+			return allocFig{}, err
+		}
+	}
+	return measureAllocs(n, call)
+}

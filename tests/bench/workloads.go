@@ -63,6 +63,22 @@ func workloads() []workload {
 			rows: []metric{callsPerSec, p99},
 		},
 		{
+			name: "unary-1B-c1-otel", title: "unary 1 B, 1 conn, 1 in flight, OTel metrics + traces",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{cfg: stacks.Config{OTel: true}, size: 1, inflight: 1, latency: true})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, 1, 1, true) }, floorKey: "pp-1-1",
+			rows: []metric{callsPerSec, p50, p99},
+		},
+		{
+			name: "unary-1B-c64-otel", title: "unary 1 B, 1 conn, 64 in flight, OTel metrics + traces",
+			run: func(st stacks.Stack, t timing) (result, error) {
+				return runSetup(st, t, setup{cfg: stacks.Config{OTel: true}, size: 1, inflight: 64, latency: true})
+			},
+			floor: func(t timing) (result, error) { return rawPingPong(t, 1, 64, true) }, floorKey: "pp-1-64",
+			rows: []metric{callsPerSec, p50, p99},
+		},
+		{
 			name: "unary-1KiB-c64", title: "unary 1 KiB, 1 conn, 64 in flight",
 			run:   func(st stacks.Stack, t timing) (result, error) { return runUnary(st, t, kib, 64, false) },
 			floor: func(t timing) (result, error) { return rawPingPong(t, kib, 64, false) }, floorKey: "pp-1024-64",

@@ -30,6 +30,14 @@ type Config struct {
 	// round_robin, through its own stack's resolver (actorpc's
 	// static:///, grpc-go's manual resolver).
 	RoundRobin bool
+	// OTel: the server and the client each record OpenTelemetry metrics
+	// and traces with their own stack's handler (actorpc's
+	// rpc/stats/opentelemetry, grpc-go's stats/opentelemetry), into
+	// providers made alike for both (see otelProviders).
+	OTel bool
+	// newOTel, if set, makes the providers of OTel instead (a test's,
+	// that it reads).
+	newOTel func() *otelProviders
 }
 
 // roundRobinConfig is the service config both stacks get with RoundRobin.

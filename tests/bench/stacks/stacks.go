@@ -179,6 +179,10 @@ func (Actorpc) ServeWith(cfg Config) (*Server, error) {
 		// the largest requests.
 		opts = append(opts, rpc.MaxRecvMsgSize(cfg.MaxMsg), rpc.MaxSendMsgSize(cfg.MaxMsg))
 	}
+	otel := cfg.otel()
+	if otel != nil {
+		opts = append(opts, otel.actorpcServer())
+	}
 	lis, err := listen()
 	if err != nil {
 		return nil, err
@@ -194,6 +198,7 @@ func (Actorpc) ServeWith(cfg Config) (*Server, error) {
 	return &Server{Addr: lis.Addr().String(), stop: func() {
 		s.Stop()
 		<-served
+		otel.shutdown()
 	}}, nil
 }
 
@@ -222,6 +227,10 @@ func (Actorpc) DialWith(addrs []string, cfg Config) (Client, error) {
 	if len(callOpts) > 0 {
 		opts = append(opts, rpc.WithDefaultCallOptions(callOpts...))
 	}
+	otel := cfg.otel()
+	if otel != nil {
+		opts = append(opts, otel.actorpcDial())
+	}
 	target := addrs[0]
 	if cfg.RoundRobin {
 		target = "static:///" + strings.Join(addrs, ",")
@@ -229,12 +238,16 @@ func (Actorpc) DialWith(addrs []string, cfg Config) (Client, error) {
 	}
 	cc, err := rpc.NewClient(target, opts...)
 	if err != nil {
+		otel.shutdown()
 		return nil, err
 	}
-	return actorpcClient{cc}, nil
+	return actorpcClient{cc, otel}, nil
 }
 
-type actorpcClient struct{ cc *rpc.ClientConn }
+type actorpcClient struct {
+	cc   *rpc.ClientConn
+	otel *otelProviders // nil without Config.OTel
+}
 
 func (c actorpcClient) Unary(ctx context.Context, req *echopb.EchoRequest) (*echopb.EchoResponse, error) {
 	out := new(echopb.EchoResponse)
@@ -262,7 +275,10 @@ func (c actorpcClient) ServerStream(ctx context.Context, count, size int) (MsgSt
 	return st, nil
 }
 
-func (c actorpcClient) Close() { c.cc.Close() }
+func (c actorpcClient) Close() {
+	c.cc.Close()
+	c.otel.shutdown()
+}
 
 // ---- grpc-go ----
 
@@ -301,6 +317,10 @@ func (GRPCGo) ServeWith(cfg Config) (*Server, error) {
 	if cfg.MaxMsg > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(cfg.MaxMsg), grpc.MaxSendMsgSize(cfg.MaxMsg))
 	}
+	otel := cfg.otel()
+	if otel != nil {
+		opts = append(opts, otel.grpcServer())
+	}
 	lis, err := listen()
 	if err != nil {
 		return nil, err
@@ -316,6 +336,7 @@ func (GRPCGo) ServeWith(cfg Config) (*Server, error) {
 	return &Server{Addr: lis.Addr().String(), stop: func() {
 		s.Stop()
 		<-served
+		otel.shutdown()
 	}}, nil
 }
 
@@ -344,6 +365,10 @@ func (GRPCGo) DialWith(addrs []string, cfg Config) (Client, error) {
 	if len(callOpts) > 0 {
 		opts = append(opts, grpc.WithDefaultCallOptions(callOpts...))
 	}
+	otel := cfg.otel()
+	if otel != nil {
+		opts = append(opts, otel.grpcDial())
+	}
 	target := addrs[0]
 	if cfg.RoundRobin {
 		// A manual resolver per channel, holding the static list.
@@ -358,12 +383,16 @@ func (GRPCGo) DialWith(addrs []string, cfg Config) (Client, error) {
 	}
 	cc, err := grpc.NewClient(target, opts...)
 	if err != nil {
+		otel.shutdown()
 		return nil, err
 	}
-	return grpcClient{cc}, nil
+	return grpcClient{cc, otel}, nil
 }
 
-type grpcClient struct{ cc *grpc.ClientConn }
+type grpcClient struct {
+	cc   *grpc.ClientConn
+	otel *otelProviders // nil without Config.OTel
+}
 
 func (c grpcClient) Unary(ctx context.Context, req *echopb.EchoRequest) (*echopb.EchoResponse, error) {
 	out := new(echopb.EchoResponse)
@@ -391,4 +420,7 @@ func (c grpcClient) ServerStream(ctx context.Context, count, size int) (MsgStrea
 	return st, nil
 }
 
-func (c grpcClient) Close() { c.cc.Close() }
+func (c grpcClient) Close() {
+	c.cc.Close()
+	c.otel.shutdown()
+}
