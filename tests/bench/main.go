@@ -16,11 +16,14 @@
 // unary-1B-conns100 (100 client connections to one server, one call in
 // flight on each), unary-1B-c64-rr4 (round_robin over 4 servers, through
 // each stack's own resolver), unary-64MiB-c1 (the message limits raised),
-// first-call (a fresh channel's connect and first call, as a latency); and
-// the untimed allocs (allocations per unary call: both sides in one
-// process, then the client alone with the server in a child process, then
-// the server alone with the client in a child) and memory (heap and stacks per idle connection and per idle open
-// stream, 1000 of each, in a fresh child process).
+// first-call (a fresh channel's connect and first call, as a latency),
+// unary-1B-c1-otel and unary-1B-c64-otel (OpenTelemetry metrics and traces
+// on both ends, each stack's own plugin); and the untimed allocs
+// (allocations per unary call: both sides in one process, with OTel too,
+// then the client alone with the server in a child process, then the
+// server alone with the client in a child) and memory (heap and stacks per
+// idle connection and per idle open stream, 1000 of each, in a fresh child
+// process).
 //
 // With -cpuprofile or -memprofile, the workload named by -profile (default
 // unary-1B-c64) is run again on -profile-stack (default actorpc) in a
