@@ -100,9 +100,6 @@ func (cs *ClientStream) serve(r *receiver) {
 			r.handedOver()
 		case ev := <-r.link.Events():
 			r.handle(ev)
-		case <-r.link.Wake():
-			r.drain()
-			r.link.Flush()
 		case <-r.link.ConnDone():
 			r.connEnded()
 		case <-cs.ctx.Done():

@@ -69,9 +69,6 @@ func (r *receiver) wait(abort <-chan struct{}) bool {
 	select {
 	case ev := <-r.link.Events():
 		r.handle(ev)
-	case <-r.link.Wake():
-		r.drain()
-		r.link.Flush()
 	case <-r.link.ConnDone():
 		r.connEnded()
 	case <-abort:
@@ -104,6 +101,9 @@ func (r *receiver) connEnded() {
 }
 
 func (r *receiver) handle(ev connactor.Event) {
+	if ev.Flush {
+		r.link.Flush() // the connection may hold more for us
+	}
 	if r.final != nil {
 		connactor.RecycleData(ev.Data)
 		return

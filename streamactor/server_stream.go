@@ -51,6 +51,9 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 		link.Release()
 		return nil, status.New(codes.Unavailable, "connection closed")
 	}
+	if first.Flush {
+		link.Flush() // only with a one-slot channel; as handle would
+	}
 	if first.EndStream {
 		ss.r.peerEnded = true
 		ss.r.recvDone = true
@@ -258,9 +261,9 @@ func answerNotGRPC(ctx context.Context, link *connactor.Stream, rej *Rejection, 
 		var ev connactor.Event
 		select {
 		case ev = <-link.Events():
-		case <-link.Wake():
-			link.Flush()
-			continue
+			if ev.Flush {
+				link.Flush()
+			}
 		case <-ctx.Done():
 			return
 		case <-link.ConnDone():
