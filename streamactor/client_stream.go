@@ -186,6 +186,9 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 	m := cs.pending[0]
 	cs.pending[0] = Message{}
 	cs.pending = cs.pending[1:]
+	if len(cs.pending) == 0 {
+		cs.pending = nil // let the batch's array go while the stream idles
+	}
 	return m, nil
 }
 

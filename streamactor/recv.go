@@ -247,6 +247,11 @@ func (r *receiver) take() (Message, bool) {
 	m := r.msgs[0]
 	r.msgs[0] = Message{}
 	r.msgs = r.msgs[1:]
+	if len(r.msgs) == 0 {
+		// An emptied slice still points at its array, which an idle
+		// stream would keep; the next message allocates anyway.
+		r.msgs = nil
+	}
 	r.reportCredit(false)
 	if r.unholdOnTake {
 		r.unheld += len(m.Payload) + prefixLen
