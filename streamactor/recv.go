@@ -19,33 +19,35 @@ const creditBatch = 16 << 10
 
 // receiver is the receiving half of a stream: it turns the connection's
 // events into messages, headers, trailers and a final status. It belongs to
-// whichever goroutine serves the stream (see the package doc).
+// whichever goroutine serves the stream (see the package doc). (Its flags
+// are together, so that they share a word: every stream holds one.)
 type receiver struct {
-	link   *connactor.Stream
-	client bool
-	asm    reassembler
+	link *connactor.Stream
+	asm  reassembler
 
 	msgs   []Message // complete messages the application has not taken
 	credit int       // bytes consumed and not yet reported to the connection
+	// unheld is what the application took and was not yet reported
+	// (see unholdOnTake).
+	unheld int
+
+	header   metadata.MD // client: response header metadata
+	encoding string      // client: grpc-encoding of the response
+	trailer  metadata.MD // client: trailer metadata
+
+	final    *status.Status // set once the stream's outcome is known
+	deadline time.Time      // client: the call's deadline, zero when none
+
+	client bool
 	// unholdOnTake: the application takes a stream of messages, so each
-	// leaves the connection's memory budget as it is taken; unheld is
-	// what was taken and not yet reported (connactor's budget.go).
+	// leaves the connection's memory budget as it is taken (connactor's
+	// budget.go).
 	unholdOnTake bool
-	unheld       int
-
-	gotHeader  bool        // client: response headers arrived
-	sawHeaders bool        // client: headers that were not trailers-only
-	header     metadata.MD // client: response header metadata
-	encoding   string      // client: grpc-encoding of the response
-	trailer    metadata.MD // client: trailer metadata
-
-	unprocessed bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
-
-	recvDone  bool           // the peer half-closed (server: EOF; client: trailers)
-	peerEnded bool           // the peer can send nothing more: END_STREAM, reset, or the connection ended
-	final     *status.Status // set once the stream's outcome is known
-
-	deadline time.Time // client: the call's deadline, zero when none
+	gotHeader    bool // client: response headers arrived
+	sawHeaders   bool // client: headers that were not trailers-only
+	unprocessed  bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
+	recvDone     bool // the peer half-closed (server: EOF; client: trailers)
+	peerEnded    bool // the peer can send nothing more: END_STREAM, reset, or the connection ended
 }
 
 func (r *receiver) deadlinePassed() bool {

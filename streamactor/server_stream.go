@@ -23,19 +23,18 @@ import (
 type ServerStream struct {
 	link *connactor.Stream
 	ctx  context.Context
-	Req  Request
+	Req  Request // its ContentType is the response's too
 	r    *receiver
 
-	contentType string
 	// SendEncoding is the grpc-encoding of the response messages and
 	// AcceptEncoding the grpc-accept-encoding list; set before the headers
 	// go out.
 	SendEncoding   string
 	AcceptEncoding string
 	header         metadata.MD
-	headerSent     bool
 	trailer        metadata.MD
 	pipe           sendPipe
+	headerSent     bool
 	finished       bool
 }
 
@@ -73,7 +72,6 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 		return nil, rej.Status
 	}
 	ss.Req = req
-	ss.contentType = req.ContentType
 	ss.SendEncoding = req.Encoding
 	return ss, nil
 }
@@ -145,7 +143,7 @@ func (ss *ServerStream) SendHeader(md metadata.MD) error {
 
 // headerFields renders the response headers with md.
 func (ss *ServerStream) headerFields(md metadata.MD) ([]hpack.HeaderField, error) {
-	fields, err := ResponseHeaderFields(ss.contentType, md)
+	fields, err := ResponseHeaderFields(ss.Req.ContentType, md)
 	if err != nil {
 		return nil, err
 	}
