@@ -100,7 +100,7 @@ func (cs *ClientStream) serve(r *receiver) {
 			r.handedOver()
 		case ev := <-r.link.Events():
 			r.handle(ev)
-		case <-r.link.ConnDone():
+		case <-r.connDone():
 			r.connEnded()
 		case <-cs.ctx.Done():
 			r.fail(status.FromContextError(cs.ctx.Err()), true)

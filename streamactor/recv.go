@@ -48,6 +48,25 @@ type receiver struct {
 	unprocessed  bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
 	recvDone     bool // the peer half-closed (server: EOF; client: trailers)
 	peerEnded    bool // the peer can send nothing more: END_STREAM, reset, or the connection ended
+	// flushAsked: the last event taken was flagged (connactor.Event.Flush),
+	// so the connection may hold events for us that only a Flush it has
+	// not served yet would bring; see connDone.
+	flushAsked bool
+}
+
+// connDone is the connection's Done while the stream needs it, nil (a
+// case that never fires) otherwise. The connection, as it ends, tells
+// every stream so with an event (EventClosed); that event can only miss
+// the channel while the connection holds a spill for the stream, and then
+// the stream has taken a flagged event and heard nothing since
+// (flushAsked): only then must it watch the connection's end, to take
+// over what it held. An idle stream so parks on one channel fewer, and
+// holds one wait record fewer.
+func (r *receiver) connDone() <-chan struct{} {
+	if r.flushAsked {
+		return r.link.ConnDone()
+	}
+	return nil
 }
 
 func (r *receiver) deadlinePassed() bool {
@@ -71,7 +90,7 @@ func (r *receiver) wait(abort <-chan struct{}) bool {
 	select {
 	case ev := <-r.link.Events():
 		r.handle(ev)
-	case <-r.link.ConnDone():
+	case <-r.connDone():
 		r.connEnded()
 	case <-abort:
 		return false
@@ -103,6 +122,7 @@ func (r *receiver) connEnded() {
 }
 
 func (r *receiver) handle(ev connactor.Event) {
+	r.flushAsked = ev.Flush
 	if ev.Flush {
 		r.link.Flush() // the connection may hold more for us
 	}
