@@ -247,6 +247,9 @@ func awaitEnd(s *Stream) ([]byte, bool) {
 	for {
 		select {
 		case ev := <-s.Events():
+			if ev.Flush {
+				s.Flush()
+			}
 			switch ev.Kind {
 			case EventData:
 				data = append(data, ev.Data...)
@@ -256,8 +259,6 @@ func awaitEnd(s *Stream) ([]byte, bool) {
 			if ev.EndStream {
 				return data, true
 			}
-		case <-s.Wake():
-			s.Flush()
 		case <-s.ConnDone():
 			return data, false
 		}

@@ -32,13 +32,29 @@ type Event struct {
 	Kind      EventKind
 	EndStream bool
 	Truncated bool // Fields: the header list was over our limit and was cut short
-	Fields    []hpack.HeaderField
-	Data      []byte
-	Err       error
-	Code      http2.ErrCode
+	// Flush: the event took the last free slot of the stream's channel,
+	// so what the connection has for the stream after it may wait in the
+	// connection's spill: call Stream.Flush once it is taken. (It is how
+	// a stream learns of a spill without a wake channel of its own.)
+	Flush  bool
+	Fields []hpack.HeaderField
+	Data   []byte
+	Err    error
+	Code   http2.ErrCode
 	// Unprocessed: see EventClosed. Local: this side reset the stream
 	// (Err says why), not the peer.
 	Unprocessed, Local bool
+}
+
+// markFlush flags an event that takes the last free slot of a stream's
+// channel (mailbox.Spill). An event that ends the peer's side is left
+// unflagged when nothing is spilled behind it: the stream reads no more
+// after it (a reset still cancels a server stream's context, and the
+// connection's end is seen on ConnDone, where TakeOver hands over the
+// rest), so a unary response's trailers cost no Flush.
+func markFlush(ev Event, more bool) Event {
+	ev.Flush = more || !ev.EndStream
+	return ev
 }
 
 // mergeBelow is the size from which spilled DATA is not merged.

@@ -120,11 +120,12 @@ func (fs *fuzzStreams) own(s *Stream, server bool, canceled <-chan struct{}) {
 	for {
 		select {
 		case ev := <-s.Events():
+			if ev.Flush {
+				s.Flush()
+			}
 			if !fs.handle(s, server, ev) {
 				return
 			}
-		case <-s.Wake():
-			s.Flush()
 		case <-canceled:
 			return
 		case <-s.ConnDone():

@@ -444,20 +444,20 @@ func (p *peer) readPreface() {
 }
 
 // nextEvent returns the stream's next event, asking for spilled events
-// when woken.
+// after a flagged one.
 func nextEvent(t *testing.T, s *Stream) Event {
 	t.Helper()
 	timer := time.NewTimer(waitLimit)
 	defer timer.Stop()
-	for {
-		select {
-		case ev := <-s.Events():
-			return ev
-		case <-s.Wake():
+	select {
+	case ev := <-s.Events():
+		if ev.Flush {
 			s.Flush()
-		case <-timer.C:
-			t.Fatalf("stream %d: no event within %v", s.ID, waitLimit)
 		}
+		return ev
+	case <-timer.C:
+		t.Fatalf("stream %d: no event within %v", s.ID, waitLimit)
+		return Event{}
 	}
 }
 
@@ -467,8 +467,6 @@ func noEvent(t *testing.T, s *Stream) {
 	select {
 	case ev := <-s.Events():
 		t.Fatalf("stream %d: unexpected event %+v", s.ID, ev)
-	case <-s.Wake():
-		t.Fatalf("stream %d: unexpected spilled events", s.ID)
 	default:
 	}
 }

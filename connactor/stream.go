@@ -19,8 +19,9 @@ type Stream struct {
 	// connection actor at the release. (Kept by ID: it costs no room.)
 	statusOK bool
 	conn     *Conn
-	// events: the stream only reads Receive() and Wake(), until the
-	// connection has ended, when TakeOver hands what is left to the stream.
+	// events: the stream only reads Receive(), and asks for a Flush after
+	// an event with Flush set, until the connection has ended, when
+	// TakeOver hands what is left to the stream.
 	events mailbox.Spill[Event] // from: connection to stream; never (a spill: what does not fit waits in the sender's queue)
 	// A reservation (Reserve): the stream's receiving goroutine sets
 	// reserving and sends reserveMsg, the connection actor reads it and
@@ -32,21 +33,23 @@ type Stream struct {
 // eventCapacity is how many events wait in a stream's channel before the
 // connection spills; a unary response needs three (headers, data,
 // trailers). Every stream allocates the channel, so it is kept small: a
-// busy stream spills, and the spill folds its DATA.
+// busy stream spills, and the spill folds its DATA. The channel is the
+// stream's only one from the connection: a spill is announced by the
+// event in its last slot (Event.Flush), not by a wake channel, which
+// saves an idle stream that channel and the wait record its parked
+// select would hold on it.
 const eventCapacity = 3
 
 func newStream(c *Conn, id uint32) *Stream {
-	return &Stream{ID: id, conn: c, events: mailbox.MakeSpill(eventCapacity, mergeData)}
+	return &Stream{ID: id, conn: c, events: mailbox.MakeSpill(eventCapacity, mergeData, markFlush)}
 }
 
-// Events is the channel of what happened to the stream.
+// Events is the channel of what happened to the stream. After an event
+// with Flush set, call Flush: the connection may hold more.
 func (s *Stream) Events() <-chan Event { return s.events.Receive() }
 
-// Wake fires when the connection holds events that did not fit; drain
-// Events, then call Flush.
-func (s *Stream) Wake() <-chan struct{} { return s.events.Wake() }
-
-// Flush asks the connection to hand over the events it holds for us.
+// Flush asks the connection to hand over the events it holds for us (see
+// Event.Flush).
 func (s *Stream) Flush() { s.conn.tell(flushMsg{s}) }
 
 // Consumed tells the connection that n bytes of DATA left the stream's

@@ -61,29 +61,32 @@ type clientStreamKey struct{}
 // codec, limits and the grpc-go conventions (io.EOF).
 type clientStream struct {
 	// Immutable after NewStream.
-	cc        *ClientConn
-	parent    context.Context // the caller's
-	method    string
-	start     time.Time
-	ctx       context.Context
-	ci        callInfo
-	desc      *StreamDesc
-	comp      encoding.Compressor // compresses what we send; nil for none
-	throttled bool                // the call reports its outcome to the channel's throttle
+	cc     *ClientConn
+	parent context.Context // the caller's
+	method string
+	start  time.Time
+	ctx    context.Context
+	ci     callInfo
+	desc   *StreamDesc
+	comp   encoding.Compressor // compresses what we send; nil for none
 	// baton holds the call's attempts while neither goroutine of the
 	// call does (see streamAttempts).
 	baton chan *streamAttempts // from: call to call; never: the call's sending and receiving goroutines, its hedges actor and its replay-buffer actor pass it; it holds the one value, put back by whoever took it
 	// Owned by the sending goroutine.
-	send        attemptView
-	compressOff bool
-	sendClosed  bool
+	send attemptView
 	// Owned by the goroutine calling Header (grpc-go lets it be another).
 	hdr attemptView
 	// Owned by the receiving goroutine.
-	recv           attemptView
-	received       int
-	lastCompressed bool
-	reported       bool // the outcome went to the channel's throttle
+	recv     attemptView
+	received int
+
+	// The flags, together so that they share a word (a call keeps this
+	// struct while it idles); each belongs to the goroutine said.
+	throttled      bool // immutable: the call reports its outcome to the channel's throttle
+	compressOff    bool // sending
+	sendClosed     bool // sending
+	lastCompressed bool // receiving
+	reported       bool // receiving: the outcome went to the channel's throttle
 }
 
 // Context is the call's context; SetMessageCompression accepts it.

@@ -56,7 +56,7 @@ func (h *handlerActor) Run(ctx context.Context) (err error) {
 	ctx = metadata.NewIncomingContext(ctx, ss.Req.Metadata)
 	ctx = peer.NewContext(ctx, p)
 	stream := &h.stream
-	*stream = serverStream{ss: ss, opts: s.opts, method: ss.Req.Method, singleRequest: true}
+	*stream = serverStream{ss: ss, opts: &s.opts, method: ss.Req.Method, singleRequest: true}
 	m, ok := s.methods[ss.Req.Method]
 	registered := ok
 	if !ok && s.opts.unknownStreamHandler != nil {

@@ -15,8 +15,10 @@ import (
 // server's codec, limits and compression. It belongs to the goroutine
 // running the handler, like the stream under it.
 type serverStream struct {
-	ss     *streamactor.ServerStream
-	opts   serverOptions
+	ss *streamactor.ServerStream
+	// opts is the server's (fixed once NewServer returned): by pointer,
+	// as a copy would add its 250 bytes to every call, idle ones included.
+	opts   *serverOptions
 	method string
 
 	sendComp       encoding.Compressor // compresses responses; nil for none

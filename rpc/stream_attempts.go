@@ -20,7 +20,7 @@ type streamAttempts struct {
 	s     *clientStream // immutable: the call
 	cs    *streamactor.ClientStream
 	stats *attemptStats // the attempt's stats; nil without stats handlers
-	gen   int           // the attempt's number: a goroutine that saw an older one knows it is stale
+	gen   int32         // the attempt's number: a goroutine that saw an older one knows it is stale
 	core  attemptCore
 	// The replay buffer: every framed message sent while the call is
 	// uncommitted (the writer only reads them), and whether CloseSend
@@ -68,9 +68,9 @@ func (a *streamAttempts) racing() []*hedge {
 type attemptView struct {
 	cs        *streamactor.ClientStream // nil while a hedged call has not picked an attempt
 	stats     *attemptStats             // the attempt's stats handlers' view; nil without handlers
-	gen       int
+	decided   chan struct{}             // from: call to call; never: a hedged call's decided; nil otherwise
+	gen       int32                     // beside committed, so that they share a word (a call holds three views)
 	committed bool
-	decided   chan struct{} // from: call to call; never: a hedged call's decided; nil otherwise
 }
 
 func (a *streamAttempts) view() attemptView {

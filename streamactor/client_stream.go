@@ -100,10 +100,7 @@ func (cs *ClientStream) serve(r *receiver) {
 			r.handedOver()
 		case ev := <-r.link.Events():
 			r.handle(ev)
-		case <-r.link.Wake():
-			r.drain()
-			r.link.Flush()
-		case <-r.link.ConnDone():
+		case <-r.connDone():
 			r.connEnded()
 		case <-cs.ctx.Done():
 			r.fail(status.FromContextError(cs.ctx.Err()), true)
@@ -189,6 +186,9 @@ func (cs *ClientStream) Recv() (Message, *status.Status) {
 	m := cs.pending[0]
 	cs.pending[0] = Message{}
 	cs.pending = cs.pending[1:]
+	if len(cs.pending) == 0 {
+		cs.pending = nil // let the batch's array go while the stream idles
+	}
 	return m, nil
 }
 

@@ -67,19 +67,21 @@ func (m *Message) Release() {
 // buffered.
 type reassembler struct {
 	maxSize int
-	// pool: the messages' owner Releases them, so a message that needs a
-	// buffer of its own gets a pooled one (see bufpool). A buffer
-	// never given back would only drain the pool.
-	pool bool
 	// budget, when set, is asked before a message's buffer is sized
 	// from its prefix's claim (see grow).
 	budget reserver
-	prefix [prefixLen]byte
 	have   int    // bytes of prefix read
 	msg    []byte // the message being filled
 	pooled []byte // msg's buffer, when pooled
 	want   int    // its length
+	// (The bytes together, so that they share a word: every stream
+	// holds a reassembler.)
+	prefix [prefixLen]byte
 	flag   byte
+	// pool: the messages' owner Releases them, so a message that needs a
+	// buffer of its own gets a pooled one (see bufpool). A buffer
+	// never given back would only drain the pool.
+	pool bool
 }
 
 // feed consumes one DATA payload and appends every completed message to

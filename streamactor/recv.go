@@ -19,33 +19,54 @@ const creditBatch = 16 << 10
 
 // receiver is the receiving half of a stream: it turns the connection's
 // events into messages, headers, trailers and a final status. It belongs to
-// whichever goroutine serves the stream (see the package doc).
+// whichever goroutine serves the stream (see the package doc). (Its flags
+// are together, so that they share a word: every stream holds one.)
 type receiver struct {
-	link   *connactor.Stream
-	client bool
-	asm    reassembler
+	link *connactor.Stream
+	asm  reassembler
 
 	msgs   []Message // complete messages the application has not taken
 	credit int       // bytes consumed and not yet reported to the connection
+	// unheld is what the application took and was not yet reported
+	// (see unholdOnTake).
+	unheld int
+
+	header   metadata.MD // client: response header metadata
+	encoding string      // client: grpc-encoding of the response
+	trailer  metadata.MD // client: trailer metadata
+
+	final    *status.Status // set once the stream's outcome is known
+	deadline time.Time      // client: the call's deadline, zero when none
+
+	client bool
 	// unholdOnTake: the application takes a stream of messages, so each
-	// leaves the connection's memory budget as it is taken; unheld is
-	// what was taken and not yet reported (connactor's budget.go).
+	// leaves the connection's memory budget as it is taken (connactor's
+	// budget.go).
 	unholdOnTake bool
-	unheld       int
+	gotHeader    bool // client: response headers arrived
+	sawHeaders   bool // client: headers that were not trailers-only
+	unprocessed  bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
+	recvDone     bool // the peer half-closed (server: EOF; client: trailers)
+	peerEnded    bool // the peer can send nothing more: END_STREAM, reset, or the connection ended
+	// flushAsked: the last event taken was flagged (connactor.Event.Flush),
+	// so the connection may hold events for us that only a Flush it has
+	// not served yet would bring; see connDone.
+	flushAsked bool
+}
 
-	gotHeader  bool        // client: response headers arrived
-	sawHeaders bool        // client: headers that were not trailers-only
-	header     metadata.MD // client: response header metadata
-	encoding   string      // client: grpc-encoding of the response
-	trailer    metadata.MD // client: trailer metadata
-
-	unprocessed bool // the peer said it never processed the stream (GOAWAY, REFUSED_STREAM)
-
-	recvDone  bool           // the peer half-closed (server: EOF; client: trailers)
-	peerEnded bool           // the peer can send nothing more: END_STREAM, reset, or the connection ended
-	final     *status.Status // set once the stream's outcome is known
-
-	deadline time.Time // client: the call's deadline, zero when none
+// connDone is the connection's Done while the stream needs it, nil (a
+// case that never fires) otherwise. The connection, as it ends, tells
+// every stream so with an event (EventClosed); that event can only miss
+// the channel while the connection holds a spill for the stream, and then
+// the stream has taken a flagged event and heard nothing since
+// (flushAsked): only then must it watch the connection's end, to take
+// over what it held. An idle stream so parks on one channel fewer, and
+// holds one wait record fewer.
+func (r *receiver) connDone() <-chan struct{} {
+	if r.flushAsked {
+		return r.link.ConnDone()
+	}
+	return nil
 }
 
 func (r *receiver) deadlinePassed() bool {
@@ -69,10 +90,7 @@ func (r *receiver) wait(abort <-chan struct{}) bool {
 	select {
 	case ev := <-r.link.Events():
 		r.handle(ev)
-	case <-r.link.Wake():
-		r.drain()
-		r.link.Flush()
-	case <-r.link.ConnDone():
+	case <-r.connDone():
 		r.connEnded()
 	case <-abort:
 		return false
@@ -104,6 +122,10 @@ func (r *receiver) connEnded() {
 }
 
 func (r *receiver) handle(ev connactor.Event) {
+	r.flushAsked = ev.Flush
+	if ev.Flush {
+		r.link.Flush() // the connection may hold more for us
+	}
 	if r.final != nil {
 		connactor.RecycleData(ev.Data)
 		return
@@ -247,6 +269,11 @@ func (r *receiver) take() (Message, bool) {
 	m := r.msgs[0]
 	r.msgs[0] = Message{}
 	r.msgs = r.msgs[1:]
+	if len(r.msgs) == 0 {
+		// An emptied slice still points at its array, which an idle
+		// stream would keep; the next message allocates anyway.
+		r.msgs = nil
+	}
 	r.reportCredit(false)
 	if r.unholdOnTake {
 		r.unheld += len(m.Payload) + prefixLen

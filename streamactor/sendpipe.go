@@ -20,19 +20,22 @@ package streamactor
 // acks is made with the first acknowledged group: a stream that sends a
 // few small messages (most of them) never has one, and an idle stream
 // holds no channel for it.
+//
+// Every stream holds a pipe, idle or not, so its counts are kept small:
+// the numbers of writes (at most pipeWrites and a group) and the ring's
+// places fit a byte each, which makes the pipe 64 bytes rather than 120.
 type sendPipe struct {
 	acks chan error // from: writer to stream; never: the writer's Done of each group's last write, in order
-	// groups is a ring of the acknowledged groups in flight, oldest at
-	// first; open is the writes since the last acknowledged one; total is
+	// The acknowledged groups in flight, a ring (oldest at first, n of
+	// them): each group's bytes and writes.
+	groupBytes  [pipeGroups]int
+	groupWrites [pipeGroups]uint8
+	first, n    uint8
+	// open is the writes since the last acknowledged one; total is
 	// everything in flight, open included.
-	groups   [pipeGroups]pipeLoad
-	first, n int
-	open     pipeLoad
-	total    pipeLoad
+	openWrites, totalWrites uint8
+	openBytes, totalBytes   int
 }
-
-// pipeLoad is a number of writes and their bytes.
-type pipeLoad struct{ writes, bytes int }
 
 const (
 	pipeWrites = 16       // writes in flight
@@ -51,7 +54,7 @@ func (p *sendPipe) reserve(n int, abort <-chan struct{}) (failed error, aborted 
 		if err := p.collect(); err != nil {
 			return err, false
 		}
-		if p.n == 0 || (p.n < pipeGroups && p.total.writes < pipeWrites && p.total.bytes+n <= pipeBytes) {
+		if p.n == 0 || (p.n < pipeGroups && p.totalWrites < pipeWrites && p.totalBytes+n <= pipeBytes) {
 			return nil, false
 		}
 		select {
@@ -69,7 +72,7 @@ func (p *sendPipe) reserve(n int, abort <-chan struct{}) (failed error, aborted 
 // channel when the write ends a group, nil when a later acknowledgement
 // answers for it.
 func (p *sendPipe) done(n int) chan<- error {
-	if p.open.writes+1 >= pipeWrites/pipeGroups || p.open.bytes+n >= pipeBytes/pipeGroups {
+	if p.openWrites+1 >= pipeWrites/pipeGroups || p.openBytes+n >= pipeBytes/pipeGroups {
 		if p.acks == nil {
 			p.acks = make(chan error, pipeGroups)
 		}
@@ -81,14 +84,15 @@ func (p *sendPipe) done(n int) chan<- error {
 // sent records a write of n bytes handed to the writer with the Done that
 // done returned for it.
 func (p *sendPipe) sent(n int, done chan<- error) {
-	p.open.writes++
-	p.open.bytes += n
-	p.total.writes++
-	p.total.bytes += n
+	p.openWrites++
+	p.openBytes += n
+	p.totalWrites++
+	p.totalBytes += n
 	if done != nil {
-		p.groups[(p.first+p.n)%pipeGroups] = p.open
+		last := (p.first + p.n) % pipeGroups
+		p.groupBytes[last], p.groupWrites[last] = p.openBytes, p.openWrites
 		p.n++
-		p.open = pipeLoad{}
+		p.openWrites, p.openBytes = 0, 0
 	}
 }
 
@@ -109,10 +113,9 @@ func (p *sendPipe) collect() error {
 
 // settle retires the oldest group, whose acknowledgement came with err.
 func (p *sendPipe) settle(err error) error {
-	g := p.groups[p.first]
+	p.totalWrites -= p.groupWrites[p.first]
+	p.totalBytes -= p.groupBytes[p.first]
 	p.first = (p.first + 1) % pipeGroups
 	p.n--
-	p.total.writes -= g.writes
-	p.total.bytes -= g.bytes
 	return err
 }

@@ -23,19 +23,18 @@ import (
 type ServerStream struct {
 	link *connactor.Stream
 	ctx  context.Context
-	Req  Request
+	Req  Request // its ContentType is the response's too
 	r    *receiver
 
-	contentType string
 	// SendEncoding is the grpc-encoding of the response messages and
 	// AcceptEncoding the grpc-accept-encoding list; set before the headers
 	// go out.
 	SendEncoding   string
 	AcceptEncoding string
 	header         metadata.MD
-	headerSent     bool
 	trailer        metadata.MD
 	pipe           sendPipe
+	headerSent     bool
 	finished       bool
 }
 
@@ -50,6 +49,9 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 	case <-link.ConnDone():
 		link.Release()
 		return nil, status.New(codes.Unavailable, "connection closed")
+	}
+	if first.Flush {
+		link.Flush() // only with a one-slot channel; as handle would
 	}
 	if first.EndStream {
 		ss.r.peerEnded = true
@@ -70,7 +72,6 @@ func AcceptServerStream(ctx context.Context, link *connactor.Stream, maxRecv int
 		return nil, rej.Status
 	}
 	ss.Req = req
-	ss.contentType = req.ContentType
 	ss.SendEncoding = req.Encoding
 	return ss, nil
 }
@@ -142,7 +143,7 @@ func (ss *ServerStream) SendHeader(md metadata.MD) error {
 
 // headerFields renders the response headers with md.
 func (ss *ServerStream) headerFields(md metadata.MD) ([]hpack.HeaderField, error) {
-	fields, err := ResponseHeaderFields(ss.contentType, md)
+	fields, err := ResponseHeaderFields(ss.Req.ContentType, md)
 	if err != nil {
 		return nil, err
 	}
@@ -258,9 +259,9 @@ func answerNotGRPC(ctx context.Context, link *connactor.Stream, rej *Rejection, 
 		var ev connactor.Event
 		select {
 		case ev = <-link.Events():
-		case <-link.Wake():
-			link.Flush()
-			continue
+			if ev.Flush {
+				link.Flush()
+			}
 		case <-ctx.Done():
 			return
 		case <-link.ConnDone():

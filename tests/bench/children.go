@@ -284,7 +284,8 @@ func memChild(stack string, n int, heapProfile string) error {
 	if heapProfile != "" {
 		runtime.MemProfileRate = 1
 		withConns = func() error { return writeHeapProfile(heapProfile) }
-		withStreams = func() error { return writeHeapProfile(streamsProfile(heapProfile)) }
+		withStreams = func() error { return writeHeapProfile(streamsProfile(heapProfile, ".streams")) }
+		beforeStreams = func() error { return writeHeapProfile(streamsProfile(heapProfile, ".streams-base")) }
 	}
 	m, err := measureIdle(st, n, withConns, withStreams)
 	if err != nil {
@@ -311,11 +312,12 @@ func writeHeapProfile(path string) error {
 	return f.Close()
 }
 
-// streamsProfile names the heap profile taken while the idle streams are
-// open: the -idleprofile name with ".streams" before its extension.
-func streamsProfile(path string) string {
+// streamsProfile names the heap profiles taken while the idle streams are
+// open (suffix ".streams") and just before they open (".streams-base", the
+// -diff_base for it): the -idleprofile name with suffix before its extension.
+func streamsProfile(path, suffix string) string {
 	ext := filepath.Ext(path)
-	return strings.TrimSuffix(path, ext) + ".streams" + ext
+	return strings.TrimSuffix(path, ext) + suffix + ext
 }
 
 // idleMemory in a fresh child process; heapProfile as for memChild.

@@ -26,6 +26,12 @@ type snapshot struct {
 	goroutines  int
 }
 
+// beforeStreams, if set, runs once the idle connections are closed and
+// the heap settled, just before the idle streams open: memChild writes the
+// base heap profile there, so that pprof -diff_base shows what the streams
+// alone hold.
+var beforeStreams func() error
+
 // settleWait is how long settle lets goroutines on their way out end.
 var settleWait = 100 * time.Millisecond
 
@@ -89,6 +95,11 @@ func measureIdle(st stacks.Stack, n int, withConns, withStreams func() error) (i
 	closeClients()
 
 	before = settle()
+	if beforeStreams != nil {
+		if err := beforeStreams(); err != nil {
+			return fig, err
+		}
+	}
 	streams := make([]stacks.MsgStream, 0, n)
 	resp := new(echopb.EchoResponse)
 	for range n {
