@@ -178,6 +178,7 @@ func start(parent context.Context, nc net.Conn, cfg Config, br *readBuf, rfr *ht
 		accept:         cfg.Accept,
 		maxStreams:     cfg.MaxConcurrentStreams,
 		name:           cfg.Name,
+		counts:         actors.StartCounts(),
 		logger:         cfg.logger(),
 		nc:             nc,
 		frames:         frames,

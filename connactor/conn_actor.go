@@ -139,7 +139,6 @@ func (e *streamEntry) abortOnce(ev Event) {
 // everything else, has returned before the next wait.
 func (a *connActor) run(ctx context.Context) (err error) {
 	defer func() { a.shutdown(err) }()
-	a.counts = actors.StartCounts()
 	done := ctx.Done()
 	for {
 		var by wokeBy

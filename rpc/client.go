@@ -101,7 +101,7 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	if cc.authority == "" {
 		cc.authority = defaultAuthority(t)
 	}
-	a := &channelActor{cc: cc, target: t, builder: b}
+	a := &channelActor{cc: cc, target: t, builder: b, counts: actors.StartCounts()}
 	probe := make(chan chan<- actors.Report)
 	a.probe = probe
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,

@@ -116,7 +116,6 @@ type subchannelActor struct {
 
 func (a *subchannelActor) run(ctx context.Context) error {
 	defer a.drain()
-	a.counts = actors.StartCounts()
 	for {
 		var stop bool
 		switch a.state {
@@ -364,7 +363,7 @@ func (a *subchannelActor) drain() {
 // is what it watches once connected, until the channel says otherwise.
 func (cc *ClientConn) newSubchannel(chanCtx, connCtx context.Context, addr resolver.Address, updates chan<- subchannelUpdate, health healthSetting) *subchannel {
 	sc := &subchannel{addr: addr, connect: make(chan struct{}, 1), health: make(chan healthSetting, 1), probe: make(chan chan<- actors.Report)}
-	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle,
+	a := &subchannelActor{sc: sc, cc: cc, chanCtx: chanCtx, connCtx: connCtx, updates: updates, state: connectivity.Idle, counts: actors.StartCounts(),
 		keepalive: cc.opts.keepalive, healthCfg: health}
 	sc.ref = actors.Spawn(chanCtx, "subchannel/"+addr.String(), a.run, actors.WithProbe(sc.probe),
 		logPanics(cc.opts.logger, "target", cc.target, "address", addr.Addr))
