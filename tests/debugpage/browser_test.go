@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath is Debian's chromium, which .ci/run installs.
+// chromiumPath is Debian's chromium, which TestMain installs when missing.
 const chromiumPath = "/usr/bin/chromium"
 
 // newBrowser starts a headless chromium of the test's own (a fresh

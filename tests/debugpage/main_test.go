@@ -4,9 +4,19 @@
 package debugpage
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The README's test command must work on a fresh machine: the
+	// browser is installed here when missing, as .ci/run does too.
+	if err := ensureChromium(); err != nil {
+		fmt.Fprintln(os.Stderr, "debugpage:", err)
+		os.Exit(1)
+	}
+	goleak.VerifyTestMain(m)
+}
