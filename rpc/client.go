@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/internal/live"
 	_ "github.com/actorpc/actorpc/rpc/balancer/pickfirst"  // the default policy
 	_ "github.com/actorpc/actorpc/rpc/balancer/roundrobin" // registered for service configs
 	"github.com/actorpc/actorpc/rpc/resolver"
@@ -104,9 +105,10 @@ func newClient(target, defaultScheme string, opts []DialOption) (*ClientConn, er
 	a := &channelActor{cc: cc, target: t, builder: b, counts: actors.StartCounts()}
 	probe := make(chan chan<- actors.Report)
 	a.probe = probe
+	live.Add(cc) // channelz lists it until its actor ends (internal/live)
 	cc.ref = actors.Spawn(context.Background(), "channel/"+target, a.run,
 		actors.WithMailbox(func() (int, int) { return len(cc.inbox), cap(cc.inbox) }),
-		actors.WithProbe(probe))
+		actors.WithProbe(probe), actors.OnExit(func(string, error) { live.Remove(cc) }))
 	return cc, nil
 }
 

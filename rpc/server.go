@@ -10,6 +10,7 @@ import (
 
 	"github.com/actorpc/actorpc/actors"
 	"github.com/actorpc/actorpc/connactor"
+	"github.com/actorpc/actorpc/internal/live"
 	"github.com/actorpc/actorpc/rpc/peer"
 )
 
@@ -71,8 +72,10 @@ func NewServer(opts ...ServerOption) *Server {
 		s.handlerOpts = []actors.Option{actors.Repanic()}
 	}
 	a := &serverActor{s: s, core: newServerCore()}
+	live.Add(s) // channelz lists it until its actor ends (internal/live)
 	s.ref = actors.Spawn(context.Background(), "server", a.run,
-		actors.WithMailbox(func() (int, int) { return len(s.inbox), cap(s.inbox) }), actors.WithProbe(s.probe))
+		actors.WithMailbox(func() (int, int) { return len(s.inbox), cap(s.inbox) }), actors.WithProbe(s.probe),
+		actors.OnExit(func(string, error) { live.Remove(s) }))
 	return s
 }
 

@@ -28,7 +28,7 @@ func startAdmin(addr string, echo *rpc.Server, stdout io.Writer) (*adminServer, 
 		return nil, fmt.Errorf("admin: listen on %s: %w", addr, err)
 	}
 	srv := rpc.NewServer()
-	channelz.Register(srv).AddServer(echo)
+	channelz.Register(srv).AddServer(echo) // listed anyway; its id comes first
 	healthpb.RegisterHealthServer(srv, health.NewServer())
 	reflection.Register(srv)
 	a := &adminServer{srv: srv, served: make(chan error, 1)}

@@ -1,6 +1,7 @@
 // Package admin registers the services an operator asks a gRPC server
-// about, as grpc-go's admin package does: channelz (this server listed
-// in it) and, unless the server already has one, the health service.
+// about, as grpc-go's admin package does: channelz (every server and
+// channel of the process listed in it) and, unless the server already has
+// one, the health service.
 package admin
 
 import (
@@ -16,9 +17,7 @@ import (
 // cleanup is grpc-go's contract (call it once s has stopped); these
 // services hold nothing between calls (no goroutine, no timer), so it has
 // nothing to release. A registration refused (s already serving, or
-// stopped) is the error. Channelz lists s; a process with other servers or
-// channels to show uses channelz.Register and its Service's AddServer and
-// AddChannel instead.
+// stopped) is the error.
 func Register(s *rpc.Server) (cleanup func(), err error) {
 	defer func() {
 		if v := recover(); v != nil {

@@ -54,10 +54,26 @@ func TestRegisterAddsChannelzAndHealth(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, healthpb.HealthCheckResponse_SERVING, resp.GetStatus())
 
-	servers, err := channelzpb.NewChannelzClient(cc).GetServers(ctx, &channelzpb.GetServersRequest{})
-	require.NoError(t, err)
-	require.Len(t, servers.GetServer(), 1)
-	require.Positive(t, servers.GetServer()[0].GetData().GetCallsStarted(), "the health call, at least")
+	// A call's end reaches its connection's tally a moment after the
+	// client has its answer, so the count is polled (the bound is a
+	// failsafe, not a timing).
+	cz := channelzpb.NewChannelzClient(cc)
+	failsafe := time.After(20 * time.Second)
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		servers, err := cz.GetServers(ctx, &channelzpb.GetServersRequest{})
+		require.NoError(t, err)
+		require.Len(t, servers.GetServer(), 1, "the one server of the process")
+		if servers.GetServer()[0].GetData().GetCallsStarted() > 0 {
+			return // the health call, at least
+		}
+		select {
+		case <-tick.C:
+		case <-failsafe:
+			t.Fatal("the server never counted the health call")
+		}
+	}
 }
 
 // TestRegisterKeepsTheUsersHealth: a health service registered before is

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/actorpc/actorpc/rpc"
 	pb "github.com/actorpc/actorpc/rpc/channelz/grpc_channelz_v1"
 	"github.com/actorpc/actorpc/rpc/codes"
 	healthpb "github.com/actorpc/actorpc/rpc/health/grpc_health_v1"
@@ -144,7 +145,7 @@ func TestUnknownIDsAreNotFound(t *testing.T) {
 func TestPagination(t *testing.T) {
 	w := newWorld(t)
 	for range 3 {
-		s, _, _ := serveOn(t, func(*rpcServer) {})
+		s, _, _ := serveOn(t, func(*rpc.Server) {})
 		w.svc.AddServer(s)
 	}
 	ctx := testContext(t)
@@ -186,12 +187,10 @@ func TestEndedConnectionsStayCounted(t *testing.T) {
 		return len(resp.GetSocketRef()) == 0
 	})
 	require.Equal(t, calls{3, 2, 1}, serverCalls(w.serverByID(t, id)))
-	resp, err := w.cz.GetTopChannels(testContext(t), &pb.GetTopChannelsRequest{})
-	require.NoError(t, err)
-	require.Empty(t, resp.GetChannel(), "a closed channel is not listed")
+	require.Nil(t, w.channelTo(t, w.backendAddr), "a closed channel is not listed")
 
 	w.stopB()
-	_, err = w.cz.GetServer(testContext(t), &pb.GetServerRequest{ServerId: id})
+	_, err := w.cz.GetServer(testContext(t), &pb.GetServerRequest{ServerId: id})
 	require.Equal(t, codes.NotFound, status.Code(err))
 }
 
@@ -209,15 +208,32 @@ func TestCallsFailedBeforePick(t *testing.T) {
 	_, err = healthpb.NewHealthClient(cc).Check(testContext(t), &healthpb.HealthCheckRequest{})
 	require.Equal(t, codes.Unavailable, status.Code(err), "%v", err)
 
-	resp, err := w.cz.GetTopChannels(testContext(t), &pb.GetTopChannelsRequest{})
-	require.NoError(t, err)
-	require.Len(t, resp.GetChannel(), 2)
-	ch := resp.GetChannel()[1] // added last: the higher id
-	require.Equal(t, dead, ch.GetData().GetTarget())
+	ch := w.channelTo(t, dead)
+	require.NotNil(t, ch, "the channel to %s is listed", dead)
 	require.Equal(t, calls{1, 0, 1}, channelCalls(ch.GetData()))
 	for _, ref := range ch.GetSubchannelRef() {
 		sub, err := w.cz.GetSubchannel(testContext(t), &pb.GetSubchannelRequest{SubchannelId: ref.GetSubchannelId()})
 		require.NoError(t, err)
 		require.Equal(t, calls{}, channelCalls(sub.GetSubchannel().GetData()))
+	}
+}
+
+// TestListsEveryServerAndChannel: as grpc-go's, channelz lists the
+// servers and channels of the process nobody handed to it, until they
+// stop or close.
+func TestListsEveryServerAndChannel(t *testing.T) {
+	w := newWorld(t)
+	_, otherAddr, stopOther := serveOn(t, func(*rpc.Server) {})
+	cc := dial(t, otherAddr)
+	require.NotNil(t, w.channelTo(t, otherAddr), "a channel not given to channelz is listed")
+	require.NotNil(t, w.serverOn(t, otherAddr), "a server not given to channelz is listed")
+
+	require.NoError(t, cc.Close())
+	require.Nil(t, w.channelTo(t, otherAddr), "a closed channel is not listed")
+	stopOther()
+	for _, srv := range w.servers(t) {
+		for _, l := range srv.GetListenSocket() {
+			require.NotEqual(t, otherAddr, l.GetName(), "a stopped server is not listed")
+		}
 	}
 }

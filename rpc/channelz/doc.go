@@ -12,10 +12,11 @@
 // sum of what its live connections say plus what the connections that
 // ended said last (their parents keep those totals).
 //
-// Finding entities without a process-wide mutable registry: a Service
-// lists the servers and channels it was given (Register lists the server
-// it serves on; AddServer and AddChannel add others) and walks their actor
-// trees on each call. Ids are int64, positive and handed out once per
+// Finding entities: as grpc-go's, a Service lists every server and client
+// channel of the process that is open. rpc adds each to a process-wide set
+// as it is made and removes it as its actor ends (internal/live: a value
+// resting in a one-slot channel, no goroutine, no lock); a Service takes
+// the set's members on each call and walks their actor trees. Ids are int64, positive and handed out once per
 // entity by the Service's registry, keyed by the entity's actor (the Ref
 // its snapshot names), so an id stays the same for as long as the entity
 // lives; the registry forgets an entity once its actor has ended, and an

@@ -126,24 +126,46 @@ func (w *world) servers(t *testing.T) []*pb.Server {
 // backendServer is the backend's entry, found by its listener.
 func (w *world) backendServer(t *testing.T) *pb.Server {
 	t.Helper()
+	return w.serverOn(t, w.backendAddr)
+}
+
+// topChannel is the channel to the backend.
+func (w *world) topChannel(t *testing.T) *pb.Channel {
+	t.Helper()
+	ch := w.channelTo(t, w.backendAddr)
+	require.NotNil(t, ch, "no channel to the backend is listed")
+	return ch
+}
+
+// channelTo is the one channel listed whose target is target, or nil.
+// Channelz lists every channel of the process (the one the test reads
+// channelz through among them), so tests find theirs by target.
+func (w *world) channelTo(t *testing.T, target string) *pb.Channel {
+	t.Helper()
+	resp, err := w.cz.GetTopChannels(testContext(t), &pb.GetTopChannelsRequest{})
+	require.NoError(t, err)
+	var found *pb.Channel
+	for _, ch := range resp.GetChannel() {
+		if ch.GetData().GetTarget() == target {
+			require.Nil(t, found, "two channels to %s", target)
+			found = ch
+		}
+	}
+	return found
+}
+
+// serverOn is the listed server that listens on addr.
+func (w *world) serverOn(t *testing.T, addr string) *pb.Server {
+	t.Helper()
 	for _, srv := range w.servers(t) {
 		for _, l := range srv.GetListenSocket() {
-			if l.GetName() == w.backendAddr {
+			if l.GetName() == addr {
 				return srv
 			}
 		}
 	}
-	t.Fatalf("no server listens on %s", w.backendAddr)
+	t.Fatalf("no server listens on %s", addr)
 	return nil
-}
-
-// topChannel is the one channel listed.
-func (w *world) topChannel(t *testing.T) *pb.Channel {
-	t.Helper()
-	resp, err := w.cz.GetTopChannels(testContext(t), &pb.GetTopChannelsRequest{})
-	require.NoError(t, err)
-	require.Len(t, resp.GetChannel(), 1)
-	return resp.GetChannel()[0]
 }
 
 // socket gets one socket.

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/actorpc/actorpc/actors"
+	"github.com/actorpc/actorpc/internal/live"
 	"github.com/actorpc/actorpc/rpc"
 	"github.com/actorpc/actorpc/rpc/codes"
 	"github.com/actorpc/actorpc/rpc/status"
@@ -86,6 +87,20 @@ func (r *registry) channel(cc *rpc.ClientConn) *entity {
 	return r.add(cc, func() *entity { return &entity{kind: kindChannel, cc: cc} })
 }
 
+// addLive lists every server and channel of the process that is open
+// (internal/live), as grpc-go's channelz does; those given by AddServer
+// and AddChannel are among them.
+func (r *registry) addLive() {
+	for _, x := range live.List() {
+		switch x := x.(type) {
+		case *rpc.Server:
+			r.server(x)
+		case *rpc.ClientConn:
+			r.channel(x)
+		}
+	}
+}
+
 // actor is the entity of a subchannel's or a socket's actor.
 func (r *registry) actor(k kind, ref *actors.Ref) *entity {
 	return r.add(ref, func() *entity { return &entity{kind: k, ref: ref, gone: ref.Done()} })
@@ -147,6 +162,7 @@ func (s *Service) take(ctx context.Context) (*registry, error) {
 	select {
 	case r := <-s.reg:
 		r.prune()
+		r.addLive()
 		return r, nil
 	case <-ctx.Done():
 		return nil, status.FromContextError(ctx.Err()).Err()

@@ -9,26 +9,25 @@ import (
 	pb "github.com/actorpc/actorpc/rpc/channelz/grpc_channelz_v1"
 )
 
-// Service is the channelz service over the servers and channels it was
-// given.
+// Service is the channelz service over the servers and channels of the
+// process.
 type Service struct {
 	pb.UnimplementedChannelzServer
 	// reg is the registry while no call holds it.
 	reg chan *registry // from: channelz call to channelz call; never: a one-slot channel holding the one registry, put back by whoever took it
 }
 
-// NewService returns a channelz service that lists nothing yet; see
-// AddServer and AddChannel.
+// NewService returns a channelz service over every server and channel of
+// the process that is open.
 func NewService() *Service {
 	s := &Service{reg: make(chan *registry, 1)}
 	s.reg <- newRegistry()
 	return s
 }
 
-// Register registers the channelz service on srv and lists srv, as
-// grpc-go's channelz/service.RegisterChannelzServiceToServer does (there,
-// every server and channel of the process is listed; here, those given to
-// the returned Service).
+// Register registers the channelz service on srv, as grpc-go's
+// channelz/service.RegisterChannelzServiceToServer does: it lists every
+// server and channel of the process.
 func Register(srv *rpc.Server) *Service {
 	s := NewService()
 	pb.RegisterChannelzServer(srv, s)
@@ -36,14 +35,16 @@ func Register(srv *rpc.Server) *Service {
 	return s
 }
 
-// AddServer lists srv (GetServers) until it has stopped.
+// AddServer lists srv (GetServers) until it has stopped. Every server of
+// the process is listed anyway; AddServer gives srv its id now.
 func (s *Service) AddServer(srv *rpc.Server) {
 	r := <-s.reg
 	r.server(srv)
 	s.give(r)
 }
 
-// AddChannel lists cc (GetTopChannels) until it is closed.
+// AddChannel lists cc (GetTopChannels) until it is closed. Every channel
+// of the process is listed anyway; AddChannel gives cc its id now.
 func (s *Service) AddChannel(cc *rpc.ClientConn) {
 	r := <-s.reg
 	r.channel(cc)

@@ -69,10 +69,8 @@ func TestTLSSocketsShowTheirSecurity(t *testing.T) {
 	w.svc.AddChannel(cc)
 	ctx := testContext(t)
 
-	chans, err := w.cz.GetTopChannels(ctx, &pb.GetTopChannelsRequest{})
-	require.NoError(t, err)
-	require.Len(t, chans.GetChannel(), 2)
-	tlsChan := chans.GetChannel()[1]
+	tlsChan := w.channelTo(t, lis.Addr().String())
+	require.NotNil(t, tlsChan, "the TLS channel is listed")
 	sub, err := w.cz.GetSubchannel(ctx, &pb.GetSubchannelRequest{SubchannelId: tlsChan.GetSubchannelRef()[0].GetSubchannelId()})
 	require.NoError(t, err)
 	client := w.socket(t, sub.GetSubchannel().GetSocketRef()[0].GetSocketId())
@@ -81,10 +79,7 @@ func TestTLSSocketsShowTheirSecurity(t *testing.T) {
 	require.NotEmpty(t, tlsInfo.GetStandardName())
 	require.Equal(t, leaf.Raw, tlsInfo.GetRemoteCertificate())
 
-	servers, err := w.cz.GetServers(ctx, &pb.GetServersRequest{})
-	require.NoError(t, err)
-	require.Len(t, servers.GetServer(), 3)
-	socks, err := w.cz.GetServerSockets(ctx, &pb.GetServerSocketsRequest{ServerId: servers.GetServer()[2].GetRef().GetServerId()})
+	socks, err := w.cz.GetServerSockets(ctx, &pb.GetServerSocketsRequest{ServerId: w.serverOn(t, lis.Addr().String()).GetRef().GetServerId()})
 	require.NoError(t, err)
 	require.Len(t, socks.GetSocketRef(), 1)
 	server := w.socket(t, socks.GetSocketRef()[0].GetSocketId())
