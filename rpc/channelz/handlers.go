@@ -22,21 +22,31 @@ func (s *Service) GetServers(ctx context.Context, req *pb.GetServersRequest) (*p
 
 // GetServer returns one server, or NOT_FOUND.
 func (s *Service) GetServer(ctx context.Context, req *pb.GetServerRequest) (*pb.GetServerResponse, error) {
+	m, err := getOne(ctx, s, kindServer, req.GetServerId(), (*registry).serverMsg)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetServerResponse{Server: m}, nil
+}
+
+// getOne describes the entity of kind k with id, with build (nil: it has
+// ended, and is forgotten), or answers NOT_FOUND.
+func getOne[M any](ctx context.Context, s *Service, k kind, id int64, build func(*registry, context.Context, *entity) *M) (*M, error) {
 	r, err := s.take(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer s.give(r)
-	e, err := r.lookup(req.GetServerId(), kindServer)
+	e, err := r.lookup(id, k)
 	if err != nil {
 		return nil, err
 	}
-	m := r.serverMsg(ctx, e)
+	m := build(r, ctx, e)
 	if m == nil {
 		r.forget(e)
-		return nil, notFound(kindServer, e.id)
+		return nil, notFound(k, e.id)
 	}
-	return &pb.GetServerResponse{Server: m}, nil
+	return m, nil
 }
 
 // GetServerSockets lists a server's connections from start_socket_id on.
@@ -86,19 +96,9 @@ func (s *Service) GetTopChannels(ctx context.Context, req *pb.GetTopChannelsRequ
 
 // GetChannel returns one channel, or NOT_FOUND.
 func (s *Service) GetChannel(ctx context.Context, req *pb.GetChannelRequest) (*pb.GetChannelResponse, error) {
-	r, err := s.take(ctx)
+	m, err := getOne(ctx, s, kindChannel, req.GetChannelId(), (*registry).channelMsg)
 	if err != nil {
 		return nil, err
-	}
-	defer s.give(r)
-	e, err := r.lookup(req.GetChannelId(), kindChannel)
-	if err != nil {
-		return nil, err
-	}
-	m := r.channelMsg(ctx, e)
-	if m == nil {
-		r.forget(e)
-		return nil, notFound(kindChannel, e.id)
 	}
 	return &pb.GetChannelResponse{Channel: m}, nil
 }

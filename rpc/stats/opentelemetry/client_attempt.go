@@ -75,23 +75,9 @@ func (h *clientHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 				attribute.Bool(transparentRetryAttr, s.IsTransparentRetryAttempt))
 		}
 	case *stats.OutPayload:
-		t := a.tally.take()
-		seq := t.sent
-		t.sent++
-		t.sentBytes += int64(s.CompressedLength)
-		a.tally.put(t)
-		if a.span != nil {
-			addMessageEvent(a.span, outboundEvent, seq, s.Length, s.CompressedLength)
-		}
+		countMessage(a.tally, a.span, true, s.Length, s.CompressedLength)
 	case *stats.InPayload:
-		t := a.tally.take()
-		seq := t.rcvd
-		t.rcvd++
-		t.rcvdBytes += int64(s.CompressedLength)
-		a.tally.put(t)
-		if a.span != nil {
-			addMessageEvent(a.span, inboundEvent, seq, s.Length, s.CompressedLength)
-		}
+		countMessage(a.tally, a.span, false, s.Length, s.CompressedLength)
 	case *stats.End:
 		h.endAttempt(ctx, a, s)
 	}

@@ -95,23 +95,9 @@ func (h *serverHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	case *stats.Begin:
 		h.inst.callStarted.Add(ctx, 1, h.labels.options(labelKey{method: c.method}).add...)
 	case *stats.OutPayload:
-		t := c.tally.take()
-		seq := t.sent
-		t.sent++
-		t.sentBytes += int64(s.CompressedLength)
-		c.tally.put(t)
-		if c.span != nil {
-			addMessageEvent(c.span, outboundEvent, seq, s.Length, s.CompressedLength)
-		}
+		countMessage(c.tally, c.span, true, s.Length, s.CompressedLength)
 	case *stats.InPayload:
-		t := c.tally.take()
-		seq := t.rcvd
-		t.rcvd++
-		t.rcvdBytes += int64(s.CompressedLength)
-		c.tally.put(t)
-		if c.span != nil {
-			addMessageEvent(c.span, inboundEvent, seq, s.Length, s.CompressedLength)
-		}
+		countMessage(c.tally, c.span, false, s.Length, s.CompressedLength)
 	case *stats.End:
 		h.endCall(ctx, c, s)
 	}

@@ -44,6 +44,26 @@ type messageTally struct {
 	sentBytes, rcvdBytes int64
 }
 
+// countMessage counts one message (sent when out, else received) in
+// tally, taken in turn with the call's other goroutines, and adds its
+// event to span when the call is traced.
+func countMessage(tally owned[messageTally], span trace.Span, out bool, length, compressed int) {
+	t := tally.take()
+	seq, name := t.rcvd, inboundEvent
+	if out {
+		seq, name = t.sent, outboundEvent
+		t.sent++
+		t.sentBytes += int64(compressed)
+	} else {
+		t.rcvd++
+		t.rcvdBytes += int64(compressed)
+	}
+	tally.put(t)
+	if span != nil {
+		addMessageEvent(span, name, seq, length, compressed)
+	}
+}
+
 // addMessageEvent adds gRFC A72's event of one message to span: its
 // sequence number, its size, and its compressed size when it was
 // compressed.
